@@ -1,0 +1,93 @@
+# pyvet: one non-recursive Makefile (style.md 2.15). `make deps` installs the Debian packages,
+# `make` builds ./pyvet, `make test` runs every unit and end-to-end test, `make check-asan` runs the
+# same suite under AddressSanitizer and UBSan, `make reproduce` reruns the study into results/.
+
+DEBIAN_PACKAGES = build-essential pkg-config libgsl-dev libopenblas-dev libcsv-dev libsvm-dev \
+	liblinear-dev libcjson-dev libarchive-dev libpsl-dev libunistring-dev nettle-dev bandit gnuplot-nox \
+	python3-sklearn zip unzip git
+
+CC ?= cc
+PKGS = gsl libcjson libarchive libpsl openblas nettle
+STD = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wwrite-strings -Wformat=2 -Wvla -fno-common
+ifeq ($(DEVELOPER),1)
+WARN += -Werror -Wconversion -Wdouble-promotion
+endif
+OPT ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --define-variable=GSL_CBLAS_LIB=-lopenblas --libs $(PKGS) 2>/dev/null)
+LIBS = $(PKG_LIBS) -lsvm -llinear -lcsv -lunistring -lpthread -lm
+FINAL_CFLAGS = $(STD) $(WARN) $(OPT) -I. $(PKG_CFLAGS) -MMD -MP $(CFLAGS) $(PYVET_CFLAGS)
+FINAL_LDFLAGS = $(LDFLAGS) $(PYVET_LDFLAGS)
+
+BUILD ?= build
+LIB_SRC = $(wildcard core/*.c) $(wildcard featuresets/*.c) $(wildcard learners/*.c) \
+	$(wildcard experiments/*.c)
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC = $(wildcard tests/test_*.c)
+TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+DEPS = $(LIB_OBJ:.o=.d) $(BUILD)/pyvet.d $(TEST_BIN:=.d) $(BUILD)/tests/harness.d
+
+ifeq ($(BUILD),build)
+PYVET_BIN = pyvet
+else
+PYVET_BIN = $(BUILD)/pyvet
+endif
+
+.PHONY: all deps test check-asan clean format-check reproduce tests-build bench fuzz
+all: $(PYVET_BIN) tests-build
+
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	else echo "make deps: all Debian packages present"; fi
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FINAL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libpyvet.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(PYVET_BIN): $(BUILD)/pyvet.o $(BUILD)/libpyvet.a
+	$(CC) $(FINAL_CFLAGS) $(FINAL_LDFLAGS) -o $@ $< $(BUILD)/libpyvet.a $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/tests/harness.o $(BUILD)/libpyvet.a
+	@mkdir -p $(dir $@)
+	$(CC) $(FINAL_CFLAGS) $(FINAL_LDFLAGS) -o $@ $< $(BUILD)/tests/harness.o $(BUILD)/libpyvet.a $(LIBS)
+
+tests-build: $(TEST_BIN)
+
+test: deps
+	$(MAKE) all
+	BUILD=$(BUILD) PYVET=./$(PYVET_BIN) ./tests/run.sh
+
+ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+check-asan: deps
+	$(MAKE) BUILD=build-asan OPT="-O1 -g" PYVET_CFLAGS="$(ASAN_FLAGS)" PYVET_LDFLAGS="$(ASAN_FLAGS)" all
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		PYVET_ASAN=1 BUILD=build-asan PYVET=./build-asan/pyvet ./tests/run.sh
+
+CORPUS ?= ../shared/corpus
+reproduce: deps
+	$(MAKE) all
+	./pyvet reproduce --corpus $(CORPUS) --out results
+
+bench: all
+	bash scripts/bench/extract_vs_bandit.sh
+	bash scripts/bench/protocol_vs_sklearn.sh
+
+format-check:
+	clang-format --dry-run --Werror $(LIB_SRC) pyvet.c $(TEST_SRC)
+
+clean:
+	rm -rf build build-asan pyvet
+
+-include $(DEPS)

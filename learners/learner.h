@@ -1,0 +1,87 @@
+/* The one interface every classifier implements (style.md section 6.1).
+ *
+ * Adding a learner
+ * ----------------
+ * 1. Create learners/NAME.c defining `const struct learner_type learner_NAME`, with every
+ *    function static, a parameter table, and a comment stating the objective, the defaults, the
+ *    stopping rule and the scikit-learn behaviour it reproduces.
+ * 2. Add `LEARNER(NAME)` to learners/list.h.
+ * That is all: the Makefile compiles every .c file in learners/, and tests/test_learners.c runs
+ * every registered learner through the contract tests.
+ *
+ * Scores: score() writes one number per row; for LEARNER_PROBABILISTIC learners it is
+ * P(malicious) and the verdict threshold is 0.5, otherwise it is a decision value with threshold
+ * 0. A row is malicious iff score > threshold, strictly (spec D26).
+ *
+ * Errors: fit() and score() return 0, or -1 after recording why on the learner's diag
+ * (learner_message()). A training set with one class only or no rows is an error.
+ *
+ * Memory management: learner_alloc() returns an object that owns its state; learner_free()
+ * releases it. fit() copies what it needs from `train` and keeps no pointer into it; score()
+ * never modifies the state, so one fitted learner may be scored from several threads. */
+#ifndef PYVET_LEARNER_H
+#define PYVET_LEARNER_H
+
+#include <gsl/gsl_rng.h>
+#include <stdio.h>
+
+#include "core/dataset.h"
+#include "core/err.h"
+#include "core/params.h"
+
+enum learner_flags {
+	LEARNER_PROBABILISTIC = 1 << 0, /* score() is P(malicious); threshold 0.5, else 0 */
+	LEARNER_INTERNAL = 1 << 1,      /* building block (not offered by `pyvet cv` lists) */
+};
+
+struct learner_type {
+	const char *name;                /* "rf", "dt", "svm", "mlp", "nb", "logreg", "stack" */
+	const char *summary;             /* one line for --help */
+	size_t state_size;               /* allocated zeroed by learner_alloc() */
+	const struct param_spec *params; /* {0}-terminated; values live in the state */
+	unsigned flags;
+	/* NULL if the resolved parameters are valid, else a message (cf. check_parameter). */
+	const char *(*check)(const void *state);
+	/* Fit on `train`. 0 on success, -1 after diag_error(d, ...). */
+	int (*fit)(void *state, const struct dataset *train, const gsl_rng *r, struct diag *d);
+	/* One score per row of `x` into out[0..x->n-1]; must not modify state. 0 or -1. */
+	int (*score)(const void *state, const struct dataset *x, double *out, struct diag *d);
+	/* Release what fit() allocated (the state block itself is freed by learner_free()). */
+	void (*release)(void *state);
+	/* Optional: write the fitted model as text / read it back (pyvet train/predict). */
+	int (*save)(const void *state, FILE *f);
+	int (*load)(void *state, FILE *f, struct diag *d);
+};
+
+struct learner {
+	const struct learner_type *type;
+	void *state;
+	struct diag diag;
+	int fitted;
+};
+
+/** A learner of type `t` with defaults, then `param_string` ("trees=12,max_depth=5"; NULL or ""
+ *  for none) applied and check() run. NULL on error, with the message in *err_out if given
+ *  (static or thread-local storage not needed: the message is copied into err_buf of size n). */
+struct learner *learner_alloc(const struct learner_type *t, const char *param_string,
+			      char *err_buf, size_t err_n);
+/** Fit; resets any previous fit. 0 or -1 (message: learner_message()). */
+int learner_fit(struct learner *l, const struct dataset *train, const gsl_rng *r);
+/** Scores for every row of x into out[x->n]. -1 if not fitted or on error. */
+int learner_score(const struct learner *l, const struct dataset *x, double *out);
+/** The verdict threshold: 0.5 for probabilistic learners, else 0. */
+double learner_threshold(const struct learner *l);
+/** Verdicts: label[i] = score > threshold. 0 or -1. */
+int learner_predict(const struct learner *l, const struct dataset *x, int *label);
+/** The last error message of this learner ("" if none). Borrowed. */
+const char *learner_message(const struct learner *l);
+/** Resolved parameters as "k=v,..." appended to out. */
+int learner_params_format(const struct learner *l, struct sbuf *out);
+/** Free the learner. NULL-safe. */
+void learner_free(struct learner *l);
+/** The registered type named `name`, or NULL. */
+const struct learner_type *learner_find(const char *name);
+/** All registered learner types, NULL-terminated (learners/list.h order). */
+extern const struct learner_type *const learner_types[];
+
+#endif

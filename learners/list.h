@@ -1,0 +1,1 @@
+/* Registered learners, one line each (see "Adding a learner" in learners/learner.h). */

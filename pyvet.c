@@ -1,0 +1,52 @@
+/* ./pyvet: Git-style subcommand dispatcher (the table lives in experiments/commands.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/toolkit.h"
+
+#define COMMAND(fn, cli, summary) int cmd_##fn(int argc, char **argv);
+#include "experiments/commands.h"
+#undef COMMAND
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cmd commands[] = {
+#define COMMAND(fn, cli, summary) {cli, cmd_##fn, summary},
+#include "experiments/commands.h"
+#undef COMMAND
+	{NULL, NULL, NULL}};
+
+static int usage(FILE *f)
+{
+	fprintf(f, "usage: pyvet <command> [options]\n\n"
+		   "pyvet %s: detect malicious PyPI packages and rerun Samaana et al. (SAC 2025).\n"
+		   "Packages are read in memory and never executed.\n\ncommands:\n",
+		PYVET_VERSION);
+	for (const struct cmd *c = commands; c->name; c++)
+		fprintf(f, "  %-14s %s\n", c->name, c->summary);
+	fprintf(f, "  %-14s %s\n  %-14s %s\n\nRun 'pyvet <command> --help' for a command's options.\n",
+		"help", "show this list", "--version", "print the version and library versions");
+	return f == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+	toolkit_init();
+	if (argc < 2)
+		return usage(stderr);
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return usage(stdout);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("pyvet %s\n", PYVET_VERSION);
+		return 0;
+	}
+	for (const struct cmd *c = commands; c->name; c++)
+		if (!strcmp(c->name, argv[1]))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "pyvet: '%s': unknown command (see 'pyvet help')\n", argv[1]);
+	return 2;
+}
