@@ -1,4 +1,5 @@
-/* vocab: Keras-compatible tokenizer and vocabulary (spec Appendix B, D10-D13).
+/* tokenize: Keras-compatible tokenizer and per-document token counts (spec Appendix B, D10).
+ * The vocabulary fit and vectorisation live in core/vocab.h.
  *
  * Tokenising (text_to_word_sequence): optional ASCII lower-casing; every byte of the Keras
  * default filter set  !"#$%&()*+,-./:;<=>?@[\]^_`{|}~  plus TAB and LF becomes a space; CRLF and
@@ -9,10 +10,9 @@
  * document, which is enough to reproduce Keras' fit (stable sort by total count, ties by first
  * occurrence over documents in fit order) exactly.
  *
- * Memory management: struct doc_tokens is caller-owned (doc_tokens_release()); struct vocab is
- * returned by vocab_fit() and freed with vocab_free(). */
-#ifndef PYVET_VOCAB_H
-#define PYVET_VOCAB_H
+ * Memory management: struct doc_tokens is caller-owned (doc_tokens_release()). */
+#ifndef PYVET_TOKENIZE_H
+#define PYVET_TOKENIZE_H
 
 #include <stddef.h>
 #include <stdio.h>

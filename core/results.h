@@ -1,0 +1,45 @@
+/* results: the JSON sidecar written next to every results file (style.md 2.12; rule 5 of the
+ * house): git commit, command line, seeds, resolved parameters, data hashes, library versions,
+ * host, wall time and a status per cell. `results/x.csv` gets `results/x.json`.
+ *
+ * Memory management: sidecar_new() returns an object owned by the caller (sidecar_free(),
+ * NULL-safe). sidecar_set_json() takes ownership of the cJSON item it is given. */
+#ifndef PYVET_RESULTS_H
+#define PYVET_RESULTS_H
+
+#include <stddef.h>
+
+struct cJSON;
+struct sidecar;
+
+/** Start a sidecar: records the command line, git commit, versions, host and start time.
+ *  NULL on out of memory. */
+struct sidecar *sidecar_new(int argc, char *const *argv);
+
+/** Record the run seed (written as "seed"). */
+void sidecar_set_seed(struct sidecar *s, unsigned long seed);
+
+/** Set top-level key `key` to `item` (ownership transferred; replaces an existing key). 0/-1. */
+int sidecar_set_json(struct sidecar *s, const char *key, struct cJSON *item);
+
+/** Convenience setters for top-level keys. */
+int sidecar_set_string(struct sidecar *s, const char *key, const char *value);
+int sidecar_set_number(struct sidecar *s, const char *key, double value);
+
+/** Record a data file hash under "hashes": {name: sha256}. */
+int sidecar_add_hash(struct sidecar *s, const char *name, const char *sha256_hex);
+
+/** Record a cell status under "cells": {cell: "ok" | error message}. */
+int sidecar_add_cell(struct sidecar *s, const char *cell, const char *status);
+
+/** Write the sidecar for `results_path` (its extension replaced by ".json"), with the wall
+ *  time since sidecar_new() as "wall_seconds", atomically (tmp + rename). 0 or -1. */
+int sidecar_write(struct sidecar *s, const char *results_path);
+
+/** The JSON path for a results path ("a/b.csv" -> "a/b.json") into buf. Returns buf. */
+const char *sidecar_path_for(const char *results_path, char *buf, size_t n);
+
+/** Free. NULL-safe. */
+void sidecar_free(struct sidecar *s);
+
+#endif
