@@ -25,6 +25,14 @@ void domains_free(struct domains *dl);
 size_t domains_count(const struct domains *dl);
 /** Rows read from the file. */
 size_t domains_rows(const struct domains *dl);
+/** Rows dropped because their entry is itself a public suffix (`github.io` with the private
+ *  section, `co.uk`). */
+size_t domains_dropped_suffix(const struct domains *dl);
+/** Rows dropped as malformed (empty, characters outside letters, digits, '-', '_', '.', or an IP
+ *  literal). */
+size_t domains_dropped_invalid(const struct domains *dl);
+/** The psl_private setting the list was loaded with (1 for NULL). */
+int domains_psl_private(const struct domains *dl);
 /** SHA-256 (hex) of the list file. Borrowed. */
 const char *domains_sha256(const struct domains *dl);
 
