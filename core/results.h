@@ -13,10 +13,13 @@ struct cJSON;
 struct sidecar;
 
 /** Start a sidecar: records the command line, git commit, versions, host and start time.
- *  NULL on out of memory. */
+ *  NULL on out of memory. Keys are written in insertion order: schema_version, pyvet_version,
+ *  command (argv array), git_commit, versions, host, started_utc (ISO 8601 UTC), seed (null
+ *  until set), hashes, cells, then every key added by sidecar_set_*() in call order, and
+ *  wall_seconds last. Only the sidecar carries times; results CSVs never do. */
 struct sidecar *sidecar_new(int argc, char *const *argv);
 
-/** Record the run seed (written as "seed"). */
+/** Record the run seed (written as "seed": a number, or a decimal string above 2^53). */
 void sidecar_set_seed(struct sidecar *s, unsigned long seed);
 
 /** Set top-level key `key` to `item` (ownership transferred; replaces an existing key). 0/-1. */
@@ -36,7 +39,8 @@ int sidecar_add_cell(struct sidecar *s, const char *cell, const char *status);
  *  time since sidecar_new() as "wall_seconds", atomically (tmp + rename). 0 or -1. */
 int sidecar_write(struct sidecar *s, const char *results_path);
 
-/** The JSON path for a results path ("a/b.csv" -> "a/b.json") into buf. Returns buf. */
+/** The JSON path for a results path ("a/b.csv" -> "a/b.json"; without an extension in the last
+ *  component ".json" is appended) into buf. Returns buf, holding "" if the path does not fit. */
 const char *sidecar_path_for(const char *results_path, char *buf, size_t n);
 
 /** Free. NULL-safe. */

@@ -27,17 +27,17 @@ const char *harness_data_dir(void);
 
 #define CHECK(cond, ...) harness_check(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 #define CHECK_INT(a, b, ...) \
-	harness_check((long long)(a) == (long long)(b), __FILE__, __LINE__, __VA_ARGS__) || \
-		fprintf(stdout, "#   got %lld, expected %lld\n", (long long)(a), (long long)(b))
+	((void)(harness_check((long long)(a) == (long long)(b), __FILE__, __LINE__, __VA_ARGS__) || \
+		fprintf(stdout, "#   got %lld, expected %lld\n", (long long)(a), (long long)(b))))
 #define CHECK_STR(a, b, ...) \
-	harness_check(!strcmp((a), (b)), __FILE__, __LINE__, __VA_ARGS__) || \
-		fprintf(stdout, "#   got '%s', expected '%s'\n", (a), (b))
+	((void)(harness_check(!strcmp((a), (b)), __FILE__, __LINE__, __VA_ARGS__) || \
+		fprintf(stdout, "#   got '%s', expected '%s'\n", (a), (b))))
 /* |x - expected| <= rel * |expected| (or <= rel when expected == 0), GSL's gsl_test_rel spirit. */
 #define CHECK_REL(x, expected, rel, ...) \
-	harness_check(fabs((double)(x) - (double)(expected)) <= \
+	(void)(harness_check(fabs((double)(x) - (double)(expected)) <= \
 			      ((expected) == 0 ? (rel) : (rel) * fabs((double)(expected))), \
 		      __FILE__, __LINE__, __VA_ARGS__) || \
-		fprintf(stdout, "#   got %.17g, expected %.17g\n", (double)(x), (double)(expected))
+		fprintf(stdout, "#   got %.17g, expected %.17g\n", (double)(x), (double)(expected)))
 #define SKIP(...) harness_skip(__VA_ARGS__)
 
 #endif
