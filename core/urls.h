@@ -58,6 +58,22 @@ void url_finds_release(struct url_finds *f);
 int urls_scan(const struct domains *dl, const struct url_rules *r, const char *text, size_t len,
 	      size_t max_finds, struct url_finds *out, struct diag *d);
 
+/** Longest `text` kept in a find (longer matches are truncated; the host is always whole up to
+ *  255 bytes). */
+#define URLS_TEXT_MAX 2048
+
+/** Parse one URL `s` (surrounding whitespace ignored; the whole rest must be
+ *  `(https?|ftp)://[userinfo@]host[:port][path]` as the scanner reads it): the lower-cased
+ *  scheme into scheme (size scheme_n) and the lower-cased host (no brackets, no trailing dot)
+ *  into host (size host_n). 0, or -1 if `s` is not such a URL or a buffer is too small. */
+int url_parse(const char *s, char *scheme, size_t scheme_n, char *host, size_t host_n);
+
+/** The D15 verdict on a single host (lower case; an IPv6 literal without brackets) as enum
+ *  url_reason bits; `insecure` is 1 for an http or ftp URL. *suspicious (may be NULL) gets the
+ *  verdict. */
+int url_host_verdict(const struct domains *dl, const struct url_rules *r, const char *host,
+		     int insecure, int *suspicious);
+
 /** A short human-readable reason list ("insecure,unlisted") for `reasons` into buf. */
 const char *url_reasons_string(unsigned reasons, char *buf, size_t n);
 
