@@ -84,10 +84,21 @@ bench: all
 	bash scripts/bench/extract_vs_bandit.sh
 	bash scripts/bench/protocol_vs_sklearn.sh
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c; clang): `make fuzz` builds build-fuzz/fuzz_*; run e.g.
+# `build-fuzz/fuzz_pkgfs -max_total_time=60 CORPUSDIR`. Not part of `make test`.
+FUZZ_SAN = -fsanitize=address,undefined -fno-omit-frame-pointer
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" PYVET_CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+		PYVET_LDFLAGS="$(FUZZ_SAN)" build-fuzz/libpyvet.a
+	for t in tests/fuzz/fuzz_*.c; do \
+		clang $(STD) $(OPT) -g -I. $(PKG_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o build-fuzz/$$(basename $$t .c) \
+			$$t build-fuzz/libpyvet.a $(LIBS) || exit 1; \
+	done
+
 format-check:
 	clang-format --dry-run --Werror $(LIB_SRC) pyvet.c $(TEST_SRC)
 
 clean:
-	rm -rf build build-asan pyvet
+	rm -rf build build-asan build-fuzz pyvet
 
 -include $(DEPS)

@@ -7,8 +7,8 @@
  * shallowest *.egg-info/PKG-INFO, else the shallowest *.dist-info/METADATA).
  *
  * Which members are loaded: by default every member that analysis may read (*.py, PKG-INFO and
- * METADATA files, setup.cfg, pyproject.toml, LICENSE*/LICENCE*/COPYING*, README*,
- * entry_points.txt, *.txt/*.cfg/*.toml/*.json/*.md/*.rst/*.in under a size cap); all other
+ * METADATA files, setup.cfg, pyproject.toml, LICENSE*, LICENCE*, COPYING*, README*,
+ * entry_points.txt, *.txt, *.cfg, *.toml, *.json, *.md, *.rst, *.in under a size cap); all other
  * members are listed with their declared size but not loaded.
  *
  * Memory management: package_open() returns a package that owns every path and buffer;
@@ -79,6 +79,12 @@ int package_open(struct package **out, const char *path, const struct package_op
 /** The same from bytes already in memory (`name` is used in messages only). */
 int package_open_memory(struct package **out, const void *buf, size_t len, const char *name,
 			const struct package_options *o, struct diag *d);
+
+/** Whether the default reader loads a member with this normalised path and declared size
+ *  (0 = unknown): *.py, PKG-INFO, METADATA, setup.cfg, pyproject.toml, entry_points.txt,
+ *  LICENSE*, LICENCE*, COPYING*, README* always (up to max_member_bytes); *.txt, *.cfg, *.toml,
+ *  *.json, *.md, *.rst, *.in when declared at most 1 MiB. Everything else is listed only. */
+int package_want_member(const char *path, size_t declared_size);
 
 /** The file at normalised path `path`, or NULL. */
 const struct package_file *package_find(const struct package *p, const char *path);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,10 +16,10 @@
 #include "digest.h"
 #include "sbuf.h"
 
-#define MSG_PATH_MAX 120      /* member paths quoted in messages are cut to this many bytes */
+#define MSG_PATH_MAX 120       /* member paths quoted in messages are cut to this many bytes */
 #define READ_CHUNK (64 * 1024) /* first allocation for a member of unknown size */
-#define DIR_MAX_DEPTH 64      /* directory inputs: nesting of sub-directories */
-#define LINK_TARGET_MAX 4096  /* link targets are cut to this many bytes */
+#define DIR_MAX_DEPTH 64       /* directory inputs: nesting of sub-directories */
+#define LINK_TARGET_MAX 4096   /* link targets are cut to this many bytes */
 
 /* Members of one archive level being collected. */
 struct builder {
@@ -31,9 +32,9 @@ struct builder {
 struct run {
 	const struct pkgfs_options *o;
 	struct diag *d;
-	size_t input_len;      /* bytes of the outermost input (ratio denominator) */
-	size_t loaded;         /* bytes loaded so far, all levels */
-	size_t uncompressed;   /* loaded plus declared sizes of members skipped unread */
+	size_t input_len;    /* bytes of the outermost input (ratio denominator) */
+	size_t loaded;       /* bytes loaded so far, all levels */
+	size_t uncompressed; /* loaded plus declared sizes of members skipped unread */
 };
 
 /* A path made safe for a one-line message: control bytes become '?', long paths are cut. */
@@ -55,7 +56,7 @@ static const char *msg_path(const char *s, char out[MSG_PATH_MAX + 4])
 }
 
 int pkgfs_normalise_path(const char *in, char *out, size_t cap, size_t max_path_bytes,
-			 const char **reason)
+                         const char **reason)
 {
 	size_t len = strlen(in), o = 0;
 	if (len > max_path_bytes || len >= cap) {
@@ -125,24 +126,13 @@ static void builder_release(struct builder *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Sort by path, keeping insertion order among equal paths, then keep the last copy of each. */
-static struct pkgfs_member *sort_base;
-static int cmp_index(const void *a, const void *b)
-{
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	int c = strcmp(sort_base[i].path, sort_base[j].path);
-	if (c)
-		return c;
-	return i < j ? -1 : i > j;
-}
-
 static int cmp_member(const void *a, const void *b)
 {
-	return strcmp(((const struct pkgfs_member *)a)->path, ((const struct pkgfs_member *)b)->path);
+	return strcmp(((const struct pkgfs_member *)a)->path,
+	              ((const struct pkgfs_member *)b)->path);
 }
 
-/* Sorting uses a file-scope pointer for the index comparison, so it is done without it:
- * members carry their insertion order implicitly through a stable merge of index pairs. */
+/* Sort by path, keeping insertion order among equal paths, then keep the last copy of each. */
 struct keyed {
 	struct pkgfs_member m;
 	size_t idx;
@@ -174,7 +164,7 @@ static int builder_finish(struct builder *b, struct diag *d)
 			char mp[MSG_PATH_MAX + 4];
 			if (k[i].m.kind != PKGFS_DIR || k[i + 1].m.kind != PKGFS_DIR) {
 				diag_warn(d, "'%s': duplicate member, keeping the last copy",
-					  msg_path(k[i].m.path, mp));
+				          msg_path(k[i].m.path, mp));
 				b->n_skipped++;
 			}
 			member_release(&k[i].m);
@@ -205,9 +195,10 @@ static int check_ratio(struct run *r)
 	if (r->uncompressed > PKGFS_RATIO_FLOOR && l->max_ratio > 0) {
 		double ratio = (double)r->uncompressed / (double)(r->input_len ? r->input_len : 1);
 		if (ratio > l->max_ratio)
-			return diag_error(r->d,
-					  "compression ratio over %g (%zu bytes from %zu): possible archive bomb",
-					  l->max_ratio, r->uncompressed, r->input_len);
+			return diag_error(
+			    r->d,
+			    "compression ratio over %g (%zu bytes from %zu): possible archive bomb",
+			    l->max_ratio, r->uncompressed, r->input_len);
 	}
 	return 0;
 }
@@ -215,7 +206,7 @@ static int check_ratio(struct run *r)
 /* Read the current entry's data into a new buffer. Returns 0 (loaded, *out set), 1 (over
  * `limit`: the rest was skipped, *out NULL, *got = bytes seen), or -1 (error on r->d). */
 static int read_entry_data(struct run *r, struct archive *a, const char *path, size_t declared,
-			   size_t limit, unsigned char **out, size_t *got)
+                           size_t limit, unsigned char **out, size_t *got)
 {
 	const struct pkgfs_limits *l = &r->o->limits;
 	size_t cap = declared && declared <= limit ? declared + 1 : READ_CHUNK;
@@ -238,7 +229,9 @@ static int read_entry_data(struct run *r, struct archive *a, const char *path, s
 				*got = len;
 				if (archive_read_data_skip(a) < ARCHIVE_WARN)
 					return diag_error(r->d, "'%s': %s", msg_path(path, mp),
-							  archive_error_string(a) ? archive_error_string(a) : "read error");
+					                  archive_error_string(a)
+					                      ? archive_error_string(a)
+					                      : "read error");
 				return 1;
 			}
 			size_t nc = cap * 2 > limit + 1 ? limit + 1 : cap * 2;
@@ -264,7 +257,8 @@ static int read_entry_data(struct run *r, struct archive *a, const char *path, s
 		r->uncompressed += (size_t)n;
 		if (r->loaded > l->max_total_bytes) {
 			free(buf);
-			return diag_error(r->d, "more than %zu bytes loaded in total", l->max_total_bytes);
+			return diag_error(r->d, "more than %zu bytes loaded in total",
+			                  l->max_total_bytes);
 		}
 		if (check_ratio(r) < 0) {
 			free(buf);
@@ -275,30 +269,6 @@ static int read_entry_data(struct run *r, struct archive *a, const char *path, s
 	*out = buf;
 	*got = len;
 	return 0;
-}
-
-static struct archive *new_reader(struct run *r, const void *buf, size_t len)
-{
-	struct archive *a = archive_read_new();
-	if (!a)
-		return NULL;
-	archive_read_support_format_tar(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_ar(a);
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_bzip2(a);
-	archive_read_support_filter_xz(a);
-	archive_read_support_filter_zstd(a);
-	if (r->o->passwords)
-		for (const char *const *p = r->o->passwords; *p; p++)
-			archive_read_add_passphrase(a, *p);
-	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
-		diag_error(r->d, "%s",
-			   archive_error_string(a) ? archive_error_string(a) : "cannot open archive");
-		archive_read_free(a);
-		return NULL;
-	}
-	return a;
 }
 
 /* Copy libarchive's message to the diag (before archive_read_free). */
@@ -314,23 +284,54 @@ static int archive_fail(struct run *r, struct archive *a, const char *what)
 	return diag_error(r->d, "%s: %s", what, e ? e : "read error");
 }
 
+static struct archive *new_reader(struct run *r, const void *buf, size_t len, int *not_archive)
+{
+	struct archive *a = archive_read_new();
+	if (!a)
+		return NULL;
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_ar(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
+	if (r->o->passwords)
+		for (const char *const *p = r->o->passwords; *p; p++)
+			archive_read_add_passphrase(a, *p);
+	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
+		const char *es = archive_error_string(a);
+		if (es && strstr(es, "Unrecognized archive format"))
+			*not_archive = 1;
+		archive_fail(r, a, "cannot read archive");
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
 static const char *filter_name(int code)
 {
 	switch (code) {
-	case ARCHIVE_FILTER_GZIP: return "gz";
-	case ARCHIVE_FILTER_BZIP2: return "bz2";
-	case ARCHIVE_FILTER_XZ: return "xz";
-	case ARCHIVE_FILTER_ZSTD: return "zst";
-	default: return NULL;
+	case ARCHIVE_FILTER_GZIP:
+		return "gz";
+	case ARCHIVE_FILTER_BZIP2:
+		return "bz2";
+	case ARCHIVE_FILTER_XZ:
+		return "xz";
+	case ARCHIVE_FILTER_ZSTD:
+		return "zst";
+	default:
+		return NULL;
 	}
 }
 
 /* One archive level: what was found besides the members. */
 struct level {
-	char base[32];      /* "tar", "zip", "ar" */
-	char filters[32];   /* ".gz", "" */
-	int encrypted;      /* a zip entry was encrypted */
-	int not_archive;    /* libarchive did not recognise the format */
+	char base[32];    /* "tar", "zip", "ar" */
+	char filters[32]; /* ".gz", "" */
+	int encrypted;    /* a zip entry was encrypted */
+	int not_archive;  /* libarchive did not recognise the format */
 };
 
 static int is_deb_data(const char *path)
@@ -341,15 +342,15 @@ static int is_deb_data(const char *path)
 /* Read one archive level into `b`. `force` names a member to load whole (bounded by
  * max_input_bytes) whatever want() says; ar levels also load data.tar.* that way. */
 static int read_level(struct run *r, const void *buf, size_t len, struct builder *b,
-		      struct level *lv, const char *force)
+                      struct level *lv, const char *force)
 {
 	const struct pkgfs_limits *l = &r->o->limits;
-	struct archive *a = new_reader(r, buf, len);
 	struct archive_entry *e;
 	char *np = NULL;
 	size_t count = 0;
 	int rc, first = 1, ret = -1;
 	memset(lv, 0, sizeof(*lv));
+	struct archive *a = new_reader(r, buf, len, &lv->not_archive);
 	if (!a)
 		return -1;
 	np = malloc(l->max_path_bytes + 2);
@@ -370,10 +371,13 @@ static int read_level(struct run *r, const void *buf, size_t len, struct builder
 			}
 			int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
 			snprintf(lv->base, sizeof(lv->base), "%s",
-				 fmt == ARCHIVE_FORMAT_ZIP ? "zip" : fmt == ARCHIVE_FORMAT_AR ? "ar" : "tar");
+			         fmt == ARCHIVE_FORMAT_ZIP  ? "zip"
+			         : fmt == ARCHIVE_FORMAT_AR ? "ar"
+			                                    : "tar");
 			for (int i = archive_filter_count(a) - 1; i >= 0; i--) {
 				const char *fn = filter_name(archive_filter_code(a, i));
-				if (fn && strlen(lv->filters) + strlen(fn) + 2 < sizeof(lv->filters)) {
+				if (fn &&
+				    strlen(lv->filters) + strlen(fn) + 2 < sizeof(lv->filters)) {
 					strcat(lv->filters, ".");
 					strcat(lv->filters, fn);
 				}
@@ -401,7 +405,8 @@ static int read_level(struct run *r, const void *buf, size_t len, struct builder
 			b->n_skipped++;
 			continue;
 		}
-		if (pkgfs_normalise_path(raw, np, l->max_path_bytes + 2, l->max_path_bytes, &reason) < 0) {
+		if (pkgfs_normalise_path(raw, np, l->max_path_bytes + 2, l->max_path_bytes,
+		                         &reason) < 0) {
 			diag_warn(r->d, "'%s': member skipped: %s", msg_path(raw, mp), reason);
 			b->n_skipped++;
 			continue;
@@ -412,8 +417,8 @@ static int read_level(struct run *r, const void *buf, size_t len, struct builder
 		memset(&m, 0, sizeof(m));
 		m.mtime = archive_entry_mtime_is_set(e) ? (int64_t)archive_entry_mtime(e) : 0;
 		size_t declared = archive_entry_size_is_set(e) && archive_entry_size(e) > 0
-					  ? (size_t)archive_entry_size(e)
-					  : 0;
+		                      ? (size_t)archive_entry_size(e)
+		                      : 0;
 		const char *hl = archive_entry_hardlink(e);
 		mode_t ft = archive_entry_filetype(e);
 		if (hl || ft == AE_IFLNK) {
@@ -440,7 +445,8 @@ static int read_level(struct run *r, const void *buf, size_t len, struct builder
 		int load = 0;
 		size_t limit = l->max_member_bytes;
 		if (m.kind == PKGFS_FILE) {
-			if ((force && !strcmp(np, force)) || (!strcmp(lv->base, "ar") && is_deb_data(np))) {
+			if ((force && !strcmp(np, force)) ||
+			    (!strcmp(lv->base, "ar") && is_deb_data(np))) {
 				load = 1;
 				limit = l->max_input_bytes;
 			} else {
@@ -454,23 +460,32 @@ static int read_level(struct run *r, const void *buf, size_t len, struct builder
 			if (x < 0) {
 				const char *es = diag_message(r->d);
 				if (strstr(es, "Passphrase required"))
-					diag_error(r->d, "'%s': passphrase required", msg_path(np, mp));
+					diag_error(r->d, "'%s': passphrase required",
+					           msg_path(np, mp));
 				else if (strstr(es, "Incorrect passphrase"))
-					diag_error(r->d, "'%s': incorrect passphrase", msg_path(np, mp));
+					diag_error(r->d, "'%s': incorrect passphrase",
+					           msg_path(np, mp));
 				member_release(&m);
 				goto out;
 			}
 			if (x == 1) {
 				if (limit != l->max_member_bytes) {
-					diag_error(r->d, "'%s': nested archive larger than %zu bytes",
-						   msg_path(np, mp), limit);
+					diag_error(r->d,
+					           "'%s': nested archive larger than %zu bytes",
+					           msg_path(np, mp), limit);
 					member_release(&m);
 					goto out;
 				}
 				diag_warn(r->d, "'%s': member not loaded: larger than %zu bytes",
-					  msg_path(np, mp), limit);
+				          msg_path(np, mp), limit);
 				b->n_skipped++;
 				m.size = declared > got ? declared : got;
+				r->uncompressed +=
+				    m.size - got; /* the unread rest counts for the ratio */
+				if (check_ratio(r) < 0) {
+					member_release(&m);
+					goto out;
+				}
 			} else {
 				m.data = data;
 				m.size = got;
@@ -503,7 +518,7 @@ out:
 }
 
 static void level_format(const struct level *lv, const struct builder *b, const void *buf,
-			 size_t len, char *out, size_t cap)
+                         size_t len, char *out, size_t cap)
 {
 	const unsigned char *u = buf;
 	if (!strcmp(lv->base, "zip")) {
@@ -511,13 +526,14 @@ static void level_format(const struct level *lv, const struct builder *b, const 
 		for (size_t i = 0; i < b->n && !whl; i++) {
 			const char *p = b->m[i].path, *s = strchr(p, '/');
 			size_t n = s ? (size_t)(s - p) : 0;
-			whl = s && n > 10 && !memcmp(s - 10, ".dist-info", 10) && !strcmp(s, "/WHEEL");
+			whl = s && n > 10 && !memcmp(s - 10, ".dist-info", 10) &&
+			      !strcmp(s, "/WHEEL");
 		}
 		const char *enc = "";
 		if (lv->encrypted)
 			enc = len >= 10 && !memcmp(u, "PK\003\004", 4) && u[8] == 99 && u[9] == 0
-				      ? "+aes"
-				      : "+zipcrypto";
+			          ? "+aes"
+			          : "+zipcrypto";
 		snprintf(out, cap, "%s%s", whl ? "whl" : "zip", enc);
 	} else if (!strcmp(lv->base, "ar")) {
 		snprintf(out, cap, "deb");
@@ -528,7 +544,7 @@ static void level_format(const struct level *lv, const struct builder *b, const 
 
 /* Open one level (depth levels below the input) into fs; unwraps zips and .debs. */
 static int open_level(struct run *r, const void *buf, size_t len, size_t depth, struct pkgfs *fs,
-		      int *not_archive)
+                      int *not_archive)
 {
 	struct builder b = {0};
 	struct level lv;
@@ -548,7 +564,8 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 				inner = &b.m[i];
 		if (!inner) {
 			builder_release(&b);
-			return diag_error(r->d, "ar archive without a data.tar member (not a .deb)");
+			return diag_error(r->d,
+			                  "ar archive without a data.tar member (not a .deb)");
 		}
 	} else if (!strcmp(lv.base, "zip")) {
 		size_t n_reg = 0, idx = 0;
@@ -558,7 +575,7 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 				idx = i;
 			}
 		if (n_reg == 1 && b.m[idx].kind == PKGFS_FILE) {
-			if (!b.m[idx].data || b.m[idx].size < b.m[idx].size + 0) {
+			if (!b.m[idx].data) {
 				/* Second pass: load the single member whole. */
 				struct builder b2 = {0};
 				struct level lv2;
@@ -607,14 +624,16 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 			int is_archive = !plv.not_archive;
 			diag_release(&sub);
 			if (is_archive || !strcmp(lv.base, "ar")) {
+				diag_error(r->d, "'%s': nested archive deeper than %zu level%s",
+				           msg_path(inner->path, mp), r->o->limits.max_depth,
+				           r->o->limits.max_depth == 1 ? "" : "s");
 				builder_release(&b);
-				return diag_error(r->d, "'%s': nested archive deeper than %zu level%s",
-						  msg_path(inner->path, mp), r->o->limits.max_depth,
-						  r->o->limits.max_depth == 1 ? "" : "s");
+				return -1;
 			}
 			(void)x;
 		} else {
-			x = open_level(&r2, inner->data, inner->size, depth + 1, &sfs, &sub_not_archive);
+			x = open_level(&r2, inner->data, inner->size, depth + 1, &sfs,
+			               &sub_not_archive);
 			r->loaded = r2.loaded;
 			r->uncompressed = r2.uncompressed;
 			if (x < 0 && (sub_not_archive && strcmp(lv.base, "ar"))) {
@@ -624,13 +643,15 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 				for (int i = 0; i < sub.n_warnings && i < DIAG_WARN_KEEP; i++)
 					diag_warn(r->d, "%s", sub.warnings[i]);
 				if (x < 0) {
-					diag_error(r->d, "'%s': %s", msg_path(inner->path, mp), diag_message(&sub));
+					diag_error(r->d, "'%s': %s", msg_path(inner->path, mp),
+					           diag_message(&sub));
 					diag_release(&sub);
 					builder_release(&b);
 					return -1;
 				}
 				diag_release(&sub);
-				snprintf(fs->format, sizeof(fs->format), "%.20s>%.40s", fmt, sfs.format);
+				snprintf(fs->format, sizeof(fs->format), "%.20s>%.40s", fmt,
+				         sfs.format);
 				fs->members = sfs.members;
 				fs->n = sfs.n;
 				fs->n_skipped = sfs.n_skipped + b.n_skipped;
@@ -647,7 +668,7 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 }
 
 int pkgfs_open_memory(struct pkgfs **out, const void *buf, size_t len,
-		      const struct pkgfs_options *o, struct diag *d)
+                      const struct pkgfs_options *o, struct diag *d)
 {
 	*out = NULL;
 	if (len == 0)
@@ -659,7 +680,17 @@ int pkgfs_open_memory(struct pkgfs **out, const void *buf, size_t len,
 		return diag_error(d, "out of memory");
 	struct run r = {o, d, len, 0, 0};
 	int not_archive;
-	if (open_level(&r, buf, len, 0, fs, &not_archive) < 0) {
+	/* libarchive converts member names to the current locale's charset; under the "C" locale
+	 * UTF-8 names (zip flag bit 11, pax) would come back as NULL. Use a UTF-8 LC_CTYPE for this
+	 * thread only while reading. */
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	locale_t old = utf8 ? uselocale(utf8) : (locale_t)0;
+	int rc = open_level(&r, buf, len, 0, fs, &not_archive);
+	if (utf8) {
+		uselocale(old);
+		freelocale(utf8);
+	}
+	if (rc < 0) {
 		pkgfs_free(fs);
 		return -1;
 	}
@@ -687,14 +718,14 @@ static int load_file(struct walk *w, const char *full, const char *rel, struct p
 		if (fd >= 0)
 			close(fd);
 		diag_warn(w->d, "'%s': not loaded: %s", msg_path(rel, mp),
-			  fd < 0 ? strerror(errno) : "not a regular file");
+		          fd < 0 ? strerror(errno) : "not a regular file");
 		w->b.n_skipped++;
 		return 0;
 	}
 	if ((size_t)st.st_size > l->max_member_bytes) {
 		close(fd);
 		diag_warn(w->d, "'%s': member not loaded: larger than %zu bytes", msg_path(rel, mp),
-			  l->max_member_bytes);
+		          l->max_member_bytes);
 		w->b.n_skipped++;
 		return 0;
 	}
@@ -739,8 +770,8 @@ static int walk_dir(struct walk *w, const char *full, const char *rel, int depth
 	const struct pkgfs_limits *l = &w->o->limits;
 	char mp[MSG_PATH_MAX + 4];
 	if (depth > DIR_MAX_DEPTH)
-		return diag_error(w->d, "'%s': directories nested deeper than %d", msg_path(rel, mp),
-				  DIR_MAX_DEPTH);
+		return diag_error(w->d, "'%s': directories nested deeper than %d",
+		                  msg_path(rel, mp), DIR_MAX_DEPTH);
 	DIR *dir = opendir(full);
 	if (!dir)
 		return diag_error(w->d, "'%s': %s", msg_path(full, mp), strerror(errno));
@@ -751,7 +782,8 @@ static int walk_dir(struct walk *w, const char *full, const char *rel, int depth
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (++w->entries > l->max_dir_entries) {
-			ret = diag_error(w->d, "more than %zu directory entries", l->max_dir_entries);
+			ret =
+			    diag_error(w->d, "more than %zu directory entries", l->max_dir_entries);
 			break;
 		}
 		sbuf_reset(&fp);
@@ -775,7 +807,8 @@ static int walk_dir(struct walk *w, const char *full, const char *rel, int depth
 		}
 		struct stat st;
 		if (lstat(fp.buf, &st) < 0) {
-			diag_warn(w->d, "'%s': member skipped: %s", msg_path(np, mp), strerror(errno));
+			diag_warn(w->d, "'%s': member skipped: %s", msg_path(np, mp),
+			          strerror(errno));
 			w->b.n_skipped++;
 			free(np);
 			continue;
@@ -830,7 +863,7 @@ static int walk_dir(struct walk *w, const char *full, const char *rel, int depth
 }
 
 static int open_dir(struct pkgfs **out, const char *path, const struct pkgfs_options *o,
-		    struct diag *d)
+                    struct diag *d)
 {
 	struct walk w;
 	memset(&w, 0, sizeof(w));
@@ -855,7 +888,7 @@ static int open_dir(struct pkgfs **out, const char *path, const struct pkgfs_opt
 }
 
 int pkgfs_open_file(struct pkgfs **out, const char *path, const struct pkgfs_options *o,
-		    char sha256[65], struct diag *d)
+                    char sha256[65], struct diag *d)
 {
 	struct stat st;
 	*out = NULL;

@@ -20,14 +20,14 @@
 
 /* Limits; the package-level defaults and their documentation live in package.h. */
 struct pkgfs_limits {
-	size_t max_input_bytes;   /* the input file (hard) */
-	size_t max_members;       /* entries listed per archive level (hard) */
-	size_t max_member_bytes;  /* one loaded member (soft: skipped with a warning) */
-	size_t max_total_bytes;   /* all loaded bytes, all levels (hard) */
-	size_t max_path_bytes;    /* one member path (soft) */
-	size_t max_depth;         /* nesting levels below the input (hard) */
-	double max_ratio;         /* uncompressed bytes / input bytes, checked above 1 MiB (hard) */
-	size_t max_dir_entries;   /* directory inputs: entries visited (hard) */
+	size_t max_input_bytes;  /* the input file (hard) */
+	size_t max_members;      /* entries listed per archive level (hard) */
+	size_t max_member_bytes; /* one loaded member (soft: skipped with a warning) */
+	size_t max_total_bytes;  /* all loaded bytes, all levels (hard) */
+	size_t max_path_bytes;   /* one member path (soft) */
+	size_t max_depth;        /* nesting levels below the input (hard) */
+	double max_ratio;        /* uncompressed bytes / input bytes, checked above 1 MiB (hard) */
+	size_t max_dir_entries;  /* directory inputs: entries visited (hard) */
 };
 
 /* Below this many uncompressed bytes the ratio limit is not applied (tiny inputs are fine). */
@@ -36,13 +36,13 @@ struct pkgfs_limits {
 enum pkgfs_kind { PKGFS_FILE = 0, PKGFS_DIR, PKGFS_LINK, PKGFS_OTHER };
 
 struct pkgfs_member {
-	char *path;               /* normalised: relative, '/'-separated, no "." or ".." parts */
-	unsigned char *data;      /* NULL when not loaded; else `size` bytes plus a NUL */
-	size_t size;              /* bytes loaded, or the declared size when not loaded */
+	char *path;          /* normalised: relative, '/'-separated, no "." or ".." parts */
+	unsigned char *data; /* NULL when not loaded; else `size` bytes plus a NUL */
+	size_t size;         /* bytes loaded, or the declared size when not loaded */
 	enum pkgfs_kind kind;
-	char *link_target;        /* PKGFS_LINK only (symbolic or hard link); never followed */
-	int hardlink;             /* PKGFS_LINK: 1 for a hard link, 0 for a symbolic link */
-	int64_t mtime;            /* seconds since the epoch, as stored (0 if unset) */
+	char *link_target; /* PKGFS_LINK only (symbolic or hard link); never followed */
+	int hardlink;      /* PKGFS_LINK: 1 for a hard link, 0 for a symbolic link */
+	int64_t mtime;     /* seconds since the epoch, as stored (0 if unset) */
 };
 
 /* Whether to load a member: its normalised path and declared size (0 if unknown). */
@@ -58,9 +58,9 @@ struct pkgfs_options {
 struct pkgfs {
 	struct pkgfs_member *members; /* sorted by path (byte order), one entry per path */
 	size_t n;
-	char format[64];              /* "tar.gz", "zip", "whl", "zip+zipcrypto>tar.gz", "deb>tar.xz", "dir" */
-	size_t n_skipped;             /* members skipped (unsafe path, over a soft limit, duplicate) */
-	size_t loaded_bytes;          /* bytes loaded in total */
+	char format[64];  /* "tar.gz", "zip", "whl", "zip+zipcrypto>tar.gz", "deb>tar.xz", "dir" */
+	size_t n_skipped; /* members skipped (unsafe path, over a soft limit, duplicate) */
+	size_t loaded_bytes; /* bytes loaded in total */
 };
 
 /** Read the file at `path` (bounded by limits.max_input_bytes) and open it as an archive, or
@@ -68,11 +68,11 @@ struct pkgfs {
  *  When `sha256` is not NULL it receives the hex SHA-256 of the file ("" for a directory).
  *  0 and *out, or -1 with the reason on `d` (*out NULL). */
 int pkgfs_open_file(struct pkgfs **out, const char *path, const struct pkgfs_options *o,
-		    char sha256[65], struct diag *d);
+                    char sha256[65], struct diag *d);
 
 /** Open `len` bytes as an archive. The buffer is only read during the call. 0 or -1 as above. */
 int pkgfs_open_memory(struct pkgfs **out, const void *buf, size_t len,
-		      const struct pkgfs_options *o, struct diag *d);
+                      const struct pkgfs_options *o, struct diag *d);
 
 /** The member at normalised path `path`, or NULL (binary search). */
 const struct pkgfs_member *pkgfs_find(const struct pkgfs *fs, const char *path);
@@ -85,7 +85,7 @@ const char *pkgfs_format(const struct pkgfs *fs);
  *  ("" for the archive root itself), or -1 with a static reason ("absolute path", "'..'
  *  component", "control character", "path too long"). */
 int pkgfs_normalise_path(const char *in, char *out, size_t cap, size_t max_path_bytes,
-			 const char **reason);
+                         const char **reason);
 
 /** Free. NULL-safe. */
 void pkgfs_free(struct pkgfs *fs);

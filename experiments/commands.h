@@ -5,3 +5,13 @@
  * 1. Write `int cmd_NAME(int argc, char **argv)` in experiments/cmd_NAME.c (argv[0] is the
  *    subcommand name; return the process exit status; print errors as "pyvet: <what>: <why>").
  * 2. Add one COMMAND() line below. pyvet.c declares and dispatches it; `pyvet help` lists it. */
+COMMAND(ls, "ls", "list the files of a package as pyvet reads them")
+COMMAND(meta, "meta", "print a package's parsed metadata (PKG-INFO) as JSON")
+COMMAND(check_corpus, "check-corpus", "read every package of a corpus manifest and report failures")
+COMMAND(split, "split", "derive a dataset manifest (train/test split) from the corpus manifest")
+COMMAND(baseline, "baseline", "bandit and packj-equivalent alert counts on a seeded sample (Fig. 3, Table 6)")
+COMMAND(extract, "extract", "extract the feature sets of every package of a manifest (features.csv, tokens, evidence)")
+COMMAND(cv, "cv", "repeated k-fold cross-validation of learners x feature sets on an extraction")
+COMMAND(train, "train", "fit a learner on an extraction and write a model file")
+COMMAND(predict, "predict", "score an extraction with a model file written by 'pyvet train'")
+COMMAND(descriptive, "descriptive", "share of each binary feature per label vs the paper, and their correlations")

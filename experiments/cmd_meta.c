@@ -1,0 +1,159 @@
+/* `pyvet meta PKG`: the package's metadata file parsed (spec D4), as JSON. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cJSON.h>
+#include <unistr.h>
+
+#include "core/err.h"
+#include "core/package.h"
+#include "core/pkginfo.h"
+#include "core/sbuf.h"
+
+#define META_MAX_PASSWORDS 16
+
+int cmd_meta(int argc, char **argv);
+
+static int meta_usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "usage: pyvet meta PKG [--password P]...\n\n"
+	    "Read PKG in memory, pick its metadata file (root PKG-INFO, else the shallowest\n"
+	    "*.egg-info/PKG-INFO, else the shallowest *.dist-info/METADATA) and print it parsed\n"
+	    "as JSON: input, format, root, metadata path, name, version, every header field as\n"
+	    "{key, value, line} in file order, the first present value of each key (UNKNOWN and\n"
+	    "empty values are absent) and the body length. Bytes that are not UTF-8 are shown\n"
+	    "as U+FFFD in the JSON only.\n\n"
+	    "  --password P   zip password to try (repeatable; default: infected)\n");
+	return f == stdout ? 0 : 2;
+}
+
+/* A JSON string from bytes: invalid UTF-8 sequences become U+FFFD. */
+static cJSON *json_bytes(const char *s)
+{
+	struct sbuf sb = SBUF_INIT;
+	const uint8_t *p = (const uint8_t *)s, *end = p + strlen(s);
+	while (p < end) {
+		ucs4_t uc;
+		int n = u8_mbtoucr(&uc, p, (size_t)(end - p));
+		if (n < 0) {
+			sbuf_addstr(&sb, "\xef\xbf\xbd");
+			p++;
+		} else {
+			sbuf_add(&sb, p, (size_t)n);
+			p += n;
+		}
+	}
+	cJSON *j = cJSON_CreateString(sbuf_cstr(&sb));
+	sbuf_release(&sb);
+	return j;
+}
+
+static cJSON *json_or_null(const char *s)
+{
+	return s ? json_bytes(s) : cJSON_CreateNull();
+}
+
+int cmd_meta(int argc, char **argv)
+{
+	const char *pw[META_MAX_PASSWORDS + 1];
+	size_t n_pw = 0;
+	const char *input = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return meta_usage(stdout);
+		if (!strcmp(argv[i], "--password")) {
+			if (i + 1 >= argc || n_pw == META_MAX_PASSWORDS) {
+				fprintf(stderr, "pyvet: meta: '--password': %s\n",
+				        i + 1 >= argc ? "needs a value" : "too many passwords");
+				return 2;
+			}
+			pw[n_pw++] = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "pyvet: meta: '%s': unknown option\n", argv[i]);
+			return 2;
+		} else if (input) {
+			fprintf(stderr, "pyvet: meta: more than one package given\n");
+			return 2;
+		} else {
+			input = argv[i];
+		}
+	}
+	if (!input) {
+		fprintf(stderr, "pyvet: meta: no package given (see 'pyvet meta --help')\n");
+		return 2;
+	}
+	pw[n_pw] = NULL;
+	struct package_options o;
+	package_options_default(&o);
+	if (n_pw)
+		o.passwords = pw;
+	struct diag d;
+	diag_init(&d);
+	struct package *p;
+	if (package_open(&p, input, &o, &d) < 0) {
+		fprintf(stderr, "pyvet: %s\n", diag_message(&d));
+		diag_release(&d);
+		return 1;
+	}
+	if (!p->metadata) {
+		fprintf(stderr, "pyvet: '%s': no metadata file (PKG-INFO or METADATA)\n", input);
+		package_free(p);
+		return 1;
+	}
+	struct pkginfo *pi;
+	if (pkginfo_parse((const char *)p->metadata->data, p->metadata->size, NULL, &pi, &d) < 0) {
+		fprintf(stderr, "pyvet: '%s': '%s': %s\n", input, p->metadata->path,
+		        diag_message(&d));
+		package_free(p);
+		diag_release(&d);
+		return 1;
+	}
+	cJSON *j = cJSON_CreateObject(), *fields = cJSON_CreateArray(),
+	      *first = cJSON_CreateObject();
+	cJSON_AddItemToObject(j, "input", json_bytes(p->input_path));
+	cJSON_AddStringToObject(j, "sha256", p->sha256);
+	cJSON_AddStringToObject(j, "format", p->format);
+	cJSON_AddItemToObject(j, "root", json_bytes(p->root));
+	cJSON_AddItemToObject(j, "metadata", json_bytes(p->metadata->path));
+	cJSON_AddItemToObject(j, "name", json_or_null(pkginfo_get(pi, "Name")));
+	cJSON_AddItemToObject(j, "version", json_or_null(pkginfo_get(pi, "Version")));
+	for (size_t i = 0; i < pi->n_fields; i++) {
+		const struct pkginfo_field *f = &pi->fields[i];
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddItemToObject(e, "key", json_bytes(f->key));
+		cJSON_AddItemToObject(e, "value", json_bytes(f->value));
+		cJSON_AddNumberToObject(e, "line", (double)f->line);
+		cJSON_AddItemToArray(fields, e);
+		int seen = 0;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !strcasecmp(pi->fields[k].key, f->key);
+		const char *v = seen ? NULL : pkginfo_get(pi, f->key);
+		if (v)
+			cJSON_AddItemToObject(first, f->key, json_bytes(v));
+	}
+	cJSON_AddItemToObject(j, "fields", fields);
+	cJSON_AddItemToObject(j, "first", first);
+	cJSON_AddNumberToObject(j, "body_length", (double)pi->body_len);
+	char *s = cJSON_Print(j);
+	int rc = 0;
+	if (!s) {
+		fprintf(stderr, "pyvet: meta: out of memory\n");
+		rc = 1;
+	} else {
+		puts(s);
+		free(s);
+	}
+	cJSON_Delete(j);
+	pkginfo_free(pi);
+	package_free(p);
+	diag_release(&d);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "pyvet: meta: write error\n");
+		rc = 1;
+	}
+	return rc;
+}

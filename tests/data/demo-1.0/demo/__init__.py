@@ -1,0 +1,2 @@
+"""demo package."""
+from .core import answer

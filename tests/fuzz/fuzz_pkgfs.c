@@ -1,0 +1,31 @@
+/* libFuzzer target: arbitrary bytes through the in-memory package reader (pkgfs + package).
+ * Build and run with `make fuzz` (clang); not part of `make test`. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/package.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct package_options o;
+	struct package *p = NULL;
+	struct diag d;
+	package_options_default(&o);
+	/* small limits keep each run fast; the limit paths are what matters */
+	o.limits.max_member_bytes = 1 << 20;
+	o.limits.max_total_bytes = 8 << 20;
+	o.limits.max_members = 2000;
+	diag_init(&d);
+	if (package_open_memory(&p, data, size, "fuzz", &o, &d) == 0) {
+		struct sbuf sb = SBUF_INIT;
+		for (size_t i = 0; i < p->n_files; i++)
+			if (p->files[i].data)
+				package_read_text(&p->files[i], &sb);
+		sbuf_release(&sb);
+		package_free(p);
+	}
+	diag_release(&d);
+	return 0;
+}
