@@ -33,6 +33,9 @@ struct analysis_ctx {
 	int text_url_scope_file;        /* text.url_scope: 0 = line (default), 1 = file */
 	int text_setup_scope_all;       /* text.setup_scope: 0 = root (default), 1 = all */
 	int text_include_entry_points;  /* text.include_entry_points (default 0) */
+	size_t max_strings;             /* string literals kept per package (0 = 1,000,000); more
+					 * are dropped with a warning */
+	size_t max_urls_per_file;       /* URL/IP finds kept per file (0 = 100,000) */
 };
 
 /** Fill the defaults of the spec (apis and domains left NULL). */
@@ -50,12 +53,14 @@ struct file_url {
 	struct url_find url;           /* owns its strings */
 };
 
-/* A string literal of a .py file (only the position and raw text are kept). */
+/* A string literal of a .py file (only the position and raw text are kept). Offsets point into
+ * the file's analysed text (analysis_file_text(): file->data with CRLF and lone CR turned into
+ * LF; the same bytes as file->data when the file has no CR). */
 struct file_string {
 	const struct package_file *file;
 	size_t line, end_line;
-	size_t raw_off, raw_len;       /* into file->data */
-	size_t body_off, body_len;     /* into file->data */
+	size_t raw_off, raw_len;       /* into the analysed text */
+	size_t body_off, body_len;     /* into the analysed text */
 	unsigned flags;                /* enum pystr_flags */
 };
 
@@ -63,6 +68,14 @@ struct file_string {
 struct doc_line {
 	const struct package_file *file;
 	size_t line;                   /* 1-based line in that file */
+};
+
+/* The analysed (LF-normalised) text of one .py file. */
+struct analysis_text {
+	const struct package_file *file;
+	const char *text;              /* NUL-terminated; file->data or `owned` */
+	size_t len;
+	char *owned;                   /* non-NULL when the text had CRs and was converted */
 };
 
 struct analysis {
@@ -84,9 +97,14 @@ struct analysis {
 	struct sbuf document;                   /* the text document (spec D9), LF-joined */
 	struct doc_line *doc_lines;             /* origin of each document line */
 	size_t n_doc_lines;
+	size_t n_doc_head;                      /* doc_lines[0..n_doc_head) are the root setup.py
+						 * (part a); the rest is sorted by file, then line */
 
 	size_t n_py_files;                      /* .py members analysed */
 	size_t n_py_skipped;                    /* .py members not analysed (lexer limit, not loaded) */
+	struct analysis_text *texts;            /* analysed .py files, in path order */
+	size_t n_texts;
+	size_t n_strings_dropped;               /* literals over ctx->max_strings */
 	struct diag diag;                       /* warnings */
 };
 
@@ -94,6 +112,14 @@ struct analysis {
  *  is a warning, not an error). */
 int analysis_run(const struct package *pkg, const struct analysis_ctx *ctx,
 		 struct analysis **out, struct diag *d);
+
+/** The analysed text of .py file `f` (LF line ends) and its length, or NULL if `f` was not
+ *  analysed. Borrowed from `a`. */
+const char *analysis_file_text(const struct analysis *a, const struct package_file *f,
+			       size_t *len);
+
+/** 1 if line `line` of file `f` is a line of the document, else 0. O(log n). */
+int analysis_doc_has_line(const struct analysis *a, const struct package_file *f, size_t line);
 
 /** Free. NULL-safe. */
 void analysis_free(struct analysis *a);

@@ -53,12 +53,25 @@ static int ends_with_ci(const char *s, const char *suffix)
 	return n >= m && !strcasecmp(s + n - m, suffix);
 }
 
+/* Does `s` contain `needle` (ASCII case-insensitive)? */
+static int contains_ci(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *s; s++)
+		if (!strncasecmp(s, needle, n))
+			return 1;
+	return 0;
+}
+
 int package_want_member(const char *path, size_t declared_size)
 {
 	const char *b = base_name(path);
 	static const char *const exact[] = {"PKG-INFO",       "METADATA",         "setup.cfg",
 	                                    "pyproject.toml", "entry_points.txt", NULL};
-	static const char *const prefix[] = {"LICENSE", "LICENCE", "COPYING", "README", NULL};
+	static const char *const prefix[] = {"README", NULL};
+	/* Licence files are loaded whatever their spelling ("apache-2.0.LICENSE", "COPYING.txt",
+	 * "LICENSES/MIT.txt" named by License-File headers): spec D18 reads them. */
+	static const char *const anywhere[] = {"LICEN", "COPYING", NULL};
 	static const char *const text[] = {".txt", ".cfg", ".toml", ".json",
 	                                   ".md",  ".rst", ".in",   NULL};
 	if (ends_with_ci(b, ".py"))
@@ -68,6 +81,9 @@ int package_want_member(const char *path, size_t declared_size)
 			return 1;
 	for (int i = 0; prefix[i]; i++)
 		if (!strncasecmp(b, prefix[i], strlen(prefix[i])))
+			return 1;
+	for (int i = 0; anywhere[i]; i++)
+		if (contains_ci(b, anywhere[i]))
 			return 1;
 	for (int i = 0; text[i]; i++)
 		if (ends_with_ci(b, text[i]))

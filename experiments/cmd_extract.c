@@ -1,0 +1,958 @@
+/* `pyvet extract`: read every package of a manifest, run the analysis and the feature sets, and
+ * write features.csv, tokens.tsv, evidence.jsonl, errors.csv and the features.json sidecar
+ * (spec D3, D9, D10; issue #3). Packages run on worker threads; outputs are written in manifest
+ * order by the main thread, so the bytes do not depend on --jobs. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <unistr.h>
+
+#include "core/analysis.h"
+#include "core/csvio.h"
+#include "core/datafile.h"
+#include "core/digest.h"
+#include "core/err.h"
+#include "core/evidence.h"
+#include "core/manifest.h"
+#include "core/package.h"
+#include "core/params.h"
+#include "core/results.h"
+#include "core/sbuf.h"
+#include "core/tokenize.h"
+#include "core/toolkit.h"
+#include "featuresets/featureset.h"
+
+int cmd_extract(int argc, char **argv);
+
+#define EX_MAX_JOBS 256
+#define EX_MAX_SETS 32
+#define EX_LIST_MAX 10000 /* api_hits / urls entries per package in evidence.jsonl */
+#define EX_DEFAULT_SETS "meta,code,file,text,apis,apis_alias,artifacts"
+#define EX_CACHE_FORMAT 1 /* bump when the output format of extract changes */
+
+/* Extract-level parameters (--param url.X=..., domains.X=..., analysis.X=...). */
+struct ex_params {
+	int url_insecure;
+	int url_private_ip;
+	long domains_top;
+	int psl_private;
+	long max_strings;
+};
+
+static const struct param_spec ex_param_spec[] = {
+	{"url.insecure_is_suspicious", PARAM_BOOL, offsetof(struct ex_params, url_insecure), "1",
+	 NULL, "D15: http:// and ftp:// URLs are suspicious"},
+	{"url.private_ip_is_suspicious", PARAM_BOOL, offsetof(struct ex_params, url_private_ip),
+	 "0", NULL, "D15: private and link-local IPs are suspicious"},
+	{"domains.top", PARAM_INT, offsetof(struct ex_params, domains_top), "0", NULL,
+	 "D5: use the first N rows of the domain list (0 = all)"},
+	{"domains.psl_private", PARAM_BOOL, offsetof(struct ex_params, psl_private), "1", NULL,
+	 "D5: use the private section of the Public Suffix List"},
+	{"analysis.max_strings", PARAM_INT, offsetof(struct ex_params, max_strings), "1000000",
+	 NULL, "string literals kept per package (a bound)"},
+	{NULL, 0, 0, NULL, NULL, NULL}};
+
+/* The outcome for one manifest row. */
+struct ex_result {
+	int done, ok;
+	char *error;
+	double *x;
+	struct doc_tokens dt;
+	char *evidence; /* one compact JSON line, no LF */
+};
+
+struct ex_run {
+	const struct manifest *m;
+	const char *corpus;
+	struct featureset *sets[EX_MAX_SETS];
+	size_t n_sets;
+	size_t n_cols;
+	int text_idx; /* index into sets of the text set, or -1 */
+	int code_idx;
+	struct analysis_ctx ctx;
+	struct tokenize_options topt;
+	struct ex_result *res;
+	size_t next;
+	size_t n_done;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+static int ex_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: pyvet extract --manifest M.csv --out OUTDIR [--corpus DIR] [--jobs N]\n"
+		"                     [--featuresets a,b,...] [--domains FILE] [--param K=V]...\n"
+		"                     [--reuse] [--quiet]\n\n"
+		"Read every package of manifest M (paths relative to DIR, default the manifest's\n"
+		"directory) in memory, analyse it once (spec D3) and compute the feature sets. Writes\n"
+		"into OUTDIR: features.csv (id,label,name,version,cluster,first_seen, then one column\n"
+		"per feature named set.feature), tokens.tsv (per-package token counts of the text\n"
+		"document, 'id<TAB>token:count ...'), evidence.jsonl (one JSON object per package),\n"
+		"errors.csv (id,path,reason) and features.json (the sidecar, with the cache key).\n"
+		"Failed packages are listed in errors.csv only. Output bytes do not depend on --jobs.\n\n"
+		"  --featuresets L  comma-separated (default " EX_DEFAULT_SETS ")\n"
+		"  --domains FILE   popular-domain list (default: $PYVET_DOMAINS, ../shared/data/...)\n"
+		"  --param K=V      SET.KEY=V for a feature set (e.g. code.long_str.threshold=60,\n"
+		"                   text.lower=0) or one of the extract parameters below\n"
+		"  --jobs N         worker threads (default: online CPUs)\n"
+		"  --reuse          do nothing if OUTDIR/features.json has the same cache key\n"
+		"  --quiet          no progress line\n\n"
+		"Exit status: 0 all packages extracted, 3 some packages failed (listed in errors.csv),\n"
+		"2 usage or configuration error, 1 I/O error.\n\nextract parameters:\n");
+	{
+		struct sbuf sb = SBUF_INIT;
+		params_help(ex_param_spec, &sb);
+		fputs(sbuf_cstr(&sb), f);
+		sbuf_release(&sb);
+	}
+	fprintf(f, "\nfeature sets and their parameters:\n");
+	for (size_t i = 0; featureset_types[i]; i++) {
+		struct sbuf sb = SBUF_INIT;
+		fprintf(f, "  %s: %s\n", featureset_types[i]->name, featureset_types[i]->summary);
+		params_help(featureset_types[i]->params, &sb);
+		fputs(sbuf_cstr(&sb), f);
+		sbuf_release(&sb);
+	}
+	return f == stdout ? 0 : 2;
+}
+
+/* ---- reading a feature set's resolved parameter by name (generic, through the table) ---- */
+
+static const void *fs_param_ptr(const struct featureset *fs, const char *name,
+				enum param_kind kind)
+{
+	const struct param_spec *p = params_find(fs->type->params, name);
+	if (!p || p->kind != kind)
+		BUG("feature set '%s' has no parameter '%s' of the expected kind", fs->type->name,
+		    name);
+	return (const char *)fs->state + p->offset;
+}
+
+static int fs_param_int(const struct featureset *fs, const char *name)
+{
+	const struct param_spec *p = params_find(fs->type->params, name);
+	if (p && p->kind == PARAM_INT)
+		return (int)*(const long *)fs_param_ptr(fs, name, PARAM_INT);
+	return *(const int *)fs_param_ptr(fs, name, p ? p->kind : PARAM_BOOL);
+}
+
+/* ---- per-package work ---- */
+
+/* Add string `v` to object `o` as valid UTF-8: invalid bytes (package paths and snippets are
+ * bytes) become '?', so every line of evidence.jsonl is valid JSON. */
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+	const uint8_t *p = (const uint8_t *)(v ? v : "");
+	size_t n = strlen((const char *)p);
+	char *copy = NULL;
+	if (!u8_check(p, n)) {
+		cJSON_AddStringToObject(o, k, (const char *)p);
+		return;
+	}
+	copy = malloc(n + 1);
+	if (!copy)
+		return;
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		int len = u8_mbtoucr(&uc, p + i, n - i);
+		if (len <= 0) {
+			copy[i++] = '?';
+			continue;
+		}
+		memcpy(copy + i, p + i, (size_t)len);
+		i += (size_t)len;
+	}
+	copy[n] = '\0';
+	cJSON_AddStringToObject(o, k, copy);
+	free(copy);
+}
+
+static void add_warning(cJSON *arr, const char *w)
+{
+	cJSON *tmp = cJSON_CreateObject();
+	cJSON *item;
+	if (!tmp)
+		return;
+	add_str(tmp, "w", w);
+	item = cJSON_DetachItemFromObjectCaseSensitive(tmp, "w");
+	if (item && !cJSON_AddItemToArray(arr, item))
+		cJSON_Delete(item);
+	cJSON_Delete(tmp);
+}
+
+static cJSON *evidence_array(const struct evidence_list *ev, size_t from, size_t to)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = from; arr && i < to; i++) {
+		const struct evidence *e = &ev->v[i];
+		cJSON *o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(arr, o))
+			return cJSON_Delete(o), cJSON_Delete(arr), NULL;
+		add_str(o, "rule", e->rule ? e->rule : "");
+		if (e->file)
+			add_str(o, "file", e->file);
+		else
+			cJSON_AddNullToObject(o, "file");
+		cJSON_AddNumberToObject(o, "line", (double)e->line);
+		cJSON_AddNumberToObject(o, "end_line", (double)e->end_line);
+		if (e->snippet)
+			add_str(o, "snippet", e->snippet);
+		else
+			cJSON_AddNullToObject(o, "snippet");
+		if (e->detail)
+			add_str(o, "detail", e->detail);
+		else
+			cJSON_AddNullToObject(o, "detail");
+	}
+	return arr;
+}
+
+static char *build_evidence(const struct ex_run *r, const char *id, const struct analysis *a,
+			    const struct package *pkg, struct evidence_list *evs)
+{
+	cJSON *o = cJSON_CreateObject(), *arr, *c;
+	char *text;
+	if (!o)
+		return NULL;
+	add_str(o, "id", id);
+	arr = cJSON_AddArrayToObject(o, "api_hits");
+	for (size_t i = 0; arr && i < a->n_hits && i < EX_LIST_MAX; i++) {
+		const struct file_api_hit *h = &a->hits[i];
+		cJSON *e = cJSON_CreateObject();
+		if (!e || !cJSON_AddItemToArray(arr, e)) {
+			cJSON_Delete(e);
+			break;
+		}
+		add_str(e, "file", h->file->path);
+		cJSON_AddNumberToObject(e, "line", (double)h->hit.line);
+		cJSON_AddNumberToObject(e, "end_line", (double)h->hit.end_line);
+		add_str(e, "api", h->hit.short_name ? h->hit.short_name : "");
+		add_str(e, "full_name", h->hit.full_name ? h->hit.full_name : "");
+		add_str(e, "category", h->hit.category ? h->hit.category : "");
+	}
+	arr = cJSON_AddArrayToObject(o, "urls");
+	for (size_t i = 0; arr && i < a->n_urls && i < EX_LIST_MAX; i++) {
+		const struct file_url *u = &a->urls[i];
+		cJSON *e = cJSON_CreateObject();
+		char why[128];
+		if (!e || !cJSON_AddItemToArray(arr, e)) {
+			cJSON_Delete(e);
+			break;
+		}
+		add_str(e, "file", u->file->path);
+		cJSON_AddNumberToObject(e, "line", (double)u->url.line);
+		add_str(e, "url", u->url.text ? u->url.text : "");
+		add_str(e, "host", u->url.host ? u->url.host : "");
+		add_str(e, "verdict", u->url.suspicious ? "suspicious" : "ok");
+		add_str(e, "reasons",
+					url_reasons_string(u->url.reasons, why, sizeof(why)));
+	}
+	/* the code set's install-command and long-string evidence */
+	{
+		cJSON *ic = cJSON_AddArrayToObject(o, "install_cmd");
+		cJSON *ls = cJSON_AddArrayToObject(o, "long_strings");
+		const struct evidence_list *ev = r->code_idx >= 0 ? &evs[r->code_idx] : NULL;
+		for (size_t i = 0; ev && ic && ls && i < ev->n; i++) {
+			const struct evidence *e = &ev->v[i];
+			cJSON *x;
+			if (!e->rule)
+				continue;
+			if (!strncmp(e->rule, "install_cmd:", 12)) {
+				x = cJSON_CreateObject();
+				if (!x || !cJSON_AddItemToArray(ic, x)) {
+					cJSON_Delete(x);
+					break;
+				}
+				add_str(x, "file", e->file ? e->file : "");
+				cJSON_AddNumberToObject(x, "line", (double)e->line);
+				add_str(x, "pattern", e->rule + 12);
+				add_str(x, "snippet", e->snippet ? e->snippet : "");
+			} else if (!strcmp(e->rule, "long_str")) {
+				x = cJSON_CreateObject();
+				if (!x || !cJSON_AddItemToArray(ls, x)) {
+					cJSON_Delete(x);
+					break;
+				}
+				add_str(x, "file", e->file ? e->file : "");
+				cJSON_AddNumberToObject(x, "line", (double)e->line);
+				add_str(x, "snippet", e->snippet ? e->snippet : "");
+			}
+		}
+	}
+	/* the other fixed sets' evidence, one key per set */
+	for (size_t k = 0; k < r->n_sets; k++) {
+		const struct featureset *fs = r->sets[k];
+		if ((int)k == r->code_idx || !fs->type->n_features || !evs[k].n)
+			continue;
+		cJSON_AddItemToObject(o, fs->type->name, evidence_array(&evs[k], 0, evs[k].n));
+	}
+	c = cJSON_AddObjectToObject(o, "counts");
+	if (c) {
+		cJSON_AddNumberToObject(c, "files", (double)pkg->n_files);
+		cJSON_AddNumberToObject(c, "py_files", (double)a->n_py_files);
+		cJSON_AddNumberToObject(c, "py_skipped", (double)a->n_py_skipped);
+		cJSON_AddNumberToObject(c, "api_hits", (double)a->n_hits);
+		cJSON_AddNumberToObject(c, "alias_hits", (double)a->n_alias_hits);
+		cJSON_AddNumberToObject(c, "urls", (double)a->n_urls);
+		cJSON_AddNumberToObject(c, "strings", (double)a->n_strings);
+		cJSON_AddNumberToObject(c, "doc_lines", (double)a->n_doc_lines);
+		cJSON_AddNumberToObject(c, "doc_bytes", (double)a->document.len);
+	}
+	arr = cJSON_AddArrayToObject(o, "warnings");
+	for (int i = 0; arr && i < pkg->diag.n_warnings && i < DIAG_WARN_KEEP; i++)
+		add_warning(arr, pkg->diag.warnings[i]);
+	for (int i = 0; arr && i < a->diag.n_warnings && i < DIAG_WARN_KEEP; i++)
+		add_warning(arr, a->diag.warnings[i]);
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return text;
+}
+
+static void process_one(struct ex_run *r, size_t i)
+{
+	struct ex_result *res = &r->res[i];
+	const struct manifest_row *row = &r->m->rows[i];
+	struct sbuf path = SBUF_INIT, doc = SBUF_INIT;
+	struct package *pkg = NULL;
+	struct analysis *a = NULL;
+	struct evidence_list evs[EX_MAX_SETS];
+	struct diag d;
+	size_t col = 0;
+	memset(evs, 0, sizeof(evs));
+	diag_init(&d);
+	if (sbuf_addf(&path, "%s/%s", r->corpus, row->path) < 0) {
+		diag_error(&d, "out of memory");
+		goto fail;
+	}
+	if (package_open(&pkg, path.buf, NULL, &d) < 0)
+		goto fail;
+	if (analysis_run(pkg, &r->ctx, &a, &d) < 0)
+		goto fail;
+	if (r->n_cols && !(res->x = calloc(r->n_cols, sizeof(double)))) {
+		diag_error(&d, "out of memory");
+		goto fail;
+	}
+	for (size_t k = 0; k < r->n_sets; k++) {
+		const struct featureset *fs = r->sets[k];
+		if (fs->type->n_features) {
+			if (fs->type->extract(fs->state, a, res->x + col, &evs[k], &d) < 0) {
+				char msg[DIAG_MSG_MAX];
+				snprintf(msg, sizeof(msg), "%s", diag_message(&d));
+				diag_error(&d, "%s: %s", fs->type->name, msg);
+				goto fail;
+			}
+			col += fs->type->n_features;
+		} else if (fs->type->document) {
+			sbuf_reset(&doc);
+			if (fs->type->document(fs->state, a, &doc, &d) < 0 ||
+			    doc_tokens_from_text(&res->dt, sbuf_cstr(&doc), doc.len, &r->topt, &d) <
+				    0) {
+				char msg[DIAG_MSG_MAX];
+				snprintf(msg, sizeof(msg), "%s", diag_message(&d));
+				diag_error(&d, "%s: %s", fs->type->name, msg);
+				goto fail;
+			}
+		}
+	}
+	res->evidence = build_evidence(r, row->id, a, pkg, evs);
+	if (!res->evidence) {
+		diag_error(&d, "out of memory");
+		goto fail;
+	}
+	res->ok = 1;
+	goto out;
+fail:
+	res->ok = 0;
+	res->error = strdup(diag_message(&d)[0] ? diag_message(&d) : "unknown error");
+	free(res->x);
+	res->x = NULL;
+	doc_tokens_release(&res->dt);
+out:
+	for (size_t k = 0; k < r->n_sets; k++)
+		evidence_list_release(&evs[k]);
+	analysis_free(a);
+	package_free(pkg);
+	sbuf_release(&path);
+	sbuf_release(&doc);
+	diag_release(&d);
+}
+
+static void *worker(void *vp)
+{
+	struct ex_run *r = vp;
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&r->lock);
+		i = r->next++;
+		pthread_mutex_unlock(&r->lock);
+		if (i >= r->m->n)
+			break;
+		process_one(r, i);
+		pthread_mutex_lock(&r->lock);
+		r->res[i].done = 1;
+		r->n_done++;
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+	}
+	return NULL;
+}
+
+/* ---- helpers ---- */
+
+static double now_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char buf[4096];
+	size_t n = strlen(dir);
+	if (n >= sizeof(buf))
+		return err_report("'%s': path too long", dir);
+	memcpy(buf, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] == '/' || buf[i] == '\0') {
+			char c = buf[i];
+			buf[i] = '\0';
+			if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+				return err_report("cannot create '%s': %s", buf, strerror(errno));
+			buf[i] = c;
+		}
+	}
+	return 0;
+}
+
+/* Append "name=sha\n" of a shipped data file to the key text and the hashes object. */
+static void hash_datafile(const char *label, const char *path, struct sbuf *key, cJSON *hashes)
+{
+	char hex[65] = "missing";
+	if (path && datafile_sha256(path, hex) < 0)
+		snprintf(hex, sizeof(hex), "unreadable");
+	sbuf_addf(key, "%s=%s\n", label, hex);
+	cJSON_AddStringToObject(hashes, label, hex);
+}
+
+static const char *shipped(const char *name, char *buf, size_t n)
+{
+	return datafile_path(name, buf, n);
+}
+
+static char *read_cache_key(const char *sidecar_path)
+{
+	FILE *f = fopen(sidecar_path, "rb");
+	struct sbuf sb = SBUF_INIT;
+	char buf[65536];
+	size_t k;
+	cJSON *j, *key;
+	char *out = NULL;
+	if (!f)
+		return NULL;
+	while ((k = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < (64u << 20))
+		sbuf_add(&sb, buf, k);
+	fclose(f);
+	j = cJSON_Parse(sbuf_cstr(&sb));
+	sbuf_release(&sb);
+	key = j ? cJSON_GetObjectItemCaseSensitive(j, "cache_key") : NULL;
+	if (cJSON_IsString(key))
+		out = strdup(key->valuestring);
+	cJSON_Delete(j);
+	return out;
+}
+
+static void progress(size_t done, size_t total, double t0, int final)
+{
+	double el = now_seconds() - t0, rate = el > 0 ? (double)done / el : 0;
+	double eta = rate > 0 ? (double)(total - done) / rate : 0;
+	fprintf(stderr, "\rextract: %zu/%zu packages, %.1f packages/s, ETA %.0f s   ", done, total,
+		rate, eta);
+	if (final)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+int cmd_extract(int argc, char **argv)
+{
+	const char *manifest_path = NULL, *corpus = NULL, *outdir = NULL, *sets_arg = EX_DEFAULT_SETS;
+	const char *domains_arg = NULL;
+	struct sbuf set_params[EX_MAX_SETS];
+	const char *sel_names[EX_MAX_SETS];
+	const struct featureset_type *types[EX_MAX_SETS];
+	struct sbuf ex_kv = SBUF_INIT, key = SBUF_INIT, corpus_buf = SBUF_INIT;
+	struct ex_params xp;
+	struct ex_run r;
+	struct manifest *m = NULL;
+	struct api_table *apis = NULL;
+	struct domains *dl = NULL;
+	struct sidecar *sc = NULL;
+	struct diag d;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t jobs = cpus > 0 ? (size_t)cpus : 1, n_sel = 0, n_failed = 0;
+	int reuse = 0, quiet = 0, rc = 2, need_domains = 0, show_progress;
+	char path[4096], cache_key[65], buf[4096];
+	cJSON *hashes = NULL, *fsj = NULL;
+	pthread_t th[EX_MAX_JOBS];
+	size_t n_th = 0;
+	double t0;
+	struct csvio_out o_feat = {0}, o_tok = {0}, o_ev = {0}, o_err = {0};
+
+	memset(&r, 0, sizeof(r));
+	r.text_idx = r.code_idx = -1;
+	for (size_t i = 0; i < EX_MAX_SETS; i++)
+		sbuf_init(&set_params[i]);
+	diag_init(&d);
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			rc = ex_usage(stdout);
+			goto done;
+		} else if (!strcmp(a, "--reuse")) {
+			reuse = 1;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			quiet = 1;
+		} else if (i + 1 < argc && (!strcmp(a, "--manifest") || !strcmp(a, "--corpus") ||
+					    !strcmp(a, "--out") || !strcmp(a, "--jobs") ||
+					    !strcmp(a, "--featuresets") || !strcmp(a, "--domains") ||
+					    !strcmp(a, "--param"))) {
+			const char *v = argv[++i];
+			if (!strcmp(a, "--manifest"))
+				manifest_path = v;
+			else if (!strcmp(a, "--corpus"))
+				corpus = v;
+			else if (!strcmp(a, "--out"))
+				outdir = v;
+			else if (!strcmp(a, "--featuresets"))
+				sets_arg = v;
+			else if (!strcmp(a, "--domains"))
+				domains_arg = v;
+			else if (!strcmp(a, "--jobs")) {
+				char *end;
+				long j = strtol(v, &end, 10);
+				if (*end || j < 1) {
+					fprintf(stderr, "pyvet: extract: --jobs '%s': expected a positive integer\n", v);
+					goto done;
+				}
+				jobs = (size_t)j;
+			} else {
+				/* --param: stored for routing once the sets are known */
+				if (!strchr(v, '=') || !strchr(v, '.')) {
+					fprintf(stderr, "pyvet: extract: --param '%s': expected SET.KEY=VALUE\n", v);
+					goto done;
+				}
+				if (ex_kv.len)
+					sbuf_addch(&ex_kv, '\n');
+				sbuf_addstr(&ex_kv, v);
+			}
+		} else {
+			fprintf(stderr, "pyvet: extract: '%s': unknown option or missing value\n", a);
+			ex_usage(stderr);
+			goto done;
+		}
+	}
+	if (!manifest_path || !outdir) {
+		fprintf(stderr, "pyvet: extract: --manifest and --out are required\n");
+		ex_usage(stderr);
+		goto done;
+	}
+	if (jobs > EX_MAX_JOBS)
+		jobs = EX_MAX_JOBS;
+
+	/* the selected feature sets, in registry order */
+	{
+		char tmp[1024];
+		char *save = NULL, *tok;
+		snprintf(tmp, sizeof(tmp), "%s", sets_arg);
+		for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			const struct featureset_type *t = featureset_find(tok);
+			if (!t) {
+				fprintf(stderr, "pyvet: extract: '%s': unknown feature set\n", tok);
+				goto done;
+			}
+			if (n_sel < EX_MAX_SETS)
+				sel_names[n_sel++] = t->name;
+		}
+	}
+	if (!n_sel) {
+		fprintf(stderr, "pyvet: extract: no feature set selected\n");
+		goto done;
+	}
+	for (size_t i = 0; featureset_types[i] && r.n_sets < EX_MAX_SETS; i++)
+		for (size_t k = 0; k < n_sel; k++)
+			if (!strcmp(featureset_types[i]->name, sel_names[k])) {
+				types[r.n_sets++] = featureset_types[i];
+				break;
+			}
+
+	/* route --param values */
+	params_set_defaults(ex_param_spec, &xp, NULL);
+	{
+		char *all = sbuf_detach(&ex_kv, NULL), *save = NULL, *kv;
+		for (kv = all ? strtok_r(all, "\n", &save) : NULL; kv; kv = strtok_r(NULL, "\n", &save)) {
+			char *eq = strchr(kv, '='), *dot = strchr(kv, '.');
+			size_t k;
+			if (dot > eq) {
+				fprintf(stderr, "pyvet: extract: --param '%s': expected SET.KEY=VALUE\n", kv);
+				free(all);
+				goto done;
+			}
+			if (params_find(ex_param_spec, (*eq = '\0', kv))) {
+				if (params_set(ex_param_spec, &xp, kv, eq + 1, &d) < 0) {
+					fprintf(stderr, "pyvet: extract: --param: %s\n", diag_message(&d));
+					free(all);
+					goto done;
+				}
+				continue;
+			}
+			*eq = '=';
+			for (k = 0; k < r.n_sets; k++) {
+				const struct featureset_type *t = types[k];
+				size_t nl = strlen(t->name);
+				if (!strncmp(kv, t->name, nl) && kv[nl] == '.')
+					break;
+			}
+			if (k == r.n_sets) {
+				fprintf(stderr, "pyvet: extract: --param '%s': no selected feature set or "
+						"extract parameter of that name\n", kv);
+				free(all);
+				goto done;
+			}
+			if (set_params[k].len)
+				sbuf_addch(&set_params[k], ',');
+			sbuf_addstr(&set_params[k], strchr(kv, '.') + 1);
+		}
+		free(all);
+	}
+	for (size_t k = 0; k < r.n_sets; k++) {
+		const struct featureset_type *t = types[k];
+		char err[512];
+		struct featureset *fs = featureset_alloc(t, sbuf_cstr(&set_params[k]), err, sizeof(err));
+		if (!fs) {
+			fprintf(stderr, "pyvet: extract: %s\n", err);
+			goto done;
+		}
+		r.sets[k] = fs;
+		r.n_cols += t->n_features;
+		if (!strcmp(t->name, "text"))
+			r.text_idx = (int)k;
+		if (!strcmp(t->name, "code"))
+			r.code_idx = (int)k;
+		if (!strcmp(t->name, "meta") || !strcmp(t->name, "code"))
+			need_domains = 1;
+	}
+
+	/* shared context */
+	analysis_ctx_default(&r.ctx);
+	tokenize_options_default(&r.topt);
+	r.ctx.url_rules.insecure_is_suspicious = xp.url_insecure;
+	r.ctx.url_rules.private_ip_is_suspicious = xp.url_private_ip;
+	r.ctx.max_strings = (size_t)(xp.max_strings > 0 ? xp.max_strings : 1);
+	if (r.text_idx >= 0) {
+		const struct featureset *t = r.sets[r.text_idx];
+		r.ctx.text_api_span_call = fs_param_int(t, "api_span");
+		r.ctx.text_url_scope_file = fs_param_int(t, "url_scope");
+		r.ctx.text_setup_scope_all = fs_param_int(t, "setup_scope");
+		r.ctx.text_include_entry_points = fs_param_int(t, "include_entry_points");
+		r.topt.lower = fs_param_int(t, "lower");
+		r.topt.keras_raw_cr = fs_param_int(t, "keras_raw_cr");
+		r.topt.max_tokens = (size_t)fs_param_int(t, "max_tokens");
+	}
+	if (manifest_read(manifest_path, &m, &d) < 0) {
+		fprintf(stderr, "pyvet: extract: %s\n", diag_message(&d));
+		goto done;
+	}
+	if (!corpus) {
+		const char *slash = strrchr(manifest_path, '/');
+		if (slash)
+			sbuf_add(&corpus_buf, manifest_path, (size_t)(slash - manifest_path));
+		else
+			sbuf_addch(&corpus_buf, '.');
+		corpus = sbuf_cstr(&corpus_buf);
+	}
+	if (!datafile_path("python_apis.csv", path, sizeof(path))) {
+		fprintf(stderr, "pyvet: extract: shipped data file '%s' not found\n", path);
+		goto done;
+	}
+	if (api_table_load(&apis, path, &d) < 0) {
+		fprintf(stderr, "pyvet: extract: %s\n", diag_message(&d));
+		goto done;
+	}
+	r.ctx.apis = apis;
+	{
+		const char *dp = domains_arg ? domains_arg : datafile_domains_default(buf, sizeof(buf));
+		if (!dp && need_domains) {
+			fprintf(stderr, "pyvet: extract: no popular-domain list found (spec D5): pass "
+					"--domains FILE or set PYVET_DOMAINS; the meta and code feature "
+					"sets need it\n");
+			goto done;
+		}
+		if (dp && domains_load(&dl, dp, (size_t)(xp.domains_top > 0 ? xp.domains_top : 0),
+				       xp.psl_private, &d) < 0) {
+			fprintf(stderr, "pyvet: extract: %s\n", diag_message(&d));
+			goto done;
+		}
+		r.ctx.domains = dl;
+	}
+
+	/* the sidecar and the cache key */
+	sc = sidecar_new(argc, argv);
+	hashes = cJSON_CreateObject();
+	fsj = cJSON_CreateArray();
+	if (!sc || !hashes || !fsj) {
+		fprintf(stderr, "pyvet: extract: out of memory\n");
+		goto done;
+	}
+	sbuf_addf(&key, "pyvet-extract format=%d version=%s\nmanifest=%s\n", EX_CACHE_FORMAT,
+		  PYVET_VERSION, m->sha256);
+	cJSON_AddStringToObject(hashes, "manifest", m->sha256);
+	cJSON_AddStringToObject(hashes, "python_apis.csv", api_table_sha256(apis));
+	sbuf_addf(&key, "python_apis.csv=%s\n", api_table_sha256(apis));
+	if (dl) {
+		cJSON_AddStringToObject(hashes, "domains", domains_sha256(dl));
+		sbuf_addf(&key, "domains=%s\n", domains_sha256(dl));
+	} else {
+		sbuf_addstr(&key, "domains=none\n");
+	}
+	hash_datafile("python_keywords.txt", shipped("python_keywords.txt", buf, sizeof(buf)), &key,
+		      hashes);
+	hash_datafile("stopwords_en.txt", shipped("stopwords_en.txt", buf, sizeof(buf)), &key, hashes);
+	for (size_t k = 0; k < r.n_sets; k++) {
+		const struct featureset *fs = r.sets[k];
+		struct sbuf pf = SBUF_INIT;
+		cJSON *e = cJSON_CreateObject();
+		params_format(fs->type->params, fs->state, &pf);
+		sbuf_addf(&key, "set=%s v%u %s\n", fs->type->name, fs->type->version, sbuf_cstr(&pf));
+		sbuf_release(&pf);
+		cJSON_AddStringToObject(e, "name", fs->type->name);
+		cJSON_AddNumberToObject(e, "version", fs->type->version);
+		cJSON_AddNumberToObject(e, "n_features", (double)fs->type->n_features);
+		cJSON_AddItemToObject(e, "params", params_to_json(fs->type->params, fs->state));
+		cJSON_AddItemToArray(fsj, e);
+		/* data tables named by parameters */
+		if (!strcmp(fs->type->name, "code")) {
+			const char *p = fs_param_ptr(fs, "install_patterns", PARAM_STRING);
+			hash_datafile("install_patterns.txt",
+				      *p ? p : shipped("install_patterns.txt", buf, sizeof(buf)), &key,
+				      hashes);
+		} else if (!strcmp(fs->type->name, "file") &&
+			   params_find(fs->type->params, "license.table")) {
+			const char *p = fs_param_ptr(fs, "license.table", PARAM_STRING);
+			hash_datafile("license_families.csv",
+				      *p ? p : shipped("license_families.csv", buf, sizeof(buf)), &key,
+				      hashes);
+		}
+	}
+	{
+		struct sbuf pf = SBUF_INIT;
+		params_format(ex_param_spec, &xp, &pf);
+		sbuf_addf(&key, "extract %s\n", sbuf_cstr(&pf));
+		sbuf_release(&pf);
+	}
+	digest_buffer_hex(key.buf, key.len, cache_key);
+
+	if (mkdir_p(outdir) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "%s/features.json", outdir);
+	if (reuse) {
+		char *old = read_cache_key(path);
+		int same = old && !strcmp(old, cache_key);
+		free(old);
+		if (same) {
+			if (!quiet)
+				fprintf(stderr, "extract: '%s' is up to date (cache key %.12s)\n", outdir,
+					cache_key);
+			rc = 0;
+			goto done;
+		}
+	}
+
+	/* open outputs */
+	snprintf(path, sizeof(path), "%s/features.csv", outdir);
+	if (csvio_out_open(&o_feat, path) < 0)
+		goto io_fail;
+	snprintf(path, sizeof(path), "%s/tokens.tsv", outdir);
+	if (r.text_idx >= 0 && csvio_out_open(&o_tok, path) < 0)
+		goto io_fail;
+	snprintf(path, sizeof(path), "%s/evidence.jsonl", outdir);
+	if (csvio_out_open(&o_ev, path) < 0)
+		goto io_fail;
+	snprintf(path, sizeof(path), "%s/errors.csv", outdir);
+	if (csvio_out_open(&o_err, path) < 0)
+		goto io_fail;
+	fputs("id,label,name,version,cluster,first_seen", o_feat.f);
+	for (size_t k = 0; k < r.n_sets; k++)
+		for (size_t j = 0; j < r.sets[k]->type->n_features; j++)
+			fprintf(o_feat.f, ",%s.%s", r.sets[k]->type->name,
+				r.sets[k]->type->feature_names[j]);
+	fputc('\n', o_feat.f);
+	fputs("id,path,reason\n", o_err.f);
+
+	/* run */
+	r.m = m;
+	r.corpus = corpus;
+	r.res = calloc(m->n ? m->n : 1, sizeof(*r.res));
+	if (!r.res) {
+		fprintf(stderr, "pyvet: extract: out of memory\n");
+		goto io_fail;
+	}
+	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.cond, NULL);
+	if (jobs > m->n && m->n)
+		jobs = m->n;
+	t0 = now_seconds();
+	show_progress = !quiet && isatty(2);
+	for (size_t j = 0; j < jobs; j++) {
+		if (pthread_create(&th[n_th], NULL, worker, &r))
+			break;
+		n_th++;
+	}
+	if (!n_th) {
+		fprintf(stderr, "pyvet: extract: cannot start worker threads\n");
+		goto io_fail;
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		struct ex_result *res = &r.res[i];
+		const struct manifest_row *row = &m->rows[i];
+		pthread_mutex_lock(&r.lock);
+		while (!res->done) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 250000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&r.cond, &r.lock, &ts);
+			if (show_progress)
+				progress(r.n_done, m->n, t0, 0);
+		}
+		pthread_mutex_unlock(&r.lock);
+		if (res->ok) {
+			const char *cells[6] = {row->id, row->label, row->name, row->version,
+						row->cluster, row->first_seen};
+			for (size_t c = 0; c < 6; c++) {
+				if (c)
+					fputc(',', o_feat.f);
+				csvio_write_field(o_feat.f, cells[c] ? cells[c] : "");
+			}
+			for (size_t c = 0; c < r.n_cols; c++) {
+				fputc(',', o_feat.f);
+				csvio_write_double(o_feat.f, res->x[c]);
+			}
+			fputc('\n', o_feat.f);
+			if (o_tok.f)
+				doc_tokens_write(o_tok.f, row->id, &res->dt);
+			fputs(res->evidence, o_ev.f);
+			fputc('\n', o_ev.f);
+		} else {
+			const char *cells[3] = {row->id, row->path, res->error ? res->error : ""};
+			csvio_write_row(o_err.f, cells, 3);
+			n_failed++;
+		}
+		free(res->x);
+		free(res->error);
+		free(res->evidence);
+		doc_tokens_release(&res->dt);
+		res->x = NULL;
+		res->error = res->evidence = NULL;
+	}
+	for (size_t j = 0; j < n_th; j++)
+		pthread_join(th[j], NULL);
+	n_th = 0;
+	if (show_progress)
+		progress(m->n, m->n, t0, 1);
+	if (csvio_out_commit(&o_feat) < 0 || (o_tok.f && csvio_out_commit(&o_tok) < 0) ||
+	    csvio_out_commit(&o_ev) < 0 || csvio_out_commit(&o_err) < 0) {
+		rc = 1;
+		goto done;
+	}
+	{
+		double wall = now_seconds() - t0;
+		cJSON *counts = cJSON_CreateObject(), *opts = cJSON_CreateObject(), *dj;
+		cJSON_AddNumberToObject(counts, "packages", (double)m->n);
+		cJSON_AddNumberToObject(counts, "ok", (double)(m->n - n_failed));
+		cJSON_AddNumberToObject(counts, "failed", (double)n_failed);
+		cJSON_AddNumberToObject(counts, "columns", (double)r.n_cols);
+		cJSON_AddNumberToObject(counts, "extract_seconds", wall);
+		cJSON_AddNumberToObject(counts, "packages_per_second", wall > 0 ? (double)m->n / wall : 0);
+		cJSON_AddNumberToObject(counts, "jobs", (double)n_th ? (double)n_th : (double)jobs);
+		cJSON_AddStringToObject(opts, "manifest", manifest_path);
+		cJSON_AddStringToObject(opts, "corpus", corpus);
+		cJSON_AddItemToObject(opts, "extract", params_to_json(ex_param_spec, &xp));
+		if (dl) {
+			dj = cJSON_AddObjectToObject(opts, "domains");
+			cJSON_AddStringToObject(dj, "path", domains_arg ? domains_arg : buf);
+			cJSON_AddNumberToObject(dj, "rows", (double)domains_rows(dl));
+			cJSON_AddNumberToObject(dj, "registrable_domains", (double)domains_count(dl));
+			cJSON_AddNumberToObject(dj, "dropped_suffix", (double)domains_dropped_suffix(dl));
+			cJSON_AddNumberToObject(dj, "dropped_invalid",
+						(double)domains_dropped_invalid(dl));
+		}
+		sidecar_set_string(sc, "cache_key", cache_key);
+		sidecar_set_json(sc, "featuresets", fsj);
+		fsj = NULL;
+		sidecar_set_json(sc, "options", opts);
+		sidecar_set_json(sc, "counts", counts);
+		sidecar_set_json(sc, "outputs", cJSON_CreateStringArray(
+			(const char *const[]){"features.csv", "tokens.tsv", "evidence.jsonl", "errors.csv"},
+			r.text_idx >= 0 ? 4 : 3));
+		{
+			cJSON *h;
+			cJSON_ArrayForEach(h, hashes) sidecar_add_hash(sc, h->string, h->valuestring);
+		}
+		snprintf(path, sizeof(path), "%s/features.csv", outdir);
+		if (sidecar_write(sc, path) < 0) {
+			rc = 1;
+			goto done;
+		}
+		if (!quiet)
+			fprintf(stderr, "extract: %zu packages, %zu failed, %.1f s, %.1f packages/s -> %s\n",
+				m->n, n_failed, wall, wall > 0 ? (double)m->n / wall : 0, outdir);
+	}
+	rc = n_failed ? 3 : 0;
+	goto done;
+io_fail:
+	rc = 1;
+	csvio_out_abort(&o_feat);
+	csvio_out_abort(&o_tok);
+	csvio_out_abort(&o_ev);
+	csvio_out_abort(&o_err);
+done:
+	for (size_t j = 0; j < n_th; j++)
+		pthread_join(th[j], NULL);
+	if (r.res) {
+		for (size_t i = 0; m && i < m->n; i++) {
+			free(r.res[i].x);
+			free(r.res[i].error);
+			free(r.res[i].evidence);
+			doc_tokens_release(&r.res[i].dt);
+		}
+		free(r.res);
+		pthread_mutex_destroy(&r.lock);
+		pthread_cond_destroy(&r.cond);
+	}
+	for (size_t k = 0; k < r.n_sets; k++)
+		featureset_free(r.sets[k]);
+	for (size_t k = 0; k < EX_MAX_SETS; k++)
+		sbuf_release(&set_params[k]);
+	cJSON_Delete(hashes);
+	cJSON_Delete(fsj);
+	sidecar_free(sc);
+	domains_free(dl);
+	api_table_free(apis);
+	manifest_free(m);
+	sbuf_release(&ex_kv);
+	sbuf_release(&key);
+	sbuf_release(&corpus_buf);
+	diag_release(&d);
+	return rc;
+}
