@@ -63,8 +63,8 @@ struct learner {
 /** A learner of type `t` with defaults, then `param_string` ("trees=12,max_depth=5"; NULL or ""
  *  for none) applied and check() run. NULL on error, with the message in *err_out if given
  *  (static or thread-local storage not needed: the message is copied into err_buf of size n). */
-struct learner *learner_alloc(const struct learner_type *t, const char *param_string,
-			      char *err_buf, size_t err_n);
+struct learner *learner_alloc(const struct learner_type *t, const char *param_string, char *err_buf,
+                              size_t err_n);
 /** Fit; resets any previous fit. 0 or -1 (message: learner_message()). */
 int learner_fit(struct learner *l, const struct dataset *train, const gsl_rng *r);
 /** Scores for every row of x into out[x->n]. -1 if not fitted or on error. */
@@ -79,8 +79,17 @@ const char *learner_message(const struct learner *l);
 int learner_params_format(const struct learner *l, struct sbuf *out);
 /** Free the learner. NULL-safe. */
 void learner_free(struct learner *l);
-/** The registered type named `name`, or NULL. */
+/** The registered type named `name`, or NULL. Also accepts the issue's aliases "bnb" (nb) and
+ *  "stacking" (stack). */
 const struct learner_type *learner_find(const char *name);
+/** Write a fitted learner as text: a header line "pyvet-learner 1 NAME PARAMS" (resolved
+ *  parameters), the type's save() output, and a line "end NAME". Doubles are written so that they
+ *  read back exactly. 0, or -1 (not fitted, no save hook, write error). */
+int learner_save(const struct learner *l, FILE *f);
+/** Read a learner written by learner_save() from the current position of `f`: a fitted learner
+ *  that gives the same scores, owned by the caller (learner_free()). NULL on error, with the
+ *  message copied into err_buf (size n) if given. Sizes read from the file are bounded. */
+struct learner *learner_load(FILE *f, char *err_buf, size_t err_n);
 /** All registered learner types, NULL-terminated (learners/list.h order). */
 extern const struct learner_type *const learner_types[];
 
