@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <unistr.h>
 
 #include "core/analysis.h"
 #include "core/csvio.h"
@@ -26,37 +25,16 @@
 #include "core/sbuf.h"
 #include "core/tokenize.h"
 #include "core/toolkit.h"
+#include "experiments/extractrow.h"
 #include "featuresets/featureset.h"
 
 int cmd_extract(int argc, char **argv);
 
 #define EX_MAX_JOBS 256
-#define EX_MAX_SETS 32
+#define EX_MAX_SETS EXTRACTROW_MAX_SETS
 #define EX_LIST_MAX 10000 /* api_hits / urls entries per package in evidence.jsonl */
-#define EX_DEFAULT_SETS "meta,code,file,text,apis,apis_alias,artifacts"
+#define EX_DEFAULT_SETS EXTRACTROW_DEFAULT_SETS
 #define EX_CACHE_FORMAT 1 /* bump when the output format of extract changes */
-
-/* Extract-level parameters (--param url.X=..., domains.X=..., analysis.X=...). */
-struct ex_params {
-	int url_insecure;
-	int url_private_ip;
-	long domains_top;
-	int psl_private;
-	long max_strings;
-};
-
-static const struct param_spec ex_param_spec[] = {
-	{"url.insecure_is_suspicious", PARAM_BOOL, offsetof(struct ex_params, url_insecure), "1",
-	 NULL, "D15: http:// and ftp:// URLs are suspicious"},
-	{"url.private_ip_is_suspicious", PARAM_BOOL, offsetof(struct ex_params, url_private_ip),
-	 "0", NULL, "D15: private and link-local IPs are suspicious"},
-	{"domains.top", PARAM_INT, offsetof(struct ex_params, domains_top), "0", NULL,
-	 "D5: use the first N rows of the domain list (0 = all)"},
-	{"domains.psl_private", PARAM_BOOL, offsetof(struct ex_params, psl_private), "1", NULL,
-	 "D5: use the private section of the Public Suffix List"},
-	{"analysis.max_strings", PARAM_INT, offsetof(struct ex_params, max_strings), "1000000",
-	 NULL, "string literals kept per package (a bound)"},
-	{NULL, 0, 0, NULL, NULL, NULL}};
 
 /* The outcome for one manifest row. */
 struct ex_result {
@@ -70,13 +48,7 @@ struct ex_result {
 struct ex_run {
 	const struct manifest *m;
 	const char *corpus;
-	struct featureset *sets[EX_MAX_SETS];
-	size_t n_sets;
-	size_t n_cols;
-	int text_idx; /* index into sets of the text set, or -1 */
-	int code_idx;
-	struct analysis_ctx ctx;
-	struct tokenize_options topt;
+	struct extractrow x; /* sets, analysis context, API table, domain list */
 	struct ex_result *res;
 	size_t next;
 	size_t n_done;
@@ -108,7 +80,7 @@ static int ex_usage(FILE *f)
 		"2 usage or configuration error, 1 I/O error.\n\nextract parameters:\n");
 	{
 		struct sbuf sb = SBUF_INIT;
-		params_help(ex_param_spec, &sb);
+		params_help(extractrow_param_spec, &sb);
 		fputs(sbuf_cstr(&sb), f);
 		sbuf_release(&sb);
 	}
@@ -123,55 +95,12 @@ static int ex_usage(FILE *f)
 	return f == stdout ? 0 : 2;
 }
 
-/* ---- reading a feature set's resolved parameter by name (generic, through the table) ---- */
-
-static const void *fs_param_ptr(const struct featureset *fs, const char *name,
-				enum param_kind kind)
-{
-	const struct param_spec *p = params_find(fs->type->params, name);
-	if (!p || p->kind != kind)
-		BUG("feature set '%s' has no parameter '%s' of the expected kind", fs->type->name,
-		    name);
-	return (const char *)fs->state + p->offset;
-}
-
-static int fs_param_int(const struct featureset *fs, const char *name)
-{
-	const struct param_spec *p = params_find(fs->type->params, name);
-	if (p && p->kind == PARAM_INT)
-		return (int)*(const long *)fs_param_ptr(fs, name, PARAM_INT);
-	return *(const int *)fs_param_ptr(fs, name, p ? p->kind : PARAM_BOOL);
-}
-
 /* ---- per-package work ---- */
 
-/* Add string `v` to object `o` as valid UTF-8: invalid bytes (package paths and snippets are
- * bytes) become '?', so every line of evidence.jsonl is valid JSON. */
+/* Strings in evidence.jsonl are valid UTF-8 (invalid bytes become '?'). */
 static void add_str(cJSON *o, const char *k, const char *v)
 {
-	const uint8_t *p = (const uint8_t *)(v ? v : "");
-	size_t n = strlen((const char *)p);
-	char *copy = NULL;
-	if (!u8_check(p, n)) {
-		cJSON_AddStringToObject(o, k, (const char *)p);
-		return;
-	}
-	copy = malloc(n + 1);
-	if (!copy)
-		return;
-	for (size_t i = 0; i < n;) {
-		ucs4_t uc;
-		int len = u8_mbtoucr(&uc, p + i, n - i);
-		if (len <= 0) {
-			copy[i++] = '?';
-			continue;
-		}
-		memcpy(copy + i, p + i, (size_t)len);
-		i += (size_t)len;
-	}
-	copy[n] = '\0';
-	cJSON_AddStringToObject(o, k, copy);
-	free(copy);
+	extractrow_json_add_string(o, k, v);
 }
 
 static void add_warning(cJSON *arr, const char *w)
@@ -185,33 +114,6 @@ static void add_warning(cJSON *arr, const char *w)
 	if (item && !cJSON_AddItemToArray(arr, item))
 		cJSON_Delete(item);
 	cJSON_Delete(tmp);
-}
-
-static cJSON *evidence_array(const struct evidence_list *ev, size_t from, size_t to)
-{
-	cJSON *arr = cJSON_CreateArray();
-	for (size_t i = from; arr && i < to; i++) {
-		const struct evidence *e = &ev->v[i];
-		cJSON *o = cJSON_CreateObject();
-		if (!o || !cJSON_AddItemToArray(arr, o))
-			return cJSON_Delete(o), cJSON_Delete(arr), NULL;
-		add_str(o, "rule", e->rule ? e->rule : "");
-		if (e->file)
-			add_str(o, "file", e->file);
-		else
-			cJSON_AddNullToObject(o, "file");
-		cJSON_AddNumberToObject(o, "line", (double)e->line);
-		cJSON_AddNumberToObject(o, "end_line", (double)e->end_line);
-		if (e->snippet)
-			add_str(o, "snippet", e->snippet);
-		else
-			cJSON_AddNullToObject(o, "snippet");
-		if (e->detail)
-			add_str(o, "detail", e->detail);
-		else
-			cJSON_AddNullToObject(o, "detail");
-	}
-	return arr;
 }
 
 static char *build_evidence(const struct ex_run *r, const char *id, const struct analysis *a,
@@ -258,7 +160,7 @@ static char *build_evidence(const struct ex_run *r, const char *id, const struct
 	{
 		cJSON *ic = cJSON_AddArrayToObject(o, "install_cmd");
 		cJSON *ls = cJSON_AddArrayToObject(o, "long_strings");
-		const struct evidence_list *ev = r->code_idx >= 0 ? &evs[r->code_idx] : NULL;
+		const struct evidence_list *ev = r->x.code_idx >= 0 ? &evs[r->x.code_idx] : NULL;
 		for (size_t i = 0; ev && ic && ls && i < ev->n; i++) {
 			const struct evidence *e = &ev->v[i];
 			cJSON *x;
@@ -287,11 +189,12 @@ static char *build_evidence(const struct ex_run *r, const char *id, const struct
 		}
 	}
 	/* the other fixed sets' evidence, one key per set */
-	for (size_t k = 0; k < r->n_sets; k++) {
-		const struct featureset *fs = r->sets[k];
-		if ((int)k == r->code_idx || !fs->type->n_features || !evs[k].n)
+	for (size_t k = 0; k < r->x.n_sets; k++) {
+		const struct featureset *fs = r->x.sets[k];
+		if ((int)k == r->x.code_idx || !fs->type->n_features || !evs[k].n)
 			continue;
-		cJSON_AddItemToObject(o, fs->type->name, evidence_array(&evs[k], 0, evs[k].n));
+		cJSON_AddItemToObject(o, fs->type->name,
+				      extractrow_evidence_json(&evs[k], 0, evs[k].n));
 	}
 	c = cJSON_AddObjectToObject(o, "counts");
 	if (c) {
@@ -319,68 +222,35 @@ static void process_one(struct ex_run *r, size_t i)
 {
 	struct ex_result *res = &r->res[i];
 	const struct manifest_row *row = &r->m->rows[i];
-	struct sbuf path = SBUF_INIT, doc = SBUF_INIT;
-	struct package *pkg = NULL;
-	struct analysis *a = NULL;
-	struct evidence_list evs[EX_MAX_SETS];
+	struct sbuf path = SBUF_INIT;
+	struct extractrow_result er;
 	struct diag d;
-	size_t col = 0;
-	memset(evs, 0, sizeof(evs));
+	memset(&er, 0, sizeof(er));
 	diag_init(&d);
 	if (sbuf_addf(&path, "%s/%s", r->corpus, row->path) < 0) {
 		diag_error(&d, "out of memory");
 		goto fail;
 	}
-	if (package_open(&pkg, path.buf, NULL, &d) < 0)
+	if (extractrow_run(&r->x, path.buf, NULL, &er, &d) < 0)
 		goto fail;
-	if (analysis_run(pkg, &r->ctx, &a, &d) < 0)
-		goto fail;
-	if (r->n_cols && !(res->x = calloc(r->n_cols, sizeof(double)))) {
-		diag_error(&d, "out of memory");
-		goto fail;
-	}
-	for (size_t k = 0; k < r->n_sets; k++) {
-		const struct featureset *fs = r->sets[k];
-		if (fs->type->n_features) {
-			if (fs->type->extract(fs->state, a, res->x + col, &evs[k], &d) < 0) {
-				char msg[DIAG_MSG_MAX];
-				snprintf(msg, sizeof(msg), "%s", diag_message(&d));
-				diag_error(&d, "%s: %s", fs->type->name, msg);
-				goto fail;
-			}
-			col += fs->type->n_features;
-		} else if (fs->type->document) {
-			sbuf_reset(&doc);
-			if (fs->type->document(fs->state, a, &doc, &d) < 0 ||
-			    doc_tokens_from_text(&res->dt, sbuf_cstr(&doc), doc.len, &r->topt, &d) <
-				    0) {
-				char msg[DIAG_MSG_MAX];
-				snprintf(msg, sizeof(msg), "%s", diag_message(&d));
-				diag_error(&d, "%s: %s", fs->type->name, msg);
-				goto fail;
-			}
-		}
-	}
-	res->evidence = build_evidence(r, row->id, a, pkg, evs);
+	res->evidence = build_evidence(r, row->id, er.a, er.pkg, er.ev);
 	if (!res->evidence) {
 		diag_error(&d, "out of memory");
 		goto fail;
 	}
+	/* keep the row and the tokens; the rest is released below */
+	res->x = er.x;
+	er.x = NULL;
+	res->dt = er.dt;
+	memset(&er.dt, 0, sizeof(er.dt));
 	res->ok = 1;
 	goto out;
 fail:
 	res->ok = 0;
 	res->error = strdup(diag_message(&d)[0] ? diag_message(&d) : "unknown error");
-	free(res->x);
-	res->x = NULL;
-	doc_tokens_release(&res->dt);
 out:
-	for (size_t k = 0; k < r->n_sets; k++)
-		evidence_list_release(&evs[k]);
-	analysis_free(a);
-	package_free(pkg);
+	extractrow_result_release(&er);
 	sbuf_release(&path);
-	sbuf_release(&doc);
 	diag_release(&d);
 }
 
@@ -484,20 +354,16 @@ int cmd_extract(int argc, char **argv)
 {
 	const char *manifest_path = NULL, *corpus = NULL, *outdir = NULL, *sets_arg = EX_DEFAULT_SETS;
 	const char *domains_arg = NULL;
-	struct sbuf set_params[EX_MAX_SETS];
-	const char *sel_names[EX_MAX_SETS];
-	const struct featureset_type *types[EX_MAX_SETS];
 	struct sbuf ex_kv = SBUF_INIT, key = SBUF_INIT, corpus_buf = SBUF_INIT;
-	struct ex_params xp;
 	struct ex_run r;
 	struct manifest *m = NULL;
-	struct api_table *apis = NULL;
-	struct domains *dl = NULL;
+	const struct api_table *apis;
+	const struct domains *dl;
 	struct sidecar *sc = NULL;
 	struct diag d;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t jobs = cpus > 0 ? (size_t)cpus : 1, n_sel = 0, n_failed = 0;
-	int reuse = 0, quiet = 0, rc = 2, need_domains = 0, show_progress;
+	size_t jobs = cpus > 0 ? (size_t)cpus : 1, n_failed = 0;
+	int reuse = 0, quiet = 0, rc = 2, show_progress;
 	char path[4096], cache_key[65], buf[4096];
 	cJSON *hashes = NULL, *fsj = NULL;
 	pthread_t th[EX_MAX_JOBS];
@@ -506,9 +372,6 @@ int cmd_extract(int argc, char **argv)
 	struct csvio_out o_feat = {0}, o_tok = {0}, o_ev = {0}, o_err = {0};
 
 	memset(&r, 0, sizeof(r));
-	r.text_idx = r.code_idx = -1;
-	for (size_t i = 0; i < EX_MAX_SETS; i++)
-		sbuf_init(&set_params[i]);
 	diag_init(&d);
 
 	for (int i = 1; i < argc; i++) {
@@ -567,105 +430,9 @@ int cmd_extract(int argc, char **argv)
 	if (jobs > EX_MAX_JOBS)
 		jobs = EX_MAX_JOBS;
 
-	/* the selected feature sets, in registry order */
-	{
-		char tmp[1024];
-		char *save = NULL, *tok;
-		snprintf(tmp, sizeof(tmp), "%s", sets_arg);
-		for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			const struct featureset_type *t = featureset_find(tok);
-			if (!t) {
-				fprintf(stderr, "pyvet: extract: '%s': unknown feature set\n", tok);
-				goto done;
-			}
-			if (n_sel < EX_MAX_SETS)
-				sel_names[n_sel++] = t->name;
-		}
-	}
-	if (!n_sel) {
-		fprintf(stderr, "pyvet: extract: no feature set selected\n");
+	/* the selected feature sets, their parameters and the analysis options */
+	if (extractrow_setup(&r.x, "extract", sets_arg, ex_kv.len ? sbuf_cstr(&ex_kv) : NULL) < 0)
 		goto done;
-	}
-	for (size_t i = 0; featureset_types[i] && r.n_sets < EX_MAX_SETS; i++)
-		for (size_t k = 0; k < n_sel; k++)
-			if (!strcmp(featureset_types[i]->name, sel_names[k])) {
-				types[r.n_sets++] = featureset_types[i];
-				break;
-			}
-
-	/* route --param values */
-	params_set_defaults(ex_param_spec, &xp, NULL);
-	{
-		char *all = sbuf_detach(&ex_kv, NULL), *save = NULL, *kv;
-		for (kv = all ? strtok_r(all, "\n", &save) : NULL; kv; kv = strtok_r(NULL, "\n", &save)) {
-			char *eq = strchr(kv, '='), *dot = strchr(kv, '.');
-			size_t k;
-			if (dot > eq) {
-				fprintf(stderr, "pyvet: extract: --param '%s': expected SET.KEY=VALUE\n", kv);
-				free(all);
-				goto done;
-			}
-			if (params_find(ex_param_spec, (*eq = '\0', kv))) {
-				if (params_set(ex_param_spec, &xp, kv, eq + 1, &d) < 0) {
-					fprintf(stderr, "pyvet: extract: --param: %s\n", diag_message(&d));
-					free(all);
-					goto done;
-				}
-				continue;
-			}
-			*eq = '=';
-			for (k = 0; k < r.n_sets; k++) {
-				const struct featureset_type *t = types[k];
-				size_t nl = strlen(t->name);
-				if (!strncmp(kv, t->name, nl) && kv[nl] == '.')
-					break;
-			}
-			if (k == r.n_sets) {
-				fprintf(stderr, "pyvet: extract: --param '%s': no selected feature set or "
-						"extract parameter of that name\n", kv);
-				free(all);
-				goto done;
-			}
-			if (set_params[k].len)
-				sbuf_addch(&set_params[k], ',');
-			sbuf_addstr(&set_params[k], strchr(kv, '.') + 1);
-		}
-		free(all);
-	}
-	for (size_t k = 0; k < r.n_sets; k++) {
-		const struct featureset_type *t = types[k];
-		char err[512];
-		struct featureset *fs = featureset_alloc(t, sbuf_cstr(&set_params[k]), err, sizeof(err));
-		if (!fs) {
-			fprintf(stderr, "pyvet: extract: %s\n", err);
-			goto done;
-		}
-		r.sets[k] = fs;
-		r.n_cols += t->n_features;
-		if (!strcmp(t->name, "text"))
-			r.text_idx = (int)k;
-		if (!strcmp(t->name, "code"))
-			r.code_idx = (int)k;
-		if (!strcmp(t->name, "meta") || !strcmp(t->name, "code"))
-			need_domains = 1;
-	}
-
-	/* shared context */
-	analysis_ctx_default(&r.ctx);
-	tokenize_options_default(&r.topt);
-	r.ctx.url_rules.insecure_is_suspicious = xp.url_insecure;
-	r.ctx.url_rules.private_ip_is_suspicious = xp.url_private_ip;
-	r.ctx.max_strings = (size_t)(xp.max_strings > 0 ? xp.max_strings : 1);
-	if (r.text_idx >= 0) {
-		const struct featureset *t = r.sets[r.text_idx];
-		r.ctx.text_api_span_call = fs_param_int(t, "api_span");
-		r.ctx.text_url_scope_file = fs_param_int(t, "url_scope");
-		r.ctx.text_setup_scope_all = fs_param_int(t, "setup_scope");
-		r.ctx.text_include_entry_points = fs_param_int(t, "include_entry_points");
-		r.topt.lower = fs_param_int(t, "lower");
-		r.topt.keras_raw_cr = fs_param_int(t, "keras_raw_cr");
-		r.topt.max_tokens = (size_t)fs_param_int(t, "max_tokens");
-	}
 	if (manifest_read(manifest_path, &m, &d) < 0) {
 		fprintf(stderr, "pyvet: extract: %s\n", diag_message(&d));
 		goto done;
@@ -678,30 +445,10 @@ int cmd_extract(int argc, char **argv)
 			sbuf_addch(&corpus_buf, '.');
 		corpus = sbuf_cstr(&corpus_buf);
 	}
-	if (!datafile_path("python_apis.csv", path, sizeof(path))) {
-		fprintf(stderr, "pyvet: extract: shipped data file '%s' not found\n", path);
+	if (extractrow_load(&r.x, "extract", domains_arg) < 0)
 		goto done;
-	}
-	if (api_table_load(&apis, path, &d) < 0) {
-		fprintf(stderr, "pyvet: extract: %s\n", diag_message(&d));
-		goto done;
-	}
-	r.ctx.apis = apis;
-	{
-		const char *dp = domains_arg ? domains_arg : datafile_domains_default(buf, sizeof(buf));
-		if (!dp && need_domains) {
-			fprintf(stderr, "pyvet: extract: no popular-domain list found (spec D5): pass "
-					"--domains FILE or set PYVET_DOMAINS; the meta and code feature "
-					"sets need it\n");
-			goto done;
-		}
-		if (dp && domains_load(&dl, dp, (size_t)(xp.domains_top > 0 ? xp.domains_top : 0),
-				       xp.psl_private, &d) < 0) {
-			fprintf(stderr, "pyvet: extract: %s\n", diag_message(&d));
-			goto done;
-		}
-		r.ctx.domains = dl;
-	}
+	apis = r.x.apis;
+	dl = r.x.dl;
 
 	/* the sidecar and the cache key */
 	sc = sidecar_new(argc, argv);
@@ -725,8 +472,8 @@ int cmd_extract(int argc, char **argv)
 	hash_datafile("python_keywords.txt", shipped("python_keywords.txt", buf, sizeof(buf)), &key,
 		      hashes);
 	hash_datafile("stopwords_en.txt", shipped("stopwords_en.txt", buf, sizeof(buf)), &key, hashes);
-	for (size_t k = 0; k < r.n_sets; k++) {
-		const struct featureset *fs = r.sets[k];
+	for (size_t k = 0; k < r.x.n_sets; k++) {
+		const struct featureset *fs = r.x.sets[k];
 		struct sbuf pf = SBUF_INIT;
 		cJSON *e = cJSON_CreateObject();
 		params_format(fs->type->params, fs->state, &pf);
@@ -739,13 +486,13 @@ int cmd_extract(int argc, char **argv)
 		cJSON_AddItemToArray(fsj, e);
 		/* data tables named by parameters */
 		if (!strcmp(fs->type->name, "code")) {
-			const char *p = fs_param_ptr(fs, "install_patterns", PARAM_STRING);
+			const char *p = extractrow_set_param(fs, "install_patterns", PARAM_STRING);
 			hash_datafile("install_patterns.txt",
 				      *p ? p : shipped("install_patterns.txt", buf, sizeof(buf)), &key,
 				      hashes);
 		} else if (!strcmp(fs->type->name, "file") &&
 			   params_find(fs->type->params, "license.table")) {
-			const char *p = fs_param_ptr(fs, "license.table", PARAM_STRING);
+			const char *p = extractrow_set_param(fs, "license.table", PARAM_STRING);
 			hash_datafile("license_families.csv",
 				      *p ? p : shipped("license_families.csv", buf, sizeof(buf)), &key,
 				      hashes);
@@ -753,7 +500,7 @@ int cmd_extract(int argc, char **argv)
 	}
 	{
 		struct sbuf pf = SBUF_INIT;
-		params_format(ex_param_spec, &xp, &pf);
+		params_format(extractrow_param_spec, &r.x.xp, &pf);
 		sbuf_addf(&key, "extract %s\n", sbuf_cstr(&pf));
 		sbuf_release(&pf);
 	}
@@ -780,7 +527,7 @@ int cmd_extract(int argc, char **argv)
 	if (csvio_out_open(&o_feat, path) < 0)
 		goto io_fail;
 	snprintf(path, sizeof(path), "%s/tokens.tsv", outdir);
-	if (r.text_idx >= 0 && csvio_out_open(&o_tok, path) < 0)
+	if (r.x.text_idx >= 0 && csvio_out_open(&o_tok, path) < 0)
 		goto io_fail;
 	snprintf(path, sizeof(path), "%s/evidence.jsonl", outdir);
 	if (csvio_out_open(&o_ev, path) < 0)
@@ -789,10 +536,10 @@ int cmd_extract(int argc, char **argv)
 	if (csvio_out_open(&o_err, path) < 0)
 		goto io_fail;
 	fputs("id,label,name,version,cluster,first_seen", o_feat.f);
-	for (size_t k = 0; k < r.n_sets; k++)
-		for (size_t j = 0; j < r.sets[k]->type->n_features; j++)
-			fprintf(o_feat.f, ",%s.%s", r.sets[k]->type->name,
-				r.sets[k]->type->feature_names[j]);
+	for (size_t k = 0; k < r.x.n_sets; k++)
+		for (size_t j = 0; j < r.x.sets[k]->type->n_features; j++)
+			fprintf(o_feat.f, ",%s.%s", r.x.sets[k]->type->name,
+				r.x.sets[k]->type->feature_names[j]);
 	fputc('\n', o_feat.f);
 	fputs("id,path,reason\n", o_err.f);
 
@@ -844,7 +591,7 @@ int cmd_extract(int argc, char **argv)
 					fputc(',', o_feat.f);
 				csvio_write_field(o_feat.f, cells[c] ? cells[c] : "");
 			}
-			for (size_t c = 0; c < r.n_cols; c++) {
+			for (size_t c = 0; c < r.x.n_cols; c++) {
 				fputc(',', o_feat.f);
 				csvio_write_double(o_feat.f, res->x[c]);
 			}
@@ -881,16 +628,16 @@ int cmd_extract(int argc, char **argv)
 		cJSON_AddNumberToObject(counts, "packages", (double)m->n);
 		cJSON_AddNumberToObject(counts, "ok", (double)(m->n - n_failed));
 		cJSON_AddNumberToObject(counts, "failed", (double)n_failed);
-		cJSON_AddNumberToObject(counts, "columns", (double)r.n_cols);
+		cJSON_AddNumberToObject(counts, "columns", (double)r.x.n_cols);
 		cJSON_AddNumberToObject(counts, "extract_seconds", wall);
 		cJSON_AddNumberToObject(counts, "packages_per_second", wall > 0 ? (double)m->n / wall : 0);
 		cJSON_AddNumberToObject(counts, "jobs", (double)n_th ? (double)n_th : (double)jobs);
 		cJSON_AddStringToObject(opts, "manifest", manifest_path);
 		cJSON_AddStringToObject(opts, "corpus", corpus);
-		cJSON_AddItemToObject(opts, "extract", params_to_json(ex_param_spec, &xp));
+		cJSON_AddItemToObject(opts, "extract", params_to_json(extractrow_param_spec, &r.x.xp));
 		if (dl) {
 			dj = cJSON_AddObjectToObject(opts, "domains");
-			cJSON_AddStringToObject(dj, "path", domains_arg ? domains_arg : buf);
+			cJSON_AddStringToObject(dj, "path", r.x.domains_path);
 			cJSON_AddNumberToObject(dj, "rows", (double)domains_rows(dl));
 			cJSON_AddNumberToObject(dj, "registrable_domains", (double)domains_count(dl));
 			cJSON_AddNumberToObject(dj, "dropped_suffix", (double)domains_dropped_suffix(dl));
@@ -904,7 +651,7 @@ int cmd_extract(int argc, char **argv)
 		sidecar_set_json(sc, "counts", counts);
 		sidecar_set_json(sc, "outputs", cJSON_CreateStringArray(
 			(const char *const[]){"features.csv", "tokens.tsv", "evidence.jsonl", "errors.csv"},
-			r.text_idx >= 0 ? 4 : 3));
+			r.x.text_idx >= 0 ? 4 : 3));
 		{
 			cJSON *h;
 			cJSON_ArrayForEach(h, hashes) sidecar_add_hash(sc, h->string, h->valuestring);
@@ -940,15 +687,10 @@ done:
 		pthread_mutex_destroy(&r.lock);
 		pthread_cond_destroy(&r.cond);
 	}
-	for (size_t k = 0; k < r.n_sets; k++)
-		featureset_free(r.sets[k]);
-	for (size_t k = 0; k < EX_MAX_SETS; k++)
-		sbuf_release(&set_params[k]);
 	cJSON_Delete(hashes);
 	cJSON_Delete(fsj);
 	sidecar_free(sc);
-	domains_free(dl);
-	api_table_free(apis);
+	extractrow_release(&r.x);
 	manifest_free(m);
 	sbuf_release(&ex_kv);
 	sbuf_release(&key);

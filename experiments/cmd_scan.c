@@ -1,0 +1,586 @@
+/* `pyvet scan`: vet packages before install -- read each package in memory, analyse it, compute
+ * the model's feature row, score it, explain the score by occlusion and report the verdict,
+ * features and evidence as text, JSON Lines or SARIF (spec sections 8.5, 8.6; D26). */
+#include <cblas.h>
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/csvio.h"
+#include "core/datafile.h"
+#include "core/err.h"
+#include "core/sbuf.h"
+#include "experiments/extractrow.h"
+#include "experiments/model.h"
+#include "experiments/scanout.h"
+
+int cmd_scan(int argc, char **argv);
+
+#define SCAN_MAX_PASSWORDS 16
+#define SCAN_MAX_PARAMS 256
+#define SCAN_MAX_TOP 1000000
+
+/* Scan-level parameters (--param scan.KEY=VALUE). */
+struct scan_params {
+	long api_evidence_max;
+	long text_evidence_max;
+	long occlusion_batch;
+};
+
+static const struct param_spec scan_param_spec[] = {
+    {"api_evidence_max", PARAM_INT, offsetof(struct scan_params, api_evidence_max), "200", NULL,
+     "suspicious-API hits listed as evidence per package (the rest are counted)"},
+    {"text_evidence_max", PARAM_INT, offsetof(struct scan_params, text_evidence_max), "20", NULL,
+     "evidence lines printed per package by --format text (warnings first)"},
+    {"occlusion_batch", PARAM_INT, offsetof(struct scan_params, occlusion_batch), "64", NULL,
+     "rows scored per learner call when computing the occlusion attribution (a memory bound)"},
+    {NULL, 0, 0, NULL, NULL, NULL}};
+
+enum scan_format { FMT_TEXT, FMT_JSON, FMT_SARIF };
+
+static int scan_usage(FILE *f)
+{
+	struct sbuf sb = SBUF_INIT;
+	fprintf(
+	    f,
+	    "usage: pyvet scan [--model MODEL] [--format text|json|sarif] [--top K]\n"
+	    "                  [--password P]... [--domains FILE] [--param K=V]... [--out FILE]\n"
+	    "                  PKG...\n\n"
+	    "Vet packages before install. Each PKG (sdist tar.gz/bz2/xz, zip, wheel, ZipCrypto "
+	    "zip,\n"
+	    "nested archive, .deb, or a directory) is read in memory -- nothing is unpacked or\n"
+	    "executed -- analysed once, and described by the seven binary features, the "
+	    "vocabulary\n"
+	    "tokens and the evidence behind them (file, line, rule, snippet). With --model "
+	    "(written\n"
+	    "by 'pyvet train') the package is scored; the verdict is malicious iff score >\n"
+	    "threshold (D26), and the score is explained by occlusion: each feature that differs\n"
+	    "from the training baseline is set to it and the score change is listed (top K).\n\n"
+	    "  --model MODEL     model file of 'pyvet train' (without it: no verdict)\n"
+	    "  --format F        text (default), json (JSON Lines: one object per package and\n"
+	    "                    line), sarif (SARIF 2.1.0, one run for the whole batch)\n"
+	    "  --top K           attributions listed per package (default 10)\n"
+	    "  --password P      zip password to try (repeatable; default: infected)\n"
+	    "  --domains FILE    popular-domain list (default: $PYVET_DOMAINS, "
+	    "../shared/data/...)\n"
+	    "  --param K=V       extraction parameters as for 'pyvet extract' (SET.KEY=V, url.*,\n"
+	    "                    domains.*, analysis.*) -- use the values the model's extraction\n"
+	    "                    used -- or scan.KEY=V below\n"
+	    "  --out FILE        write the report to FILE (default: standard output)\n\n"
+	    "Exit status: 0 no package judged malicious; 1 at least one malicious verdict; 2 "
+	    "usage\n"
+	    "or configuration error (also an unwritable --out); 3 at least one package could not\n"
+	    "be analysed and none was malicious. A batch always finishes.\n\nscan parameters:\n");
+	params_help(scan_param_spec, &sb);
+	fputs(sbuf_cstr(&sb), f);
+	sbuf_release(&sb);
+	return f == stdout ? 0 : 2;
+}
+
+/* ---- the model side ---- */
+
+struct scan_model {
+	struct model m;
+	int loaded;
+	size_t *fixed_map; /* model fixed column j -> column of the extraction row */
+	char **col_name;   /* n_cols names */
+	double *baseline;  /* n_cols values */
+	size_t n_cols;
+	int baseline_from_model;
+};
+
+static void scan_model_release(struct scan_model *sm)
+{
+	for (size_t j = 0; sm->col_name && j < sm->n_cols; j++)
+		free(sm->col_name[j]);
+	free(sm->col_name);
+	free(sm->fixed_map);
+	free(sm->baseline);
+	if (sm->loaded)
+		model_release(&sm->m);
+	memset(sm, 0, sizeof(*sm));
+}
+
+/* Column `name` ("set.feature") of the extraction row, or (size_t)-1. */
+static size_t row_column(const struct extractrow *x, const char *name)
+{
+	size_t col = 0;
+	for (size_t k = 0; k < x->n_sets; k++) {
+		const struct featureset_type *t = x->sets[k]->type;
+		size_t tl = strlen(t->name);
+		for (size_t j = 0; j < t->n_features; j++, col++)
+			if (!strncmp(name, t->name, tl) && name[tl] == '.' &&
+			    !strcmp(name + tl + 1, t->feature_names[j]))
+				return col;
+	}
+	return (size_t)-1;
+}
+
+/* Load the model, map its fixed columns onto the extraction row and set the occlusion
+ * baseline. 0 or -1 (message printed). */
+static int scan_model_load(struct scan_model *sm, const char *path, const struct extractrow *x)
+{
+	struct model *m = &sm->m;
+	const cJSON *maj;
+	char nbuf[1024];
+	if (model_read(path, m) < 0)
+		return -1;
+	sm->loaded = 1;
+	if (m->text && x->text_idx < 0)
+		return err_report("scan: model '%s' has vocabulary columns but the text feature "
+		                  "set is not selected",
+		                  path);
+	sm->n_cols = m->n_fixed + (m->text ? m->vocab.num_words : 0);
+	sm->fixed_map = calloc(m->n_fixed ? m->n_fixed : 1, sizeof(size_t));
+	sm->col_name = calloc(sm->n_cols ? sm->n_cols : 1, sizeof(char *));
+	sm->baseline = calloc(sm->n_cols ? sm->n_cols : 1, sizeof(double));
+	if (!sm->fixed_map || !sm->col_name || !sm->baseline)
+		return err_report("scan: out of memory");
+	for (size_t j = 0; j < m->n_fixed; j++) {
+		sm->fixed_map[j] = row_column(x, m->fixed[j]);
+		if (sm->fixed_map[j] == (size_t)-1)
+			return err_report("scan: column '%s' of model '%s' is not computed by any "
+			                  "registered feature set",
+			                  m->fixed[j], path);
+		if (!(sm->col_name[j] = strdup(m->fixed[j])))
+			return err_report("scan: out of memory");
+	}
+	for (size_t j = 0; m->text && j < m->vocab.num_words; j++)
+		if (!(sm->col_name[m->n_fixed + j] =
+		          strdup(vocab_column_name(&m->vocab, j, nbuf, sizeof(nbuf)))))
+			return err_report("scan: out of memory");
+	/* the baseline: the model header's training majority values when it has them ("majority",
+	 * one number per matrix column); else 0 for every fixed column and, for vocabulary
+	 * columns, the majority presence over the training documents (exact for binary mode) */
+	maj = cJSON_GetObjectItemCaseSensitive(m->header, "majority");
+	if (cJSON_IsArray(maj) && (size_t)cJSON_GetArraySize(maj) == sm->n_cols) {
+		const cJSON *it;
+		size_t j = 0;
+		cJSON_ArrayForEach(it, maj)
+		{
+			if (!cJSON_IsNumber(it))
+				return err_report("scan: model '%s': non-numeric majority value",
+				                  path);
+			sm->baseline[j++] = it->valuedouble;
+		}
+		sm->baseline_from_model = 1;
+	} else {
+		for (size_t j = 1; m->text && j <= m->vocab.n_words; j++) {
+			int present = 2 * m->vocab.docs[j - 1] > m->vocab.document_count;
+			sm->baseline[m->n_fixed + j] =
+			    present && m->mode == VOCAB_BINARY ? 1.0 : 0.0;
+		}
+	}
+	return 0;
+}
+
+/* Score rows[0..n) (each n_cols values) with the model. 0 or -1 with the reason on `d`. */
+static int score_rows(const struct scan_model *sm, const double *rows, size_t n, double *out,
+                      struct diag *d)
+{
+	struct dataset *ds = dataset_alloc(n, sm->n_cols);
+	int rc;
+	if (!ds)
+		return diag_error(d, "out of memory");
+	if (n && sm->n_cols)
+		memcpy(ds->X, rows, n * sm->n_cols * sizeof(double));
+	rc = learner_score(sm->m.learner, ds, out);
+	if (rc < 0)
+		diag_error(d, "learner '%s': %s", sm->m.learner->type->name,
+		           learner_message(sm->m.learner));
+	dataset_free(ds);
+	return rc;
+}
+
+static int cmp_attr(const void *pa, const void *pb)
+{
+	const struct scan_attr *a = pa, *b = pb;
+	double x = fabs(a->delta), y = fabs(b->delta);
+	if (x != y)
+		return x > y ? -1 : 1;
+	return a->col < b->col ? -1 : a->col > b->col;
+}
+
+/* The model row, score and occlusion attribution of an extracted package. 0 or -1 on `d`. */
+static int score_package(const struct scan_model *sm, const struct scan_params *sp, size_t top_k,
+                         struct scan_report *r, struct diag *d)
+{
+	const struct model *m = &sm->m;
+	size_t nc = sm->n_cols, batch = (size_t)sp->occlusion_batch, *diff = NULL, n_diff = 0;
+	double *rows = NULL, *scores = NULL;
+	int rc = -1;
+	if (!(r->mrow = calloc(nc ? nc : 1, sizeof(double))))
+		return diag_error(d, "out of memory");
+	for (size_t j = 0; j < m->n_fixed; j++) {
+		double v = r->er.x[sm->fixed_map[j]];
+		r->mrow[j] = isnan(v) ? 0.0 : v; /* as the training matrices (core/featdata.h) */
+	}
+	if (m->text) {
+		const struct doc_tokens *docs[1] = {&r->er.dt};
+		if (vocab_transform(&m->vocab, docs, 1, m->mode, r->mrow + m->n_fixed, nc, d) < 0)
+			return -1;
+	}
+	if (score_rows(sm, r->mrow, 1, &r->score, d) < 0)
+		return -1;
+	r->threshold = learner_threshold(m->learner);
+	r->scored = 1;
+
+	/* occlusion: one scoring per column that differs from the baseline */
+	diff = malloc((nc ? nc : 1) * sizeof(size_t));
+	rows = malloc(batch * (nc ? nc : 1) * sizeof(double));
+	scores = malloc(batch * sizeof(double));
+	if (!diff || !rows || !scores) {
+		diag_error(d, "out of memory");
+		goto done;
+	}
+	for (size_t j = 0; j < nc; j++)
+		if (r->mrow[j] != sm->baseline[j])
+			diff[n_diff++] = j;
+	r->n_differing = n_diff;
+	r->attr = calloc(n_diff ? n_diff : 1, sizeof(*r->attr));
+	if (!r->attr) {
+		diag_error(d, "out of memory");
+		goto done;
+	}
+	for (size_t s = 0; s < n_diff; s += batch) {
+		size_t nb = n_diff - s < batch ? n_diff - s : batch;
+		for (size_t i = 0; i < nb; i++) {
+			memcpy(rows + i * nc, r->mrow, nc * sizeof(double));
+			rows[i * nc + diff[s + i]] = sm->baseline[diff[s + i]];
+		}
+		if (score_rows(sm, rows, nb, scores, d) < 0)
+			goto done;
+		for (size_t i = 0; i < nb; i++) {
+			struct scan_attr *a = &r->attr[s + i];
+			a->col = diff[s + i];
+			a->value = r->mrow[a->col];
+			a->majority = sm->baseline[a->col];
+			a->score_at_majority = scores[i];
+			a->delta = r->score - scores[i];
+		}
+	}
+	qsort(r->attr, n_diff, sizeof(*r->attr), cmp_attr);
+	/* list the top_k changes; columns whose occlusion does not move the score are counted in
+	 * n_differing but not listed */
+	while (r->n_attr < n_diff && r->n_attr < top_k && r->attr[r->n_attr].delta != 0)
+		r->n_attr++;
+	rc = 0;
+done:
+	free(diff);
+	free(rows);
+	free(scores);
+	return rc;
+}
+
+/* ---- evidence ---- */
+
+/* A cursor over one file's analysed text, to fetch lines in increasing order. */
+struct line_cursor {
+	const struct package_file *file;
+	const char *text;
+	size_t len, off, line; /* text + off is the start of line `line` */
+};
+
+static const char *cursor_line(struct line_cursor *c, const struct analysis *a,
+                               const struct package_file *f, size_t line, size_t *n)
+{
+	if (c->file != f || line < c->line) {
+		c->file = f;
+		c->text = analysis_file_text(a, f, &c->len);
+		c->off = 0;
+		c->line = 1;
+	}
+	if (!c->text)
+		return NULL;
+	while (c->line < line && c->off < c->len) {
+		const char *nl = memchr(c->text + c->off, '\n', c->len - c->off);
+		if (!nl)
+			return NULL;
+		c->off = (size_t)(nl - c->text) + 1;
+		c->line++;
+	}
+	if (c->line != line)
+		return NULL;
+	{
+		const char *s = c->text + c->off, *e = memchr(s, '\n', c->len - c->off);
+		size_t k = e ? (size_t)(e - s) : c->len - c->off;
+		while (k && (*s == ' ' || *s == '\t')) /* strip the indentation */
+			s++, k--;
+		*n = k;
+		return s;
+	}
+}
+
+/* All evidence of one package: the fixed sets' items in set order, then the API hits (packj
+ * mode, spec D8) with the source line as snippet. 0 or -1 (out of memory). */
+static int collect_evidence(const struct extractrow *x, const struct scan_params *sp,
+                            struct scan_report *r)
+{
+	const struct analysis *a = r->er.a;
+	struct line_cursor cur;
+	memset(&cur, 0, sizeof(cur));
+	for (size_t k = 0; k < x->n_sets; k++)
+		for (size_t i = 0; i < r->er.ev[k].n; i++) {
+			const struct evidence *e = &r->er.ev[k].v[i];
+			if (evidence_add(&r->ev, e->rule, e->file, e->line, e->end_line, e->snippet,
+			                 e->snippet ? strlen(e->snippet) : 0, e->detail) < 0)
+				return -1;
+		}
+	r->n_api_total = a->n_hits;
+	for (size_t i = 0; i < a->n_hits && i < (size_t)sp->api_evidence_max; i++) {
+		const struct file_api_hit *h = &a->hits[i];
+		char rule[160], detail[300];
+		size_t n = 0;
+		const char *src = cursor_line(&cur, a, h->file, h->hit.line, &n);
+		snprintf(rule, sizeof(rule), "api:%s", h->hit.category ? h->hit.category : "");
+		snprintf(detail, sizeof(detail), "%s", h->hit.full_name ? h->hit.full_name : "");
+		if (evidence_add(&r->ev, rule, h->file->path, h->hit.line, h->hit.end_line, src, n,
+		                 detail) < 0)
+			return -1;
+		r->n_api_listed++;
+	}
+	return 0;
+}
+
+/* ---- the command ---- */
+
+static int parse_count(const char *opt, const char *v, size_t max, size_t *out)
+{
+	char *end;
+	long long k = strtoll(v, &end, 10);
+	if (!*v || *end || k < 0 || (unsigned long long)k > max)
+		return err_report("scan: %s '%s': expected an integer from 0 to %zu", opt, v, max);
+	*out = (size_t)k;
+	return 0;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	const char *model_path = NULL, *domains = NULL, *out_path = NULL;
+	const char *passwords[SCAN_MAX_PASSWORDS + 1] = {NULL};
+	const char **pkgs = NULL;
+	size_t n_pw = 0, n_pkgs = 0, top_k = 10, n_bad = 0, n_mal = 0;
+	enum scan_format fmt = FMT_TEXT;
+	struct sbuf xparams = SBUF_INIT;
+	struct scan_params sp;
+	struct extractrow x;
+	struct scan_model sm;
+	struct scan_config cfg;
+	struct package_options po;
+	struct scanout_sarif *sarif = NULL;
+	struct csvio_out out = {0};
+	FILE *f = stdout;
+	struct diag d;
+	int status = 2, options_done = 0;
+
+	memset(&x, 0, sizeof(x));
+	memset(&sm, 0, sizeof(sm));
+	memset(&cfg, 0, sizeof(cfg));
+	diag_init(&d);
+	params_set_defaults(scan_param_spec, &sp, NULL);
+	pkgs = calloc((size_t)argc + 1, sizeof(char *));
+	if (!pkgs)
+		die("out of memory");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (options_done || a[0] != '-' || !a[1]) {
+			pkgs[n_pkgs++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			options_done = 1;
+			continue;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			status = scan_usage(stdout);
+			goto end;
+		}
+		if (!v) {
+			err_report("scan: '%s': unknown option or missing value", a);
+			goto usage;
+		}
+		i++;
+		if (!strcmp(a, "--model")) {
+			model_path = v;
+		} else if (!strcmp(a, "--format")) {
+			if (!strcmp(v, "text"))
+				fmt = FMT_TEXT;
+			else if (!strcmp(v, "json"))
+				fmt = FMT_JSON;
+			else if (!strcmp(v, "sarif"))
+				fmt = FMT_SARIF;
+			else {
+				err_report("scan: --format '%s': expected text, json or sarif", v);
+				goto usage;
+			}
+		} else if (!strcmp(a, "--top")) {
+			if (parse_count(a, v, SCAN_MAX_TOP, &top_k) < 0)
+				goto usage;
+		} else if (!strcmp(a, "--password")) {
+			if (n_pw == SCAN_MAX_PASSWORDS) {
+				err_report("scan: at most %d --password options",
+				           SCAN_MAX_PASSWORDS);
+				goto usage;
+			}
+			passwords[n_pw++] = v;
+		} else if (!strcmp(a, "--domains")) {
+			domains = v;
+		} else if (!strcmp(a, "--out")) {
+			out_path = v;
+		} else if (!strcmp(a, "--param")) {
+			if (!strncmp(v, "scan.", 5)) {
+				const char *eq = strchr(v, '=');
+				char key[128];
+				if (!eq || (size_t)(eq - v - 5) >= sizeof(key)) {
+					err_report("scan: --param '%s': expected scan.KEY=VALUE",
+					           v);
+					goto usage;
+				}
+				snprintf(key, sizeof(key), "%.*s", (int)(eq - v - 5), v + 5);
+				if (params_set(scan_param_spec, &sp, key, eq + 1, &d) < 0) {
+					err_report("scan: --param: %s", diag_message(&d));
+					goto usage;
+				}
+				continue;
+			}
+			if (!strchr(v, '=') || !strchr(v, '.')) {
+				err_report("scan: --param '%s': expected SET.KEY=VALUE", v);
+				goto usage;
+			}
+			if (xparams.len)
+				sbuf_addch(&xparams, '\n');
+			sbuf_addstr(&xparams, v);
+		} else {
+			err_report("scan: '%s': unknown option", a);
+			goto usage;
+		}
+	}
+	if (!n_pkgs) {
+		err_report("scan: no package given");
+		goto usage;
+	}
+	if (sp.api_evidence_max < 0 || sp.text_evidence_max < 0 || sp.occlusion_batch < 1 ||
+	    sp.occlusion_batch > 65536) {
+		err_report("scan: scan.* parameters: evidence caps must be >= 0 and "
+		           "occlusion_batch from 1 to 65536");
+		goto usage;
+	}
+
+	/* configuration: everything is checked before the first package is read */
+	if (extractrow_setup(&x, "scan", EXTRACTROW_DEFAULT_SETS,
+	                     xparams.len ? sbuf_cstr(&xparams) : NULL) < 0)
+		goto end;
+	if (model_path && scan_model_load(&sm, model_path, &x) < 0)
+		goto end;
+	if (extractrow_load(&x, "scan", domains) < 0)
+		goto end;
+	package_options_default(&po);
+	if (n_pw)
+		po.passwords = passwords;
+	cfg.x = &x;
+	cfg.top_k = top_k;
+	cfg.text_evidence_max = (size_t)sp.text_evidence_max;
+	if (model_path) {
+		cfg.m = &sm.m;
+		cfg.model_path = model_path;
+		cfg.col_name = sm.col_name;
+		cfg.n_model_cols = sm.n_cols;
+		cfg.baseline_from_model = sm.baseline_from_model;
+		cfg.baseline =
+		    sm.baseline_from_model
+		        ? "training majority values recorded in the model header"
+		        : "fallback (the model header has no training majority values): 0 "
+		          "for fixed columns; vocabulary columns at their majority "
+		          "presence over the training documents";
+		if (datafile_sha256(model_path, cfg.model_sha256) < 0) {
+			err_report("scan: cannot hash model '%s'", model_path);
+			goto end;
+		}
+		if (learner_threshold(sm.m.learner) != sm.m.threshold)
+			fprintf(stderr,
+			        "pyvet: scan: warning: model header threshold %.17g differs "
+			        "from the learner's %.17g; the learner's is used\n",
+			        sm.m.threshold, learner_threshold(sm.m.learner));
+		openblas_set_num_threads(1); /* the same sums as 'pyvet predict' */
+	}
+	if (out_path) {
+		if (csvio_out_open(&out, out_path) < 0)
+			goto end;
+		f = out.f;
+	}
+	if (fmt == FMT_SARIF && !(sarif = scanout_sarif_alloc(&cfg))) {
+		err_report("scan: out of memory");
+		goto end;
+	}
+
+	/* the batch: every package is reported, a failure never stops it */
+	for (size_t i = 0; i < n_pkgs; i++) {
+		struct scan_report r;
+		int wrc = 0;
+		memset(&r, 0, sizeof(r));
+		r.input = pkgs[i];
+		r.index = i + 1;
+		diag_release(&d);
+		diag_init(&d);
+		r.ok = extractrow_run(&x, pkgs[i], &po, &r.er, &d) == 0;
+		if (r.ok && collect_evidence(&x, &sp, &r) < 0) {
+			diag_error(&d, "out of memory collecting evidence");
+			r.ok = 0;
+		}
+		if (r.ok && model_path && score_package(&sm, &sp, top_k, &r, &d) < 0)
+			r.ok = 0;
+		if (!r.ok) {
+			snprintf(r.error, sizeof(r.error), "%s",
+			         diag_message(&d)[0] ? diag_message(&d) : "unknown error");
+			n_bad++;
+			r.scored = 0;
+		} else if (r.scored && r.score > r.threshold) {
+			n_mal++;
+		}
+		if (fmt == FMT_TEXT)
+			wrc = scanout_text(f, &cfg, &r);
+		else if (fmt == FMT_JSON)
+			wrc = scanout_json(f, &cfg, &r);
+		else
+			wrc = scanout_sarif_add(sarif, &r);
+		if (!r.ok && strstr(r.error, r.input))
+			fprintf(stderr, "pyvet: scan: %s\n", r.error);
+		else if (!r.ok)
+			fprintf(stderr, "pyvet: scan: '%s': %s\n", r.input, r.error);
+		scan_report_release(&r);
+		if (wrc < 0) {
+			err_report("scan: cannot write the report");
+			goto end;
+		}
+	}
+	if (sarif && scanout_sarif_write(f, sarif) < 0) {
+		err_report("scan: cannot write the report");
+		goto end;
+	}
+	if (out_path) {
+		int crc = csvio_out_commit(&out);
+		out.f = NULL;
+		if (crc < 0)
+			goto end;
+	} else if (fflush(stdout) || ferror(stdout)) {
+		err_report("scan: cannot write to standard output");
+		goto end;
+	}
+	status = n_mal ? 1 : n_bad ? 3 : 0;
+	goto end;
+usage:
+	scan_usage(stderr);
+	status = 2;
+end:
+	if (out.f)
+		csvio_out_abort(&out);
+	scanout_sarif_free(sarif);
+	scan_model_release(&sm);
+	extractrow_release(&x);
+	sbuf_release(&xparams);
+	diag_release(&d);
+	free(pkgs);
+	return status;
+}
