@@ -1,6 +1,7 @@
 /* Dense dataset: allocation, deep-copy subsets, column selection and stacking. */
 #include "dataset.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,18 @@ size_t dataset_count_positive(const struct dataset *ds)
 	for (size_t i = 0; i < ds->n; i++)
 		k += ds->y[i] == 1;
 	return k;
+}
+
+int dataset_count_nonzero(const struct dataset *ds, size_t *nnz)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < ds->n * ds->d; i++) {
+		if (!isfinite(ds->X[i]))
+			return -1;
+		k += ds->X[i] != 0;
+	}
+	*nnz = k;
+	return 0;
 }
 
 size_t dataset_column_index(const struct dataset *ds, const char *name)

@@ -57,6 +57,10 @@ struct dataset *dataset_hstack(const struct dataset *a, const struct dataset *b)
 /** Number of rows with y == 1. */
 size_t dataset_count_positive(const struct dataset *ds);
 
+/** Count the non-zero values of X into *nnz. Returns 0, or -1 (*nnz unset) when a value is NaN
+ *  or infinite. */
+int dataset_count_nonzero(const struct dataset *ds, size_t *nnz);
+
 /** Index of the column named `name`, or (size_t)-1. */
 size_t dataset_column_index(const struct dataset *ds, const char *name);
 

@@ -11,6 +11,7 @@
 
 #include "digest.h"
 #include "sbuf.h"
+#include "strset.h"
 
 /* Longest host name (RFC 1035: 253 characters plus an optional trailing dot) and label. */
 #define HOST_MAX 253
@@ -20,86 +21,12 @@
 
 struct domains {
 	int psl_private;      /* 1: ICANN and private PSL sections, 0: ICANN only */
-	char *arena;          /* the stored registrable domains, NUL-separated */
-	size_t arena_len, arena_cap;
-	uint32_t *slots;      /* open addressing: arena offset + 1, 0 = empty */
-	size_t n_slots;       /* power of two */
-	size_t count;         /* distinct registrable domains */
+	struct strset set;    /* the distinct registrable domains */
 	size_t rows;          /* data rows read (at most `top`) */
 	size_t n_suffix;      /* entries dropped because they are themselves public suffixes */
 	size_t n_invalid;     /* entries dropped as malformed (empty, bad characters, IP literal) */
 	char sha256[65];
 };
-
-/* FNV-1a over a NUL-terminated string. */
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* The slot holding `s`, or the empty slot where it would go. */
-static size_t set_find(const struct domains *dl, const char *s, uint64_t h)
-{
-	size_t mask = dl->n_slots - 1, i = (size_t)h & mask;
-	while (dl->slots[i] && strcmp(dl->arena + dl->slots[i] - 1, s))
-		i = (i + 1) & mask;
-	return i;
-}
-
-static int set_grow(struct domains *dl)
-{
-	size_t n = dl->n_slots ? dl->n_slots * 2 : 1024;
-	uint32_t *old = dl->slots;
-	size_t old_n = dl->n_slots;
-	dl->slots = calloc(n, sizeof(*dl->slots));
-	if (!dl->slots) {
-		dl->slots = old;
-		return -1;
-	}
-	dl->n_slots = n;
-	for (size_t i = 0; i < old_n; i++) {
-		if (old[i]) {
-			const char *s = dl->arena + old[i] - 1;
-			dl->slots[set_find(dl, s, hash_str(s))] = old[i];
-		}
-	}
-	free(old);
-	return 0;
-}
-
-/* Insert `s` (len bytes, no NUL inside). 1 if new, 0 if already there, -1 out of memory. */
-static int set_add(struct domains *dl, const char *s, size_t len)
-{
-	size_t i;
-	uint64_t h = hash_str(s);
-	if ((dl->count + 1) * 2 > dl->n_slots && set_grow(dl) < 0)
-		return -1;
-	i = set_find(dl, s, h);
-	if (dl->slots[i])
-		return 0;
-	if (dl->arena_len + len + 1 > dl->arena_cap) {
-		size_t cap = dl->arena_cap ? dl->arena_cap * 2 : 65536;
-		char *p;
-		while (cap < dl->arena_len + len + 1)
-			cap *= 2;
-		if (cap >= UINT32_MAX)
-			return -1;
-		if (!(p = realloc(dl->arena, cap)))
-			return -1;
-		dl->arena = p;
-		dl->arena_cap = cap;
-	}
-	memcpy(dl->arena + dl->arena_len, s, len + 1);
-	dl->slots[i] = (uint32_t)(dl->arena_len + 1);
-	dl->arena_len += len + 1;
-	dl->count++;
-	return 1;
-}
 
 static int is_digit(int c)
 {
@@ -195,11 +122,11 @@ const char *domains_registrable(const struct domains *dl, const char *host, char
 int domains_match(const struct domains *dl, const char *host)
 {
 	char buf[HOST_MAX + 2];
-	if (!dl || !dl->count || !host)
+	if (!dl || !dl->set.count || !host)
 		return 0;
 	if (reduce(dl->psl_private, host, buf, sizeof(buf)) != 1)
 		return 0;
-	return dl->slots[set_find(dl, buf, hash_str(buf))] != 0;
+	return strset_find(&dl->set, buf, strlen(buf)) != (size_t)-1;
 }
 
 /* ---- loading ---- */
@@ -226,7 +153,7 @@ static void add_entry(struct load_state *st, const char *s)
 		st->dl->n_suffix++;
 	else if (rc < 0)
 		st->dl->n_invalid++;
-	else if (set_add(st->dl, buf, strlen(buf)) < 0)
+	else if (strset_add(&st->dl->set, buf, strlen(buf), NULL) < 0)
 		st->oom = 1;
 	if (st->top && st->dl->rows >= st->top)
 		st->done = 1;
@@ -354,10 +281,6 @@ int domains_load(struct domains **out, const char *path, size_t top, int psl_pri
 	}
 	dl->psl_private = psl_private ? 1 : 0;
 	digest_buffer_hex(file.buf ? file.buf : "", file.len, dl->sha256);
-	if (set_grow(dl) < 0) {
-		diag_error(d, "out of memory");
-		goto end;
-	}
 
 	st.dl = dl;
 	st.top = top;
@@ -377,7 +300,7 @@ int domains_load(struct domains **out, const char *path, size_t top, int psl_pri
 		diag_error(d, "out of memory loading domain list '%s'", path);
 		goto end;
 	}
-	if (!dl->count) {
+	if (!dl->set.count) {
 		diag_error(d, "domain list '%s' holds no usable domain", path);
 		goto end;
 	}
@@ -396,14 +319,13 @@ void domains_free(struct domains *dl)
 {
 	if (!dl)
 		return;
-	free(dl->arena);
-	free(dl->slots);
+	strset_release(&dl->set);
 	free(dl);
 }
 
 size_t domains_count(const struct domains *dl)
 {
-	return dl ? dl->count : 0;
+	return dl ? dl->set.count : 0;
 }
 
 size_t domains_rows(const struct domains *dl)

@@ -5,25 +5,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Print "pyvet: <message>\n" to stderr: the one body of err_report() and die(). */
+static void vreport(const char *fmt, va_list ap) PYVET_PRINTF(1, 0);
+static void vreport(const char *fmt, va_list ap)
+{
+	fputs("pyvet: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int err_report(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("pyvet: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 
 void die(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("pyvet: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(2);
 }
 

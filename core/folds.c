@@ -325,17 +325,21 @@ int folds_temporal_quantile_cutoff(const char *const *date, const int *y, size_t
 	return 0;
 }
 
-/* Groups with rows in more than one fold; marks those groups in `straddles` (per group id). */
+/* Groups with rows in more than one fold; marks those groups in `straddles` (per group id).
+ * Errors (no group keys, out of memory) are reported with err_report(). */
 static int straddling(const struct folds *f, const char *const *group, size_t **gid_out,
-                      unsigned char **straddles_out, size_t *n_groups_out, size_t *count)
+                      unsigned char **straddles_out, size_t *count)
 {
-	size_t n = f->n, n_groups, *gid = malloc((n ? n : 1) * sizeof(size_t));
+	size_t n = f->n, n_groups, *gid;
 	int *seen;
 	unsigned char *st;
+	if (!group)
+		return err_report("straddling check needs a group key per row");
+	gid = malloc((n ? n : 1) * sizeof(size_t));
 	*count = 0;
 	if (!gid || (n_groups = group_ids(group, n, gid)) == (size_t)-1) {
 		free(gid);
-		return -1;
+		return err_report("out of memory");
 	}
 	seen = malloc((n_groups ? n_groups : 1) * sizeof(*seen));
 	st = calloc(n_groups ? n_groups : 1, 1);
@@ -343,7 +347,7 @@ static int straddling(const struct folds *f, const char *const *group, size_t **
 		free(gid);
 		free(seen);
 		free(st);
-		return -1;
+		return err_report("out of memory");
 	}
 	for (size_t j = 0; j < n_groups; j++)
 		seen[j] = -1;
@@ -362,18 +366,15 @@ static int straddling(const struct folds *f, const char *const *group, size_t **
 	free(seen);
 	*gid_out = gid;
 	*straddles_out = st;
-	*n_groups_out = n_groups;
 	return 0;
 }
 
 int folds_count_straddling(const struct folds *f, const char *const *group, size_t *n_groups)
 {
-	size_t *gid, ng;
+	size_t *gid;
 	unsigned char *st;
-	if (!group)
-		return err_report("straddling check needs a group key per row");
-	if (straddling(f, group, &gid, &st, &ng, n_groups) < 0)
-		return err_report("out of memory");
+	if (straddling(f, group, &gid, &st, n_groups) < 0)
+		return -1;
 	free(gid);
 	free(st);
 	return 0;
@@ -382,13 +383,11 @@ int folds_count_straddling(const struct folds *f, const char *const *group, size
 int folds_drop_straddling(struct folds *f, const char *const *group, size_t test_fold,
                           size_t *n_groups, size_t *n_rows)
 {
-	size_t *gid, ng;
+	size_t *gid;
 	unsigned char *st;
 	*n_rows = 0;
-	if (!group)
-		return err_report("straddling check needs a group key per row");
-	if (straddling(f, group, &gid, &st, &ng, n_groups) < 0)
-		return err_report("out of memory");
+	if (straddling(f, group, &gid, &st, n_groups) < 0)
+		return -1;
 	for (size_t i = 0; i < f->n; i++)
 		if (f->fold[i] == (int)test_fold && st[gid[i]]) {
 			f->fold[i] = -1;

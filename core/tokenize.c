@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strset.h"
+
 /* Separators: Keras' default filters  !"#$%&()*+,-./:;<=>?@[\\]^_`{|}~  plus TAB and LF, and the
  * split character ' '. NUL also separates: a NUL byte cannot live in a NUL-terminated token
  * (documented deviation; Python would keep it inside the token). */
@@ -22,46 +24,13 @@ void tokenize_options_default(struct tokenize_options *o)
 	o->max_tokens = 0;
 }
 
-/* Open-addressing hash set over the tokens of dt (values are indices into dt->tok). */
-struct tokmap {
-	size_t *slot;   /* index + 1, 0 = empty */
-	size_t cap;     /* power of two */
-};
-
-static uint64_t hash_bytes(const unsigned char *s, size_t n)
+/* The distinct tokens of dt are indexed by a strset `m` holding the same tokens in the same
+ * order: index i of m is dt->tok[i]. Fills m from the tokens already in dt. */
+static int tokmap_init(struct strset *m, const struct doc_tokens *dt)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static int tokmap_grow(struct tokmap *m, const struct doc_tokens *dt, size_t need)
-{
-	size_t cap = m->cap ? m->cap : 64;
-	size_t *slot;
-	while (cap / 2 < need + 1) {
-		if (cap > SIZE_MAX / 4)
+	for (size_t i = 0; i < dt->n; i++)
+		if (strset_add(m, dt->tok[i], strlen(dt->tok[i]), NULL) < 0)
 			return -1;
-		cap *= 2;
-	}
-	if (cap == m->cap)
-		return 0;
-	slot = calloc(cap, sizeof(*slot));
-	if (!slot)
-		return -1;
-	for (size_t i = 0; i < dt->n; i++) {
-		const char *t = dt->tok[i];
-		size_t j = hash_bytes((const unsigned char *)t, strlen(t)) & (cap - 1);
-		while (slot[j])
-			j = (j + 1) & (cap - 1);
-		slot[j] = i + 1;
-	}
-	free(m->slot);
-	m->slot = slot;
-	m->cap = cap;
 	return 0;
 }
 
@@ -93,24 +62,19 @@ static int dt_push(struct doc_tokens *dt, const char *t, size_t n, unsigned long
 }
 
 /* Add `count` occurrences of token t[0..n) to dt through map m. */
-static int add_token(struct doc_tokens *dt, struct tokmap *m, const char *t, size_t n,
+static int add_token(struct doc_tokens *dt, struct strset *m, const char *t, size_t n,
 		     unsigned long count)
 {
-	size_t j;
-	if (dt->n + 1 > m->cap / 2 && tokmap_grow(m, dt, dt->n + 1) < 0)
+	size_t i;
+	int rc = strset_add(m, t, n, &i);
+	if (rc < 0)
 		return -1;
-	j = hash_bytes((const unsigned char *)t, n) & (m->cap - 1);
-	while (m->slot[j]) {
-		size_t i = m->slot[j] - 1;
-		if (!strncmp(dt->tok[i], t, n) && dt->tok[i][n] == '\0') {
-			dt->count[i] += count;
-			return 0;
-		}
-		j = (j + 1) & (m->cap - 1);
+	if (rc == 0) {
+		dt->count[i] += count;
+		return 0;
 	}
 	if (dt_push(dt, t, n, count) < 0)
 		return -1;
-	m->slot[j] = dt->n;
 	return 0;
 }
 
@@ -118,7 +82,7 @@ int doc_tokens_from_text(struct doc_tokens *dt, const char *text, size_t len,
 			 const struct tokenize_options *o, struct diag *d)
 {
 	struct tokenize_options def;
-	struct tokmap m = {NULL, 0};
+	struct strset m = STRSET_INIT;
 	size_t max_tokens, seen = 0, i = 0;
 	char small[256];
 	char *buf = small;
@@ -132,8 +96,10 @@ int doc_tokens_from_text(struct doc_tokens *dt, const char *text, size_t len,
 	max_tokens = o->max_tokens ? o->max_tokens : 10000000;
 	for (size_t k = 0; k < dt->n; k++)
 		seen += dt->count[k];
-	if (tokmap_grow(&m, dt, dt->n) < 0)
+	if (tokmap_init(&m, dt) < 0) {
+		strset_release(&m);
 		return diag_error(d, "out of memory");
+	}
 
 	while (i < len) {
 		size_t start, n;
@@ -177,7 +143,7 @@ int doc_tokens_from_text(struct doc_tokens *dt, const char *text, size_t len,
 	}
 	if (buf != small)
 		free(buf);
-	free(m.slot);
+	strset_release(&m);
 	return rc;
 }
 
@@ -209,7 +175,7 @@ int doc_tokens_parse(const char *line, size_t len, char **id, struct doc_tokens 
 {
 	const char *tab = memchr(line, '\t', len);
 	const char *p, *end = line + len;
-	struct tokmap m = {NULL, 0};
+	struct strset m = STRSET_INIT;
 	*id = NULL;
 	if (!tab)
 		return diag_error(d, "token line without a tab");
@@ -220,6 +186,8 @@ int doc_tokens_parse(const char *line, size_t len, char **id, struct doc_tokens 
 		return diag_error(d, "out of memory");
 	memcpy(*id, line, (size_t)(tab - line));
 	(*id)[tab - line] = '\0';
+	if (tokmap_init(&m, dt) < 0)
+		goto oom;
 	p = tab + 1;
 	while (p < end) {
 		const char *sp = memchr(p, ' ', (size_t)(end - p));
@@ -240,19 +208,20 @@ int doc_tokens_parse(const char *line, size_t len, char **id, struct doc_tokens 
 		}
 		if (!count)
 			goto bad;
-		if (add_token(dt, &m, p, (size_t)(colon - p), count) < 0) {
-			free(m.slot);
-			free(*id);
-			*id = NULL;
-			doc_tokens_release(dt);
-			return diag_error(d, "out of memory");
-		}
+		if (add_token(dt, &m, p, (size_t)(colon - p), count) < 0)
+			goto oom;
 		p = sp ? sp + 1 : end;
 	}
-	free(m.slot);
+	strset_release(&m);
 	return 0;
+oom:
+	strset_release(&m);
+	free(*id);
+	*id = NULL;
+	doc_tokens_release(dt);
+	return diag_error(d, "out of memory");
 bad:
-	free(m.slot);
+	strset_release(&m);
 	free(*id);
 	*id = NULL;
 	doc_tokens_release(dt);

@@ -5,8 +5,7 @@
 
 #include "core/err.h"
 #include "core/package.h"
-
-#define LS_MAX_PASSWORDS 16
+#include "pkgarg.h"
 
 static int ls_usage(FILE *f)
 {
@@ -26,50 +25,12 @@ int cmd_ls(int argc, char **argv);
 
 int cmd_ls(int argc, char **argv)
 {
-	const char *pw[LS_MAX_PASSWORDS + 1];
-	size_t n_pw = 0;
-	const char *input = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return ls_usage(stdout);
-		if (!strcmp(argv[i], "--password")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "pyvet: ls: '--password' needs a value\n");
-				return 2;
-			}
-			if (n_pw == LS_MAX_PASSWORDS) {
-				fprintf(stderr, "pyvet: ls: more than %d passwords\n",
-				        LS_MAX_PASSWORDS);
-				return 2;
-			}
-			pw[n_pw++] = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "pyvet: ls: '%s': unknown option\n", argv[i]);
-			return 2;
-		} else if (input) {
-			fprintf(stderr, "pyvet: ls: more than one package given\n");
-			return 2;
-		} else {
-			input = argv[i];
-		}
-	}
-	if (!input) {
-		fprintf(stderr, "pyvet: ls: no package given (see 'pyvet ls --help')\n");
-		return 2;
-	}
-	pw[n_pw] = NULL;
-	struct package_options o;
-	package_options_default(&o);
-	if (n_pw)
-		o.passwords = pw;
-	struct diag d;
-	diag_init(&d);
-	struct package *p;
-	if (package_open(&p, input, &o, &d) < 0) {
-		fprintf(stderr, "pyvet: %s\n", diag_message(&d));
-		diag_release(&d);
-		return 1;
-	}
+	struct pkgarg a;
+	int rc = pkgarg_open(&a, "ls", argc, argv, ls_usage);
+	if (!a.pkg)
+		return rc;
+	struct package *p = a.pkg;
+	const char *input = a.input;
 	for (int i = 0; i < p->diag.n_warnings && i < DIAG_WARN_KEEP; i++)
 		fprintf(stderr, "pyvet: '%s': warning: %s\n", input, p->diag.warnings[i]);
 	if (p->diag.n_warnings > DIAG_WARN_KEEP)
@@ -89,7 +50,6 @@ int cmd_ls(int argc, char **argv)
 		putchar('\n');
 	}
 	package_free(p);
-	diag_release(&d);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "pyvet: ls: write error\n");
 		return 1;

@@ -11,8 +11,7 @@
 #include "core/package.h"
 #include "core/pkginfo.h"
 #include "core/sbuf.h"
-
-#define META_MAX_PASSWORDS 16
+#include "pkgarg.h"
 
 int cmd_meta(int argc, char **argv);
 
@@ -59,46 +58,14 @@ static cJSON *json_or_null(const char *s)
 
 int cmd_meta(int argc, char **argv)
 {
-	const char *pw[META_MAX_PASSWORDS + 1];
-	size_t n_pw = 0;
-	const char *input = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return meta_usage(stdout);
-		if (!strcmp(argv[i], "--password")) {
-			if (i + 1 >= argc || n_pw == META_MAX_PASSWORDS) {
-				fprintf(stderr, "pyvet: meta: '--password': %s\n",
-				        i + 1 >= argc ? "needs a value" : "too many passwords");
-				return 2;
-			}
-			pw[n_pw++] = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "pyvet: meta: '%s': unknown option\n", argv[i]);
-			return 2;
-		} else if (input) {
-			fprintf(stderr, "pyvet: meta: more than one package given\n");
-			return 2;
-		} else {
-			input = argv[i];
-		}
-	}
-	if (!input) {
-		fprintf(stderr, "pyvet: meta: no package given (see 'pyvet meta --help')\n");
-		return 2;
-	}
-	pw[n_pw] = NULL;
-	struct package_options o;
-	package_options_default(&o);
-	if (n_pw)
-		o.passwords = pw;
+	struct pkgarg a;
+	int rc = pkgarg_open(&a, "meta", argc, argv, meta_usage);
+	if (!a.pkg)
+		return rc;
+	struct package *p = a.pkg;
+	const char *input = a.input;
 	struct diag d;
 	diag_init(&d);
-	struct package *p;
-	if (package_open(&p, input, &o, &d) < 0) {
-		fprintf(stderr, "pyvet: %s\n", diag_message(&d));
-		diag_release(&d);
-		return 1;
-	}
 	if (!p->metadata) {
 		fprintf(stderr, "pyvet: '%s': no metadata file (PKG-INFO or METADATA)\n", input);
 		package_free(p);
@@ -139,7 +106,6 @@ int cmd_meta(int argc, char **argv)
 	cJSON_AddItemToObject(j, "first", first);
 	cJSON_AddNumberToObject(j, "body_length", (double)pi->body_len);
 	char *s = cJSON_Print(j);
-	int rc = 0;
 	if (!s) {
 		fprintf(stderr, "pyvet: meta: out of memory\n");
 		rc = 1;

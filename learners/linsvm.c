@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "learner.h"
+#include "linmodel.h"
 
 struct linsvm_state {
 	double C;
@@ -27,8 +28,7 @@ struct linsvm_state {
 	double bias;
 	int loss;
 	int class_weight;
-	size_t d;
-	double *w; /* d weights, then the intercept (bias weight times bias) at w[d] */
+	struct linmodel m; /* w, then the intercept (bias weight times bias) at w[d] */
 };
 
 static pthread_mutex_t rand_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -61,8 +61,7 @@ static const char *linsvm_check(const void *state)
 static void linsvm_release(void *state)
 {
 	struct linsvm_state *s = state;
-	free(s->w);
-	s->w = NULL;
+	linmodel_release(&s->m);
 }
 
 static int linsvm_fit(void *state, const struct dataset *ds, const gsl_rng *r, struct diag *dg)
@@ -79,20 +78,17 @@ static int linsvm_fit(void *state, const struct dataset *ds, const gsl_rng *r, s
 	int ret = -1;
 	if (n > 0x7fffffff || d >= 0x7ffffffe)
 		return diag_error(dg, "linsvm: training set too large for liblinear");
-	for (size_t i = 0; i < n * d; i++) {
-		if (!isfinite(ds->X[i]))
-			return diag_error(dg, "linsvm: a training value is not finite");
-		nnz += ds->X[i] != 0;
-	}
-	s->d = d;
-	s->w = calloc(d + 1, sizeof(double));
+	if (dataset_count_nonzero(ds, &nnz) < 0)
+		return diag_error(dg, "linsvm: a training value is not finite");
+	s->m.d = d;
+	s->m.w = calloc(d + 1, sizeof(double));
 	prob.l = (int)n;
 	prob.n = (int)d + (s->bias >= 0 ? 1 : 0);
 	prob.bias = s->bias;
 	prob.y = malloc(n * sizeof(double));
 	prob.x = malloc(n * sizeof(struct feature_node *));
 	nodes = malloc((nnz + 2 * n) * sizeof(struct feature_node));
-	if (!s->w || !prob.y || !prob.x || !nodes) {
+	if (!s->m.w || !prob.y || !prob.x || !nodes) {
 		diag_error(dg, "linsvm: out of memory");
 		goto out;
 	}
@@ -133,8 +129,8 @@ static int linsvm_fit(void *state, const struct dataset *ds, const gsl_rng *r, s
 	{
 		double sign = model->label[0] == +1 ? 1.0 : -1.0;
 		for (size_t j = 0; j < d; j++)
-			s->w[j] = sign * model->w[j];
-		s->w[d] = s->bias >= 0 ? sign * model->w[d] * s->bias : 0;
+			s->m.w[j] = sign * model->w[j];
+		s->m.w[d] = s->bias >= 0 ? sign * model->w[d] * s->bias : 0;
 	}
 	ret = 0;
 out:
@@ -148,39 +144,19 @@ out:
 static int linsvm_score(const void *state, const struct dataset *x, double *out, struct diag *dg)
 {
 	const struct linsvm_state *s = state;
-	if (x->d != s->d)
-		return diag_error(dg, "linsvm: %zu columns, model has %zu", x->d, s->d);
-	for (size_t i = 0; i < x->n; i++) {
-		const double *row = dataset_row(x, i);
-		double z = 0;
-		for (size_t j = 0; j < s->d; j++)
-			z += s->w[j] * row[j];
-		out[i] = z + s->w[s->d];
-	}
-	return 0;
+	return linmodel_score(&s->m, "linsvm", x, out, dg);
 }
 
 static int linsvm_save(const void *state, FILE *f)
 {
 	const struct linsvm_state *s = state;
-	fprintf(f, "d %zu\n", s->d);
-	for (size_t j = 0; j <= s->d; j++)
-		fprintf(f, "%a\n", s->w[j]);
-	return ferror(f) ? -1 : 0;
+	return linmodel_save(&s->m, f);
 }
 
 static int linsvm_load(void *state, FILE *f, struct diag *dg)
 {
 	struct linsvm_state *s = state;
-	if (fscanf(f, " d %zu", &s->d) != 1 || s->d > 100000000)
-		return diag_error(dg, "linsvm: bad 'd' line");
-	s->w = calloc(s->d + 1, sizeof(double));
-	if (!s->w)
-		return diag_error(dg, "linsvm: out of memory");
-	for (size_t j = 0; j <= s->d; j++)
-		if (fscanf(f, "%la", &s->w[j]) != 1)
-			return diag_error(dg, "linsvm: bad weight %zu", j);
-	return 0;
+	return linmodel_load(&s->m, "linsvm", f, dg);
 }
 
 const struct learner_type learner_linsvm = {

@@ -144,6 +144,21 @@ static int mlp_alloc(struct mlp_state *s, size_t d, size_t h)
 	return 0;
 }
 
+/* The end of forward() and forward_sparse(): A (m*h) holds the hidden pre-activations on entry and
+ * the activations on return; p (m) receives the outputs. */
+static void forward_output(const struct mlp_state *s, size_t m, double *A, double *p)
+{
+	size_t h = s->h;
+	for (size_t k = 0; k < m * h; k++)
+		A[k] = logistic(A[k]);
+	for (size_t i = 0; i < m; i++)
+		p[i] = s->b2;
+	cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)h, 1.0, A, (int)h, s->W2, 1, 1.0, p,
+	            1);
+	for (size_t i = 0; i < m; i++)
+		p[i] = logistic(p[i]);
+}
+
 /* Hidden activations A (m*h) and outputs p (m) for the m rows of X (row-major, d columns). */
 static void forward(const struct mlp_state *s, const double *X, size_t m, double *A, double *p)
 {
@@ -153,14 +168,7 @@ static void forward(const struct mlp_state *s, const double *X, size_t m, double
 	if (s->d)
 		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)h, (int)s->d,
 		            1.0, X, (int)s->d, s->W1, (int)h, 1.0, A, (int)h);
-	for (size_t k = 0; k < m * h; k++)
-		A[k] = logistic(A[k]);
-	for (size_t i = 0; i < m; i++)
-		p[i] = s->b2;
-	cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)h, 1.0, A, (int)h, s->W2, 1, 1.0, p,
-	            1);
-	for (size_t i = 0; i < m; i++)
-		p[i] = logistic(p[i]);
+	forward_output(s, m, A, p);
 }
 
 /* forward() for the CSR rows rows[0..m-1]: the first product visits the non-zero inputs only. */
@@ -174,14 +182,7 @@ static void forward_sparse(const struct mlp_state *s, const size_t *rowptr, cons
 		for (size_t q = rowptr[rows[i]]; q < rowptr[rows[i] + 1]; q++)
 			cblas_daxpy((int)h, vals[q], s->W1 + colidx[q] * h, 1, a, 1);
 	}
-	for (size_t k = 0; k < m * h; k++)
-		A[k] = logistic(A[k]);
-	for (size_t i = 0; i < m; i++)
-		p[i] = s->b2;
-	cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)h, 1.0, A, (int)h, s->W2, 1, 1.0, p,
-	            1);
-	for (size_t i = 0; i < m; i++)
-		p[i] = logistic(p[i]);
+	forward_output(s, m, A, p);
 }
 
 /* One Adam step on par[0..n-1]: m = b1 m + (1-b1) g, v = b2 v + (1-b2) g^2,
@@ -226,11 +227,8 @@ static int mlp_fit(void *state, const struct dataset *train, const gsl_rng *r, s
 	size_t *rowptr = NULL, *colidx = NULL, nnz = 0;
 	double *vals = NULL;
 
-	for (size_t i = 0; i < n * d; i++) {
-		if (!isfinite(train->X[i]))
-			return diag_error(dg, "mlp: a training value is not finite");
-		nnz += train->X[i] != 0;
-	}
+	if (dataset_count_nonzero(train, &nnz) < 0)
+		return diag_error(dg, "mlp: a training value is not finite");
 	if (d > 0x7fffffff || h * (d ? d : 1) > 0x7fffffff)
 		return diag_error(dg, "mlp: too many columns");
 	if (mlp_alloc(s, d, h) < 0)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "learner.h"
+#include "linmodel.h"
 
 struct svm_state {
 	double C;
@@ -25,8 +26,7 @@ struct svm_state {
 	double cache_mb;
 	int shrinking;
 	int class_weight;
-	size_t d;
-	double *w; /* d weights, then the bias at w[d] */
+	struct linmodel m; /* w, then the bias b = -rho at w[d] */
 	int n_sv;
 };
 
@@ -58,8 +58,7 @@ static const char *svm_check_params(const void *state)
 static void svm_release(void *state)
 {
 	struct svm_state *s = state;
-	free(s->w);
-	s->w = NULL;
+	linmodel_release(&s->m);
 }
 
 static int svm_fit(void *state, const struct dataset *train, const gsl_rng *r, struct diag *dg)
@@ -77,18 +76,15 @@ static int svm_fit(void *state, const struct dataset *train, const gsl_rng *r, s
 	(void)r; /* libsvm's C_SVC without probabilities is deterministic */
 	if (n > 0x7fffffff || d >= 0x7fffffff)
 		return diag_error(dg, "svm: training set too large for libsvm");
-	for (size_t i = 0; i < n * d; i++) {
-		if (!isfinite(train->X[i]))
-			return diag_error(dg, "svm: a training value is not finite");
-		nnz += train->X[i] != 0;
-	}
-	s->d = d;
-	s->w = calloc(d + 1, sizeof(double));
+	if (dataset_count_nonzero(train, &nnz) < 0)
+		return diag_error(dg, "svm: a training value is not finite");
+	s->m.d = d;
+	s->m.w = calloc(d + 1, sizeof(double));
 	prob.l = (int)n;
 	prob.y = malloc(n * sizeof(double));
 	prob.x = malloc(n * sizeof(struct svm_node *));
 	nodes = malloc((nnz + n) * sizeof(struct svm_node));
-	if (!s->w || !prob.y || !prob.x || !nodes) {
+	if (!s->m.w || !prob.y || !prob.x || !nodes) {
 		diag_error(dg, "svm: out of memory");
 		goto out;
 	}
@@ -129,11 +125,11 @@ static int svm_fit(void *state, const struct dataset *train, const gsl_rng *r, s
 		for (int k = 0; k < model->l; k++) {
 			double c = model->sv_coef[0][k];
 			for (const struct svm_node *p = model->SV[k]; p->index != -1; p++)
-				s->w[p->index - 1] += c * p->value;
+				s->m.w[p->index - 1] += c * p->value;
 		}
 		for (size_t j = 0; j < d; j++)
-			s->w[j] *= sign;
-		s->w[d] = -model->rho[0] * sign;
+			s->m.w[j] *= sign;
+		s->m.w[d] = -model->rho[0] * sign;
 		s->n_sv = model->l;
 	}
 	ret = 0;
@@ -148,39 +144,19 @@ out:
 static int svm_score(const void *state, const struct dataset *x, double *out, struct diag *dg)
 {
 	const struct svm_state *s = state;
-	if (x->d != s->d)
-		return diag_error(dg, "svm: %zu columns, model has %zu", x->d, s->d);
-	for (size_t i = 0; i < x->n; i++) {
-		const double *row = dataset_row(x, i);
-		double z = 0;
-		for (size_t j = 0; j < s->d; j++)
-			z += s->w[j] * row[j];
-		out[i] = z + s->w[s->d];
-	}
-	return 0;
+	return linmodel_score(&s->m, "svm", x, out, dg);
 }
 
 static int svm_save(const void *state, FILE *f)
 {
 	const struct svm_state *s = state;
-	fprintf(f, "d %zu\n", s->d);
-	for (size_t j = 0; j <= s->d; j++)
-		fprintf(f, "%a\n", s->w[j]);
-	return ferror(f) ? -1 : 0;
+	return linmodel_save(&s->m, f);
 }
 
 static int svm_load(void *state, FILE *f, struct diag *dg)
 {
 	struct svm_state *s = state;
-	if (fscanf(f, " d %zu", &s->d) != 1 || s->d > 100000000)
-		return diag_error(dg, "svm: bad 'd' line");
-	s->w = calloc(s->d + 1, sizeof(double));
-	if (!s->w)
-		return diag_error(dg, "svm: out of memory");
-	for (size_t j = 0; j <= s->d; j++)
-		if (fscanf(f, "%la", &s->w[j]) != 1)
-			return diag_error(dg, "svm: bad weight %zu", j);
-	return 0;
+	return linmodel_load(&s->m, "svm", f, dg);
 }
 
 const struct learner_type learner_svm = {

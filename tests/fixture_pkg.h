@@ -12,6 +12,7 @@
 #include "core/datafile.h"
 #include "core/domains.h"
 #include "core/package.h"
+#include "fixture_files.h"
 #include "harness.h"
 
 #define FX_MAX_FILES 32
@@ -48,33 +49,12 @@ static void fx_free_shared(void)
 	domains_free(fx_domains);
 }
 
-static int fx_cmp(const void *x, const void *y)
-{
-	return strcmp(((const struct package_file *)x)->path, ((const struct package_file *)y)->path);
-}
-
 /* pairs: path, content, ..., NULL (content NULL = listed, not loaded). Contents are borrowed. */
 static void fx_init(struct fx_pkg *fx, const char *const *pairs)
 {
-	size_t n = 0;
 	memset(fx, 0, sizeof(*fx));
-	for (; pairs[2 * n] && n < FX_MAX_FILES; n++) {
-		struct package_file *f = &fx->files[n];
-		f->path = pairs[2 * n];
-		f->kind = PKG_FILE;
-		f->data = (const unsigned char *)pairs[2 * n + 1];
-		f->size = pairs[2 * n + 1] ? strlen(pairs[2 * n + 1]) : 1000;
-		f->is_text = f->data != NULL;
-	}
-	qsort(fx->files, n, sizeof(fx->files[0]), fx_cmp);
-	fx->pkg.files = fx->files;
-	fx->pkg.n_files = n;
-	fx->pkg.root = (char *)"";
+	fx_fill_files(&fx->pkg, fx->files, FX_MAX_FILES, pairs, 1000);
 	snprintf(fx->pkg.format, sizeof(fx->pkg.format), "dir");
-	diag_init(&fx->pkg.diag);
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(fx->files[i].path, "PKG-INFO"))
-			fx->pkg.metadata = &fx->files[i];
 }
 
 /* Default context over the shared resources. */

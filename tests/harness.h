@@ -39,5 +39,18 @@ const char *harness_data_dir(void);
 		      __FILE__, __LINE__, __VA_ARGS__) || \
 		fprintf(stdout, "#   got %.17g, expected %.17g\n", (double)(x), (double)(expected)))
 #define SKIP(...) harness_skip(__VA_ARGS__)
+/* CHECK_STR / CHECK_INT as statements that evaluate each argument once. */
+#define STR_IS(a, b, ...)                                                      \
+	do {                                                                   \
+		const char *got_ = (a), *want_ = (b);                          \
+		if (!CHECK(!strcmp(got_, want_), __VA_ARGS__))                 \
+			printf("#   got '%s', expected '%s'\n", got_, want_);   \
+	} while (0)
+#define INT_IS(a, b, ...)                                                      \
+	do {                                                                   \
+		long long got_ = (long long)(a), want_ = (long long)(b);       \
+		if (!CHECK(got_ == want_, __VA_ARGS__))                        \
+			printf("#   got %lld, expected %lld\n", got_, want_);    \
+	} while (0)
 
 #endif

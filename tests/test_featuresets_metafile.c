@@ -11,6 +11,7 @@
 #include "core/pkginfo.h"
 #include "core/toolkit.h"
 #include "featuresets/featureset.h"
+#include "fixture_files.h"
 #include "harness.h"
 
 static struct domains *dl;
@@ -23,34 +24,11 @@ struct fixture {
 	struct analysis_ctx ctx;
 };
 
-static int cmp_files(const void *x, const void *y)
-{
-	return strcmp(((const struct package_file *)x)->path, ((const struct package_file *)y)->path);
-}
-
 /* pairs: path, content, path, content, ..., NULL. Content NULL = listed but not loaded. */
 static void fixture_init(struct fixture *fx, const char *const *pairs)
 {
-	size_t n = 0;
 	memset(fx, 0, sizeof(*fx));
-	for (; pairs[2 * n]; n++) {
-		struct package_file *f = &fx->files[n];
-		f->path = pairs[2 * n];
-		f->kind = PKG_FILE;
-		f->data = (const unsigned char *)pairs[2 * n + 1];
-		f->size = pairs[2 * n + 1] ? strlen(pairs[2 * n + 1]) : 5000000;
-		f->is_text = f->data != NULL;
-	}
-	qsort(fx->files, n, sizeof(fx->files[0]), cmp_files);
-	fx->pkg.files = fx->files;
-	fx->pkg.n_files = n;
-	fx->pkg.root = (char *)"";
-	diag_init(&fx->pkg.diag);
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(fx->files[i].path, "PKG-INFO") ||
-		    (!fx->pkg.metadata && strstr(fx->files[i].path, ".dist-info/METADATA")))
-			fx->pkg.metadata = &fx->files[i];
-	}
+	fx_fill_files(&fx->pkg, fx->files, sizeof(fx->files) / sizeof(fx->files[0]), pairs, 5000000);
 	analysis_ctx_default(&fx->ctx);
 	fx->ctx.domains = dl;
 	fx->a.pkg = &fx->pkg;

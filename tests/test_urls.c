@@ -8,20 +8,6 @@
 #include "core/urls.h"
 #include "harness.h"
 
-/* CHECK_STR / CHECK_INT as statements without -Wunused-value. */
-#define STR_IS(a, b, ...)                                                              \
-	do {                                                                           \
-		const char *got_ = (a), *want_ = (b);                                  \
-		if (!CHECK(!strcmp(got_, want_), __VA_ARGS__))                         \
-			printf("#   got '%s', expected '%s'\n", got_, want_);         \
-	} while (0)
-#define INT_IS(a, b, ...)                                                              \
-	do {                                                                           \
-		long long got_ = (long long)(a), want_ = (long long)(b);               \
-		if (!CHECK(got_ == want_, __VA_ARGS__))                                \
-			printf("#   got %lld, expected %lld\n", got_, want_);          \
-	} while (0)
-
 static struct domains *dl;
 static struct url_rules rules;
 
