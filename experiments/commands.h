@@ -15,3 +15,5 @@ COMMAND(cv, "cv", "repeated k-fold cross-validation of learners x feature sets o
 COMMAND(train, "train", "fit a learner on an extraction and write a model file")
 COMMAND(predict, "predict", "score an extraction with a model file written by 'pyvet train'")
 COMMAND(descriptive, "descriptive", "share of each binary feature per label vs the paper, and their correlations")
+COMMAND(scan, "scan", "vet packages before install: verdict, features, evidence and explanation (text, JSON, SARIF)")
+COMMAND(reproduce, "reproduce", "rerun the whole study into results/: every table, figure and paper/report.md")

@@ -1,0 +1,891 @@
+/* `pyvet baseline`: alert counts of bandit and of pyvet's packj-equivalent API scan on a seeded
+ * sample of benign and malicious packages, for the whole package and for the root setup.py
+ * (the paper's Fig. 3 and Table 6; spec 5.8, 7.1, 7.2, D34-D36).
+ *
+ * Outputs (each with a JSON sidecar):
+ *   fig3_alerts.csv      one row per package x tool x scope:
+ *                        id,name,version,label,tool,scope,alerts,high,unparsable_files,files,
+ *                        files_sent,verdict,status
+ *                        tool = bandit | packj_equiv | pyvet (with --predictions; scope package,
+ *                        alerts empty, verdict = the model's prediction); scope = package | setup
+ *   fig3_packj_categories.csv   id,label,scope,category,alerts (packj-equivalent, per category)
+ *   fig3_summary.csv     sample,tool,scope,n,mean,q1,median,q3,whisker_low,whisker_high,min,max,
+ *                        sum,n_any,n_flagged,n_error  (quartiles: linear interpolation as numpy;
+ *                        whiskers: the most extreme values within 1.5 IQR of the box, as
+ *                        matplotlib's boxplot; n_any = packages with at least one alert)
+ *   table6_alerts.csv    source,package,id,present,label,packj_equiv.package,packj_equiv.setup,
+ *                        bandit.package,bandit.setup,status   (source = paper for the paper's four
+ *                        packages, present = 0 when the corpus lacks them; source = sample for
+ *                        the first four malicious packages of the sample by name)
+ *
+ * Verdicts (the tools print none; documented rules): bandit flags a scope when it reports at
+ * least one HIGH-severity issue in it; the packj-equivalent scan flags a scope when it has at
+ * least one call site in SINK_PROCESS_OPERATION or SOURCE_OBFUSCATION (runs a process, reads
+ * hidden code). */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "core/analysis.h"
+#include "core/apiscan.h"
+#include "core/bandit.h"
+#include "core/csvio.h"
+#include "core/datafile.h"
+#include "core/domains.h"
+#include "core/err.h"
+#include "core/manifest.h"
+#include "core/package.h"
+#include "core/results.h"
+#include "core/rng.h"
+
+int cmd_baseline(int argc, char **argv);
+
+enum { STREAM_SAMPLE_BENIGN = 11, STREAM_SAMPLE_MALICIOUS = 12 };
+enum { SCOPE_PACKAGE = 0, SCOPE_SETUP = 1, N_SCOPES = 2 };
+enum { TOOL_BANDIT = 0, TOOL_PACKJ = 1, N_TOOLS = 2 };
+#define N_CATS 11
+#define BASELINE_PATH_MAX 4096
+
+static const char *const scope_names[N_SCOPES] = {"package", "setup"};
+static const char *const tool_names[N_TOOLS] = {"bandit", "packj_equiv"};
+
+/* The paper's Table 6 packages (Sec. 5.3). */
+static const struct {
+	const char *name, *version;
+} paper_table6[] = {{"2022-requests", "3.0.0"},
+                    {"typing-unions", "3.10.0.1"},
+                    {"rumihelling", "0.0.1"},
+                    {"dlcsord", "1.0.3"}};
+
+struct job {
+	const struct manifest_row *row;
+	int in_sample;
+	/* results */
+	char status[DIAG_MSG_MAX]; /* "" = ok */
+	size_t py_files, files_sent, setup_files;
+	long alerts[N_TOOLS][N_SCOPES];
+	long high[N_SCOPES];       /* bandit HIGH-severity results */
+	long unparsable[N_SCOPES]; /* bandit */
+	long flagged[N_TOOLS][N_SCOPES];
+	long cat[N_SCOPES][N_CATS]; /* packj-equivalent per category */
+	int pred;                   /* pyvet verdict, -1 unknown */
+};
+
+struct shared {
+	struct job *jobs;
+	size_t n_jobs, next, done;
+	pthread_mutex_t lock;
+	const char *corpus;
+	const struct analysis_ctx *ctx;
+	const struct bandit *bandit;
+	enum bandit_mode mode;
+	size_t max_files;
+	int use_bandit;
+};
+
+static int cat_index(const char *cat)
+{
+	for (int i = 0; i < N_CATS && api_categories[i]; i++)
+		if (cat && !strcmp(cat, api_categories[i]))
+			return i;
+	return -1;
+}
+
+static int packj_flags(const char *cat)
+{
+	return cat &&
+	       (!strcmp(cat, "SINK_PROCESS_OPERATION") || !strcmp(cat, "SOURCE_OBFUSCATION"));
+}
+
+/* Analyse one package: packj-equivalent counts from the analysis, bandit counts per file. */
+static void run_job(struct shared *sh, struct job *j)
+{
+	struct diag d;
+	struct package *p = NULL;
+	struct analysis *a = NULL;
+	const void **srcs = NULL;
+	size_t *lens = NULL;
+	struct bandit_counts *bc = NULL;
+	char path[BASELINE_PATH_MAX];
+	diag_init(&d);
+	snprintf(path, sizeof(path), "%s/%s", sh->corpus, j->row->path);
+	if (package_open(&p, path, NULL, &d) < 0 || analysis_run(p, sh->ctx, &a, &d) < 0) {
+		snprintf(j->status, sizeof(j->status), "%s", diag_message(&d));
+		goto end;
+	}
+	for (size_t i = 0; i < a->n_hits; i++) {
+		const struct file_api_hit *h = &a->hits[i];
+		int c = cat_index(h->hit.category);
+		for (int s = 0; s < N_SCOPES; s++) {
+			if (s == SCOPE_SETUP && h->file != a->setup_py)
+				continue;
+			j->alerts[TOOL_PACKJ][s]++;
+			if (c >= 0)
+				j->cat[s][c]++;
+			if (packj_flags(h->hit.category))
+				j->flagged[TOOL_PACKJ][s] = 1;
+		}
+	}
+	j->setup_files = a->setup_py != NULL;
+	if (!sh->use_bandit)
+		goto end;
+	/* Python members with their bytes; the root setup.py first so the file cap never drops it.
+	 */
+	srcs = calloc(p->n_files + 1, sizeof(*srcs));
+	lens = calloc(p->n_files + 1, sizeof(*lens));
+	bc = calloc(p->n_files + 1, sizeof(*bc));
+	if (!srcs || !lens || !bc) {
+		snprintf(j->status, sizeof(j->status), "out of memory");
+		goto end;
+	}
+	size_t n = 0;
+	long setup_at = -1;
+	if (a->setup_py && a->setup_py->data) {
+		setup_at = 0;
+		srcs[n] = a->setup_py->data;
+		lens[n++] = a->setup_py->size;
+	}
+	for (size_t i = 0; i < p->n_files; i++) {
+		const struct package_file *f = &p->files[i];
+		if (f->kind != PKG_FILE || !package_is_python(f))
+			continue;
+		j->py_files++;
+		if (f == a->setup_py || !f->data || n >= sh->max_files)
+			continue;
+		srcs[n] = f->data;
+		lens[n++] = f->size;
+	}
+	j->files_sent = n;
+	int failed = bandit_run_files(sh->bandit, sh->mode, srcs, lens, n, bc, &d);
+	if (failed < 0 || failed > 0) {
+		snprintf(j->status, sizeof(j->status), "bandit: %s", diag_message(&d));
+		goto end;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (int s = 0; s < N_SCOPES; s++) {
+			if (s == SCOPE_SETUP && (long)i != setup_at)
+				continue;
+			j->alerts[TOOL_BANDIT][s] += bc[i].results;
+			j->high[s] += bc[i].high;
+			j->unparsable[s] += bc[i].errors;
+			if (bc[i].high > 0)
+				j->flagged[TOOL_BANDIT][s] = 1;
+		}
+end:
+	free(srcs);
+	free(lens);
+	free(bc);
+	analysis_free(a);
+	package_free(p);
+	diag_release(&d);
+}
+
+static void *worker(void *arg)
+{
+	struct shared *sh = arg;
+	for (;;) {
+		pthread_mutex_lock(&sh->lock);
+		size_t i = sh->next++;
+		pthread_mutex_unlock(&sh->lock);
+		if (i >= sh->n_jobs)
+			break;
+		run_job(sh, &sh->jobs[i]);
+		pthread_mutex_lock(&sh->lock);
+		size_t done = ++sh->done;
+		fprintf(stderr, "pyvet: baseline: [%zu/%zu] %s %s: %zu .py sent to bandit%s%s\n",
+		        done, sh->n_jobs, sh->jobs[i].row->name, sh->jobs[i].row->version,
+		        sh->jobs[i].files_sent, sh->jobs[i].status[0] ? "; error: " : "",
+		        sh->jobs[i].status);
+		pthread_mutex_unlock(&sh->lock);
+	}
+	return NULL;
+}
+
+static int cmp_row_id(const void *a, const void *b)
+{
+	const struct manifest_row *x = *(const struct manifest_row *const *)a;
+	const struct manifest_row *y = *(const struct manifest_row *const *)b;
+	return strcmp(x->id, y->id);
+}
+
+static int cmp_job_label_name(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+	if (x->in_sample != y->in_sample)
+		return y->in_sample - x->in_sample;
+	if (x->row->y != y->row->y)
+		return x->row->y - y->row->y;
+	int c = strcmp(x->row->name, y->row->name);
+	return c ? c : strcmp(x->row->id, y->row->id);
+}
+
+static int str_in(char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return 1;
+	return 0;
+}
+
+/* Box statistics as numpy/matplotlib compute them. */
+struct box {
+	size_t n;
+	double mean, q1, median, q3, wlo, whi, min, max, sum;
+};
+
+static void box_stats(double *x, size_t n, struct box *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->n = n;
+	if (!n) {
+		b->mean = b->q1 = b->median = b->q3 = b->wlo = b->whi = b->min = b->max = NAN;
+		return;
+	}
+	gsl_sort(x, 1, n);
+	b->mean = gsl_stats_mean(x, 1, n);
+	b->q1 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.25);
+	b->median = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.5);
+	b->q3 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.75);
+	b->min = x[0];
+	b->max = x[n - 1];
+	double iqr = b->q3 - b->q1, lo = b->q1 - 1.5 * iqr, hi = b->q3 + 1.5 * iqr;
+	b->wlo = b->q1;
+	b->whi = b->q3;
+	for (size_t i = 0; i < n; i++) {
+		b->sum += x[i];
+		if (x[i] >= lo && x[i] < b->wlo)
+			b->wlo = x[i];
+		if (x[i] <= hi && x[i] > b->whi)
+			b->whi = x[i];
+	}
+}
+
+static void put_long(char *buf, size_t n, long v)
+{
+	snprintf(buf, n, "%ld", v);
+}
+
+static int write_alerts(const char *path, const struct job *jobs, size_t n, int with_pred)
+{
+	struct csvio_out o;
+	static const char *const head[] = {
+	    "id",     "name", "version",          "label", "tool",       "scope",
+	    "alerts", "high", "unparsable_files", "files", "files_sent", "verdict",
+	    "status"};
+	if (csvio_out_open(&o, path) < 0)
+		return -1;
+	int bad = csvio_write_row(o.f, head, 13);
+	for (size_t i = 0; i < n && !bad; i++) {
+		const struct job *j = &jobs[i];
+		if (!j->in_sample)
+			continue;
+		for (int t = 0; t < N_TOOLS; t++)
+			for (int s = 0; s < N_SCOPES; s++) {
+				char al[32], hi[32], un[32], fi[32], fs[32], ve[32];
+				int err = j->status[0] != 0;
+				put_long(al, sizeof(al), j->alerts[t][s]);
+				put_long(hi, sizeof(hi), t == TOOL_BANDIT ? j->high[s] : 0);
+				put_long(un, sizeof(un), t == TOOL_BANDIT ? j->unparsable[s] : 0);
+				put_long(fi, sizeof(fi),
+				         (long)(s == SCOPE_SETUP ? j->setup_files : j->py_files));
+				put_long(
+				    fs, sizeof(fs),
+				    t == TOOL_BANDIT
+				        ? (long)(s == SCOPE_SETUP ? j->setup_files : j->files_sent)
+				        : (long)(s == SCOPE_SETUP ? j->setup_files : j->py_files));
+				put_long(ve, sizeof(ve), j->flagged[t][s]);
+				const char *f[] = {j->row->id,
+				                   j->row->name,
+				                   j->row->version,
+				                   j->row->label,
+				                   tool_names[t],
+				                   scope_names[s],
+				                   err ? "" : al,
+				                   err ? "" : hi,
+				                   err ? "" : un,
+				                   fi,
+				                   fs,
+				                   err ? "" : ve,
+				                   err ? j->status : "ok"};
+				bad |= csvio_write_row(o.f, f, 13);
+			}
+		if (with_pred) {
+			char ve[32];
+			put_long(ve, sizeof(ve), j->pred);
+			const char *f[] = {j->row->id,
+			                   j->row->name,
+			                   j->row->version,
+			                   j->row->label,
+			                   "pyvet",
+			                   "package",
+			                   "",
+			                   "",
+			                   "",
+			                   "",
+			                   "",
+			                   j->pred < 0 ? "" : ve,
+			                   j->pred < 0 ? "no prediction for this package" : "ok"};
+			bad |= csvio_write_row(o.f, f, 13);
+		}
+	}
+	if (bad) {
+		csvio_out_abort(&o);
+		return err_report("'%s': write failed", path);
+	}
+	return csvio_out_commit(&o);
+}
+
+static int write_categories(const char *path, const struct job *jobs, size_t n)
+{
+	struct csvio_out o;
+	static const char *const head[] = {"id", "label", "scope", "category", "alerts"};
+	if (csvio_out_open(&o, path) < 0)
+		return -1;
+	int bad = csvio_write_row(o.f, head, 5);
+	for (size_t i = 0; i < n && !bad; i++) {
+		if (!jobs[i].in_sample || jobs[i].status[0])
+			continue;
+		for (int s = 0; s < N_SCOPES; s++)
+			for (int c = 0; c < N_CATS && api_categories[c]; c++) {
+				char v[32];
+				put_long(v, sizeof(v), jobs[i].cat[s][c]);
+				const char *f[] = {jobs[i].row->id, jobs[i].row->label,
+				                   scope_names[s], api_categories[c], v};
+				bad |= csvio_write_row(o.f, f, 5);
+			}
+	}
+	if (bad) {
+		csvio_out_abort(&o);
+		return err_report("'%s': write failed", path);
+	}
+	return csvio_out_commit(&o);
+}
+
+static int write_summary(const char *path, const struct job *jobs, size_t n, int with_pred)
+{
+	struct csvio_out o;
+	static const char *const head[] = {
+	    "sample",      "tool",         "scope", "n",   "mean", "q1",    "median",    "q3",
+	    "whisker_low", "whisker_high", "min",   "max", "sum",  "n_any", "n_flagged", "n_error"};
+	double *x = calloc(n ? n : 1, sizeof(*x));
+	if (!x)
+		return err_report("out of memory");
+	if (csvio_out_open(&o, path) < 0) {
+		free(x);
+		return -1;
+	}
+	int bad = csvio_write_row(o.f, head, 16);
+	for (int y = 0; y <= 1; y++)
+		for (int t = 0; t < N_TOOLS + with_pred; t++)
+			for (int s = 0; s < N_SCOPES; s++) {
+				if (t == N_TOOLS && s == SCOPE_SETUP)
+					continue;
+				size_t k = 0, n_any = 0, n_flag = 0, n_err = 0;
+				for (size_t i = 0; i < n; i++) {
+					const struct job *j = &jobs[i];
+					if (!j->in_sample || j->row->y != y)
+						continue;
+					if (t == N_TOOLS) {
+						k += j->pred >= 0;
+						n_flag += j->pred == 1;
+						n_err += j->pred < 0;
+						continue;
+					}
+					if (j->status[0]) {
+						n_err++;
+						continue;
+					}
+					x[k++] = (double)j->alerts[t][s];
+					n_any += j->alerts[t][s] > 0;
+					n_flag += j->flagged[t][s] > 0;
+				}
+				struct box b;
+				box_stats(x, t == N_TOOLS ? 0 : k, &b);
+				char num[11][40];
+				double v[] = {b.mean, b.q1,  b.median, b.q3, b.wlo,
+				              b.whi,  b.min, b.max,    b.sum};
+				snprintf(num[0], sizeof(num[0]), "%zu", k);
+				for (int q = 0; q < 9; q++) {
+					if (t == N_TOOLS || isnan(v[q]))
+						num[1 + q][0] = '\0';
+					else
+						snprintf(num[1 + q], sizeof(num[1 + q]), "%.17g",
+						         v[q]);
+				}
+				char na[32], nf[32], ne[32];
+				snprintf(na, sizeof(na), "%zu", n_any);
+				snprintf(nf, sizeof(nf), "%zu", n_flag);
+				snprintf(ne, sizeof(ne), "%zu", n_err);
+				const char *f[] = {y ? "malicious" : "benign",
+				                   t == N_TOOLS ? "pyvet" : tool_names[t],
+				                   scope_names[s],
+				                   num[0],
+				                   num[1],
+				                   num[2],
+				                   num[3],
+				                   num[4],
+				                   num[5],
+				                   num[6],
+				                   num[7],
+				                   num[8],
+				                   num[9],
+				                   t == N_TOOLS ? "" : na,
+				                   nf,
+				                   ne};
+				bad |= csvio_write_row(o.f, f, 16);
+			}
+	free(x);
+	if (bad) {
+		csvio_out_abort(&o);
+		return err_report("'%s': write failed", path);
+	}
+	return csvio_out_commit(&o);
+}
+
+static int write_table6(const char *path, struct job *jobs, size_t n_jobs,
+                        const struct manifest_row *const paper_rows[4])
+{
+	struct csvio_out o;
+	static const char *const head[] = {"source",
+	                                   "package",
+	                                   "id",
+	                                   "present",
+	                                   "label",
+	                                   "packj_equiv.package",
+	                                   "packj_equiv.setup",
+	                                   "bandit.package",
+	                                   "bandit.setup",
+	                                   "status"};
+	if (csvio_out_open(&o, path) < 0)
+		return -1;
+	int bad = csvio_write_row(o.f, head, 10);
+	for (int k = 0; k < 4 && !bad; k++) {
+		char pkg[300];
+		snprintf(pkg, sizeof(pkg), "%s-%s", paper_table6[k].name, paper_table6[k].version);
+		const struct job *j = NULL;
+		for (size_t i = 0; paper_rows[k] && i < n_jobs; i++)
+			if (jobs[i].row == paper_rows[k])
+				j = &jobs[i];
+		char v[4][32];
+		if (j)
+			for (int q = 0; q < 4; q++)
+				put_long(v[q], sizeof(v[q]),
+				         j->alerts[q / 2 ? TOOL_BANDIT : TOOL_PACKJ][q % 2]);
+		int ok = j && !j->status[0];
+		const char *f[] = {"paper",
+		                   pkg,
+		                   j ? j->row->id : "",
+		                   j ? "1" : "0",
+		                   j ? j->row->label : "",
+		                   ok ? v[0] : "",
+		                   ok ? v[1] : "",
+		                   ok ? v[2] : "",
+		                   ok ? v[3] : "",
+		                   !j   ? "not in the corpus"
+		                   : ok ? "ok"
+		                        : j->status};
+		bad |= csvio_write_row(o.f, f, 10);
+	}
+	int shown = 0;
+	for (size_t i = 0; i < n_jobs && shown < 4 && !bad; i++) {
+		const struct job *j = &jobs[i];
+		if (!j->in_sample || j->row->y != 1)
+			continue;
+		char pkg[600], v[4][32];
+		snprintf(pkg, sizeof(pkg), "%s-%s", j->row->name, j->row->version);
+		for (int q = 0; q < 4; q++)
+			put_long(v[q], sizeof(v[q]),
+			         j->alerts[q / 2 ? TOOL_BANDIT : TOOL_PACKJ][q % 2]);
+		int ok = !j->status[0];
+		const char *f[] = {"sample",       pkg,
+		                   j->row->id,     "1",
+		                   j->row->label,  ok ? v[0] : "",
+		                   ok ? v[1] : "", ok ? v[2] : "",
+		                   ok ? v[3] : "", ok ? "ok" : j->status};
+		bad |= csvio_write_row(o.f, f, 10);
+		shown++;
+	}
+	if (bad) {
+		csvio_out_abort(&o);
+		return err_report("'%s': write failed", path);
+	}
+	return csvio_out_commit(&o);
+}
+
+/* Predictions CSV (id, pred; optional learner column filtered to `learner`). */
+static int load_predictions(const char *path, const char *learner, struct job *jobs, size_t n,
+                            struct diag *d)
+{
+	struct csv_table *t = NULL;
+	if (csvio_read(path, 0, &t, d) < 0)
+		return -1;
+	long ci = csvio_column(t, "id"), cp = csvio_column(t, "pred"),
+	     cl = csvio_column(t, "learner");
+	if (cp < 0)
+		cp = csvio_column(t, "verdict"); /* `pyvet cv --test --scores` */
+	if (ci < 0 || cp < 0) {
+		csvio_table_free(t);
+		return diag_error(d, "'%s': needs columns 'id' and 'pred' (or 'verdict')", path);
+	}
+	for (size_t r = 0; r < t->n_rows; r++) {
+		if (cl >= 0 && strcmp(t->rows[r][cl], learner))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(jobs[i].row->id, t->rows[r][ci]))
+				jobs[i].pred = !strcmp(t->rows[r][cp], "malicious") ||
+				               !strcmp(t->rows[r][cp], "1");
+	}
+	csvio_table_free(t);
+	return 0;
+}
+
+static int baseline_usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "usage: pyvet baseline --manifest CSV [options]\n\n"
+	    "Count bandit alerts and packj-equivalent API alerts (pyvet's scan) on a seeded "
+	    "sample\n"
+	    "of benign and malicious packages, whole package and root setup.py (paper Fig. 3,\n"
+	    "Table 6). Packages are read in memory; bandit gets each .py member without any file\n"
+	    "being written to disk.\n\n"
+	    "  --corpus DIR         folder the manifest paths are relative to (../shared/corpus)\n"
+	    "  --split NAME         sample from rows with this split (default test; 'all' = any)\n"
+	    "  --ids-from CSV       sample only among the ids of this CSV (column 'id')\n"
+	    "  --n-benign N         benign packages sampled (default 50)\n"
+	    "  --n-malicious N      malicious packages sampled (default 50)\n"
+	    "  --seed S             run seed (default 1)\n"
+	    "  --out CSV            per-package rows (default results/fig3_alerts.csv); the "
+	    "summary,\n"
+	    "                       categories and table6_alerts.csv go to the same folder\n"
+	    "  --bandit PATH        bandit executable (default: bandit on PATH)\n"
+	    "  --bandit-mode M      memfd (one bandit per batch of in-memory files, default) or\n"
+	    "                       stdin (one 'bandit -f json -' per file, spec D35)\n"
+	    "  --no-bandit          packj-equivalent counts only\n"
+	    "  --max-files N        .py files per package sent to bandit (default 1000)\n"
+	    "  --timeout S          seconds per bandit process (default 120)\n"
+	    "  --jobs N             packages analysed in parallel (default 2)\n"
+	    "  --predictions CSV    pyvet verdicts (id,pred|verdict[,learner]) added as tool "
+	    "'pyvet'\n"
+	    "  --pred-learner L     learner rows to use from --predictions (default stack)\n");
+	return f == stdout ? 0 : 2;
+}
+
+static int parse_ul(const char *opt, const char *v, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long x = strtoul(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-') {
+		fprintf(stderr, "pyvet: baseline: '%s': bad number '%s'\n", opt, v);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+/* Look for the row of (name, version) in m; NULL if absent. */
+static const struct manifest_row *find_row(const struct manifest *m, const char *name,
+                                           const char *version)
+{
+	for (size_t i = 0; m && i < m->n; i++)
+		if (!strcasecmp(m->rows[i].name, name) && !strcmp(m->rows[i].version, version))
+			return &m->rows[i];
+	return NULL;
+}
+
+int cmd_baseline(int argc, char **argv)
+{
+	const char *manifest_path = NULL, *corpus = "../shared/corpus", *split = "test";
+	const char *ids_from = NULL, *out = "results/fig3_alerts.csv", *bandit_exe = NULL;
+	const char *mode_s = "memfd", *pred_path = NULL, *pred_learner = "stack";
+	unsigned long n_ben = 50, n_mal = 50, seed = 1, max_files = 1000, timeout = 120, jobs_n = 2;
+	int use_bandit = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		if (!strcmp(o, "--help") || !strcmp(o, "-h"))
+			return baseline_usage(stdout);
+		if (!strcmp(o, "--no-bandit")) {
+			use_bandit = 0;
+			continue;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "pyvet: baseline: '%s': unknown option or missing value\n",
+			        o);
+			return 2;
+		}
+		const char *v = argv[++i];
+		int bad = 0;
+		if (!strcmp(o, "--manifest"))
+			manifest_path = v;
+		else if (!strcmp(o, "--corpus"))
+			corpus = v;
+		else if (!strcmp(o, "--split"))
+			split = v;
+		else if (!strcmp(o, "--ids-from"))
+			ids_from = v;
+		else if (!strcmp(o, "--out"))
+			out = v;
+		else if (!strcmp(o, "--bandit"))
+			bandit_exe = v;
+		else if (!strcmp(o, "--bandit-mode"))
+			mode_s = v;
+		else if (!strcmp(o, "--predictions"))
+			pred_path = v;
+		else if (!strcmp(o, "--pred-learner"))
+			pred_learner = v;
+		else if (!strcmp(o, "--n-benign"))
+			bad = parse_ul(o, v, &n_ben);
+		else if (!strcmp(o, "--n-malicious"))
+			bad = parse_ul(o, v, &n_mal);
+		else if (!strcmp(o, "--seed"))
+			bad = parse_ul(o, v, &seed);
+		else if (!strcmp(o, "--max-files"))
+			bad = parse_ul(o, v, &max_files);
+		else if (!strcmp(o, "--timeout"))
+			bad = parse_ul(o, v, &timeout);
+		else if (!strcmp(o, "--jobs"))
+			bad = parse_ul(o, v, &jobs_n);
+		else {
+			fprintf(stderr, "pyvet: baseline: '%s': unknown option\n", o);
+			return 2;
+		}
+		if (bad)
+			return 2;
+	}
+	if (!manifest_path)
+		return baseline_usage(stderr);
+	enum bandit_mode mode;
+	if (!strcmp(mode_s, "memfd"))
+		mode = BANDIT_MEMFD;
+	else if (!strcmp(mode_s, "stdin"))
+		mode = BANDIT_STDIN;
+	else {
+		fprintf(stderr, "pyvet: baseline: '--bandit-mode': need memfd or stdin\n");
+		return 2;
+	}
+	if (jobs_n < 1)
+		jobs_n = 1;
+	if (jobs_n > 64)
+		jobs_n = 64;
+
+	int rc = 1;
+	struct diag d;
+	diag_init(&d);
+	struct manifest *m = NULL, *corpus_m = NULL;
+	struct csv_table *ids = NULL;
+	struct api_table *apis = NULL;
+	struct domains *doms = NULL;
+	struct sidecar *sc = sidecar_new(argc, argv);
+	const struct manifest_row **cand[2] = {NULL, NULL};
+	struct job *jobs = NULL;
+	gsl_rng *rng = NULL;
+	char **id_list = NULL;
+	size_t n_ids = 0, n_jobs = 0;
+	struct bandit bandit;
+	char path[BASELINE_PATH_MAX], dir[BASELINE_PATH_MAX / 2];
+	memset(&bandit, 0, sizeof(bandit));
+
+	if (!sc || manifest_read(manifest_path, &m, &d) < 0) {
+		fprintf(stderr, "pyvet: baseline: %s\n", sc ? diag_message(&d) : "out of memory");
+		goto end;
+	}
+	if (ids_from) {
+		if (csvio_read(ids_from, 0, &ids, &d) < 0) {
+			fprintf(stderr, "pyvet: baseline: %s\n", diag_message(&d));
+			goto end;
+		}
+		long c = csvio_column(ids, "id");
+		if (c < 0) {
+			fprintf(stderr, "pyvet: baseline: '%s': no 'id' column\n", ids_from);
+			goto end;
+		}
+		id_list = calloc(ids->n_rows ? ids->n_rows : 1, sizeof(*id_list));
+		if (!id_list)
+			goto oom;
+		for (size_t r = 0; r < ids->n_rows; r++)
+			id_list[n_ids++] = ids->rows[r][c];
+	}
+
+	/* Seeded sample per class: candidates sorted by id, shuffled, the first n taken. */
+	size_t n_cand[2] = {0, 0};
+	for (int y = 0; y <= 1; y++) {
+		cand[y] = calloc(m->n ? m->n : 1, sizeof(*cand[y]));
+		if (!cand[y])
+			goto oom;
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		const struct manifest_row *r = &m->rows[i];
+		if (strcmp(split, "all") && r->split[0] && strcmp(r->split, split))
+			continue;
+		if (ids_from && !str_in(id_list, n_ids, r->id))
+			continue;
+		cand[r->y][n_cand[r->y]++] = r;
+	}
+	jobs = calloc(n_ben + n_mal + 4, sizeof(*jobs));
+	if (!jobs)
+		goto oom;
+	for (int y = 0; y <= 1; y++) {
+		qsort(cand[y], n_cand[y], sizeof(*cand[y]), cmp_row_id);
+		if (!(rng = rng_alloc(
+		          rng_derive(seed, y ? STREAM_SAMPLE_MALICIOUS : STREAM_SAMPLE_BENIGN))))
+			goto oom;
+		gsl_ran_shuffle(rng, cand[y], n_cand[y], sizeof(*cand[y]));
+		rng_free(rng);
+		rng = NULL;
+		size_t want = y ? n_mal : n_ben;
+		if (n_cand[y] < want)
+			fprintf(stderr, "pyvet: baseline: only %zu %s packages to sample from\n",
+			        n_cand[y], y ? "malicious" : "benign");
+		for (size_t k = 0; k < want && k < n_cand[y]; k++)
+			jobs[n_jobs++] =
+			    (struct job){.row = cand[y][k], .in_sample = 1, .pred = -1};
+	}
+	/* The paper's Table 6 packages, from this manifest or the corpus manifest. */
+	const struct manifest_row *paper_rows[4] = {NULL, NULL, NULL, NULL};
+	snprintf(path, sizeof(path), "%s/manifest.csv", corpus);
+	if (manifest_read(path, &corpus_m, &d) < 0)
+		corpus_m = NULL;
+	for (int k = 0; k < 4; k++) {
+		paper_rows[k] = find_row(m, paper_table6[k].name, paper_table6[k].version);
+		if (!paper_rows[k])
+			paper_rows[k] =
+			    find_row(corpus_m, paper_table6[k].name, paper_table6[k].version);
+		if (!paper_rows[k])
+			continue;
+		size_t i;
+		for (i = 0; i < n_jobs; i++)
+			if (!strcmp(jobs[i].row->id, paper_rows[k]->id))
+				break;
+		if (i == n_jobs)
+			jobs[n_jobs++] =
+			    (struct job){.row = paper_rows[k], .in_sample = 0, .pred = -1};
+		paper_rows[k] = jobs[i].row;
+	}
+	qsort(jobs, n_jobs, sizeof(*jobs), cmp_job_label_name);
+
+	/* Shared analysis context: the API table and the domain list. */
+	struct analysis_ctx ctx;
+	analysis_ctx_default(&ctx);
+	if (!datafile_path("python_apis.csv", path, sizeof(path)) ||
+	    api_table_load(&apis, path, &d) < 0) {
+		fprintf(stderr, "pyvet: baseline: API table: %s\n",
+		        d.error[0] ? diag_message(&d) : path);
+		goto end;
+	}
+	ctx.apis = apis;
+	if (!datafile_domains_default(path, sizeof(path)) ||
+	    domains_load(&doms, path, 0, 1, &d) < 0) {
+		fprintf(stderr, "pyvet: baseline: domain list: %s\n",
+		        d.error[0] ? diag_message(&d) : "not found");
+		goto end;
+	}
+	ctx.domains = doms;
+	if (use_bandit) {
+		if (bandit_init(&bandit, bandit_exe, &d) < 0) {
+			fprintf(stderr, "pyvet: baseline: %s (use --no-bandit to skip it)\n",
+			        diag_message(&d));
+			goto end;
+		}
+		bandit.timeout_s = (double)timeout;
+	}
+	if (pred_path) {
+		if (load_predictions(pred_path, pred_learner, jobs, n_jobs, &d) < 0) {
+			fprintf(stderr, "pyvet: baseline: %s\n", diag_message(&d));
+			goto end;
+		}
+	}
+
+	struct shared sh = {.jobs = jobs,
+	                    .n_jobs = n_jobs,
+	                    .corpus = corpus,
+	                    .ctx = &ctx,
+	                    .bandit = &bandit,
+	                    .mode = mode,
+	                    .max_files = max_files,
+	                    .use_bandit = use_bandit};
+	pthread_mutex_init(&sh.lock, NULL);
+	pthread_t th[64];
+	size_t started = 0;
+	for (size_t t = 0; t < jobs_n; t++) {
+		if (pthread_create(&th[t], NULL, worker, &sh) != 0)
+			break;
+		started++;
+	}
+	if (!started)
+		worker(&sh);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	pthread_mutex_destroy(&sh.lock);
+
+	/* Outputs. */
+	const char *slash = strrchr(out, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - out) : 1, slash ? out : ".");
+	mkdir(dir, 0777);
+	sidecar_set_seed(sc, seed);
+	sidecar_set_string(sc, "bandit_version", use_bandit ? bandit.version : "not run");
+	sidecar_set_string(sc, "bandit_python", use_bandit ? bandit.python_version : "");
+	sidecar_set_string(sc, "bandit_executable", use_bandit ? bandit.exe : "");
+	sidecar_set_string(sc, "bandit_mode", mode_s);
+	sidecar_set_number(sc, "bandit_max_files", (double)max_files);
+	sidecar_set_number(sc, "n_benign_requested", (double)n_ben);
+	sidecar_set_number(sc, "n_malicious_requested", (double)n_mal);
+	sidecar_set_string(sc, "split", split);
+	sidecar_set_string(sc, "verdict_rule_bandit", "at least one HIGH-severity result in scope");
+	sidecar_set_string(sc, "verdict_rule_packj_equiv",
+	                   "at least one SINK_PROCESS_OPERATION or SOURCE_OBFUSCATION call site");
+	sidecar_add_hash(sc, "manifest", m->sha256);
+	sidecar_add_hash(sc, "api_table", api_table_sha256(apis));
+	sidecar_add_hash(sc, "domains", domains_sha256(doms));
+	size_t n_err = 0, truncated = 0;
+	for (size_t i = 0; i < n_jobs; i++) {
+		sidecar_add_cell(sc, jobs[i].row->id, jobs[i].status[0] ? jobs[i].status : "ok");
+		n_err += jobs[i].status[0] != 0;
+		truncated += use_bandit && jobs[i].files_sent < jobs[i].py_files;
+	}
+	sidecar_set_number(sc, "packages_with_errors", (double)n_err);
+	sidecar_set_number(sc, "packages_over_file_cap", (double)truncated);
+	int werr = write_alerts(out, jobs, n_jobs, pred_path != NULL) < 0;
+	werr |= sidecar_write(sc, out) < 0;
+	snprintf(path, sizeof(path), "%s/fig3_packj_categories.csv", dir);
+	werr |= write_categories(path, jobs, n_jobs) < 0 || sidecar_write(sc, path) < 0;
+	snprintf(path, sizeof(path), "%s/fig3_summary.csv", dir);
+	werr |=
+	    write_summary(path, jobs, n_jobs, pred_path != NULL) < 0 || sidecar_write(sc, path) < 0;
+	snprintf(path, sizeof(path), "%s/table6_alerts.csv", dir);
+	werr |= write_table6(path, jobs, n_jobs, paper_rows) < 0 || sidecar_write(sc, path) < 0;
+	if (werr)
+		goto end;
+	fprintf(
+	    stderr,
+	    "pyvet: baseline: %zu packages (%zu with errors, %zu over the %lu-file cap) -> %s\n",
+	    n_jobs, n_err, truncated, max_files, dir);
+	rc = n_err ? 3 : 0;
+	goto end;
+oom:
+	fprintf(stderr, "pyvet: baseline: out of memory\n");
+end:
+	rng_free(rng);
+	free(cand[0]);
+	free(cand[1]);
+	free(jobs);
+	free(id_list);
+	csvio_table_free(ids);
+	api_table_free(apis);
+	domains_free(doms);
+	manifest_free(m);
+	manifest_free(corpus_m);
+	sidecar_free(sc);
+	diag_release(&d);
+	return rc;
+}

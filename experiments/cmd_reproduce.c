@@ -1,0 +1,423 @@
+/* `pyvet reproduce`: rerun the whole study into results/ (issue #5): dataset splits, feature
+ * extraction, every CV cell, train -> test, importance, baselines, descriptive statistics, then
+ * the figures (gnuplot) and paper/report.md. Resumable: finished steps are skipped (see
+ * experiments/repro.h); a failing step is recorded and the others go on. */
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/csvio.h"
+#include "core/err.h"
+#include "core/manifest.h"
+#include "experiments/repro.h"
+#include "learners/learner.h"
+
+int cmd_reproduce(int argc, char **argv);
+int cmd_split(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_cv(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_descriptive(int argc, char **argv);
+
+extern char **environ;
+
+static const char *const eight_sets[] = {"M", "C", "F", "T", "MCF", "T+pre", "T+MCF", "T+MCF+pre"};
+
+static int reproduce_usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "usage: pyvet reproduce [--corpus DIR] [--out DIR] [--quick] [--jobs N] [--seed S]\n"
+	    "                       [--dataset paper|full] [--force] [--no-bandit] "
+	    "[--no-report]\n\n"
+	    "Rerun the study: split the corpus manifest (datasets/README.md rules), extract the\n"
+	    "features, run every cross-validation cell (8 feature sets x 6 learners, stratified "
+	    "and\n"
+	    "cluster-grouped, plus the artifact-only leak check), fit train -> test, compute the\n"
+	    "permutation importance, the bandit / packj-equivalent baselines and the prevalences,\n"
+	    "then draw the figures and write paper/report.md. Finished steps are skipped on a "
+	    "rerun\n"
+	    "(markers in OUT/.steps; --force redoes everything); every step's outcome is in\n"
+	    "OUT/reproduce_status.csv.\n\n"
+	    "  --corpus DIR     the corpus (default ../shared/corpus)\n"
+	    "  --out DIR        results folder (default results)\n"
+	    "  --quick          2 x 5-fold CV on a deterministic subset, small baseline sample;\n"
+	    "                   the report goes to OUT/report.md instead of paper/report.md\n"
+	    "  --jobs N         worker threads (default 2)\n"
+	    "  --seed S         run seed (default 1)\n"
+	    "  --dataset NAME   paper (default) or full: the train/test split of the main tables\n"
+	    "  --no-bandit      packj-equivalent baseline only\n"
+	    "  --no-report      skip figures and report\n");
+	return f == stdout ? 0 : 2;
+}
+
+static void mkdirs(const char *a, const char *b)
+{
+	char p[REPRO_PATH_MAX];
+	snprintf(p, sizeof(p), "%s%s%s", a, b ? "/" : "", b ? b : "");
+	mkdir(p, 0777);
+}
+
+/* Spawn an external program (no shell) and wait; its exit status, or -1. */
+static int run_program(char *const argv[])
+{
+	pid_t pid;
+	int st;
+	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+		return -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Deterministic subset of `in` for --quick: per (split, label) the first `n_train` (train) or
+ * `n_test` (test) rows in id order (ids are SHA-256 digests, so this is an unbiased sample). */
+static int quick_subset(const char *in, const char *out, size_t n_train, size_t n_test,
+                        struct diag *d)
+{
+	struct csv_table *t = NULL;
+	struct csvio_out o;
+	if (csvio_read(in, 0, &t, d) < 0)
+		return -1;
+	long ci = csvio_column(t, "id"), cl = csvio_column(t, "label"),
+	     cs = csvio_column(t, "split");
+	size_t *ord = malloc((t->n_rows + 1) * sizeof(*ord));
+	if (ci < 0 || cl < 0 || cs < 0 || !ord) {
+		free(ord);
+		csvio_table_free(t);
+		return diag_error(d, "'%s': needs id, label and split columns", in);
+	}
+	/* selection sort by id is fine for a few thousand rows; use an index array */
+	for (size_t i = 0; i < t->n_rows; i++)
+		ord[i] = i;
+	for (size_t i = 1; i < t->n_rows; i++)
+		for (size_t j = i;
+		     j > 0 && strcmp(t->rows[ord[j - 1]][ci], t->rows[ord[j]][ci]) > 0; j--) {
+			size_t x = ord[j];
+			ord[j] = ord[j - 1];
+			ord[j - 1] = x;
+		}
+	if (csvio_out_open(&o, out) < 0) {
+		free(ord);
+		csvio_table_free(t);
+		return diag_error(d, "'%s': cannot write", out);
+	}
+	int bad = csvio_write_row(o.f, (const char *const *)t->header, t->n_cols);
+	size_t taken[2][2] = {{0, 0}, {0, 0}};
+	for (size_t k = 0; k < t->n_rows && !bad; k++) {
+		char **row = t->rows[ord[k]];
+		int test = !strcmp(row[cs], "test"), mal = !strcmp(row[cl], "malicious");
+		if (taken[test][mal] >= (test ? n_test : n_train))
+			continue;
+		taken[test][mal]++;
+		bad |= csvio_write_row(o.f, (const char *const *)row, t->n_cols);
+	}
+	free(ord);
+	csvio_table_free(t);
+	if (bad) {
+		csvio_out_abort(&o);
+		return diag_error(d, "'%s': write failed", out);
+	}
+	return csvio_out_commit(&o) < 0 ? diag_error(d, "'%s': commit failed", out) : 0;
+}
+
+/* Concatenate two manifests with the same header, dropping repeated ids. */
+static int union_manifest(const char *a, const char *b, const char *out, struct diag *d)
+{
+	struct csv_table *t[2] = {NULL, NULL};
+	struct csvio_out o;
+	int ret = -1;
+	if (csvio_read(a, 0, &t[0], d) < 0 || csvio_read(b, 0, &t[1], d) < 0)
+		goto end;
+	if (csvio_out_open(&o, out) < 0) {
+		diag_error(d, "'%s': cannot write", out);
+		goto end;
+	}
+	long ci = csvio_column(t[0], "id");
+	int bad = csvio_write_row(o.f, (const char *const *)t[0]->header, t[0]->n_cols);
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < t[k]->n_rows && !bad; i++) {
+			int dup = 0;
+			for (size_t j = 0; k == 1 && j < t[0]->n_rows && !dup; j++)
+				dup = !strcmp(t[0]->rows[j][ci],
+				              t[1]->rows[i][csvio_column(t[1], "id")]);
+			if (!dup && t[k]->n_cols == t[0]->n_cols)
+				bad |= csvio_write_row(o.f, (const char *const *)t[k]->rows[i],
+				                       t[0]->n_cols);
+		}
+	if (bad) {
+		csvio_out_abort(&o);
+		diag_error(d, "'%s': write failed", out);
+		goto end;
+	}
+	ret = csvio_out_commit(&o) < 0 ? diag_error(d, "'%s': commit failed", out) : 0;
+end:
+	csvio_table_free(t[0]);
+	csvio_table_free(t[1]);
+	return ret;
+}
+
+/* Run one step unless done; record its outcome. `rc` of the body: 0 ok. */
+#define STEP(r, name, body)                                                                        \
+	do {                                                                                       \
+		if (repro_done(r, name)) {                                                         \
+			fprintf(stderr, "pyvet: reproduce: %s: done earlier, skipped\n", name);    \
+			break;                                                                     \
+		}                                                                                  \
+		struct diag sd_;                                                                   \
+		diag_init(&sd_);                                                                   \
+		double t0_ = repro_now();                                                          \
+		fprintf(stderr, "pyvet: reproduce: %s ...\n", name);                               \
+		int rc_ = (body);                                                                  \
+		repro_record(r, name, rc_ ? -1 : 0, repro_now() - t0_,                             \
+		             rc_ ? (sd_.error[0] ? diag_message(&sd_) : "exit status != 0") : ""); \
+		diag_release(&sd_);                                                                \
+	} while (0)
+
+int cmd_reproduce(int argc, char **argv)
+{
+	struct repro r;
+	const char *dataset = "paper", *jobs_s = "2", *seed_s = "1";
+	int no_bandit = 0, no_report = 0;
+	memset(&r, 0, sizeof(r));
+	r.out = "results";
+	r.corpus = "../shared/corpus";
+	r.final_set = "T+MCF+pre";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return reproduce_usage(stdout);
+		if (!strcmp(a, "--quick"))
+			r.quick = 1;
+		else if (!strcmp(a, "--force"))
+			r.force = 1;
+		else if (!strcmp(a, "--no-bandit"))
+			no_bandit = 1;
+		else if (!strcmp(a, "--no-report"))
+			no_report = 1;
+		else if (i + 1 < argc && !strcmp(a, "--corpus"))
+			r.corpus = argv[++i];
+		else if (i + 1 < argc && !strcmp(a, "--out"))
+			r.out = argv[++i];
+		else if (i + 1 < argc && !strcmp(a, "--jobs"))
+			jobs_s = argv[++i];
+		else if (i + 1 < argc && !strcmp(a, "--seed"))
+			seed_s = argv[++i];
+		else if (i + 1 < argc && !strcmp(a, "--dataset"))
+			dataset = argv[++i];
+		else {
+			fprintf(stderr, "pyvet: reproduce: '%s': unknown option or missing value\n",
+			        a);
+			return 2;
+		}
+	}
+	if (strcmp(dataset, "paper") && strcmp(dataset, "full")) {
+		fprintf(stderr, "pyvet: reproduce: '--dataset': need paper or full\n");
+		return 2;
+	}
+	char *end;
+	r.jobs = strtoul(jobs_s, &end, 10);
+	if (*end || !r.jobs) {
+		fprintf(stderr, "pyvet: reproduce: '--jobs': bad value '%s'\n", jobs_s);
+		return 2;
+	}
+	r.seed = strtoul(seed_s, &end, 10);
+	if (*end) {
+		fprintf(stderr, "pyvet: reproduce: '--seed': bad value '%s'\n", seed_s);
+		return 2;
+	}
+	if (strlen(r.out) > 200 || strlen(r.corpus) > 400) {
+		fprintf(stderr, "pyvet: reproduce: '--out' or '--corpus' path too long\n");
+		return 2;
+	}
+	r.folds = r.quick ? 5 : 10;
+	r.repeats = r.quick ? 2 : 10;
+	r.imp_repeats = r.quick ? 2 : 10;
+	char corpus_manifest[REPRO_PATH_MAX], p[REPRO_PATH_MAX], q[REPRO_PATH_MAX];
+	snprintf(corpus_manifest, sizeof(corpus_manifest), "%s/manifest.csv", r.corpus);
+	if (access(corpus_manifest, R_OK) != 0) {
+		fprintf(stderr, "pyvet: reproduce: '%s': %s (set --corpus or CORPUS=)\n",
+		        corpus_manifest, strerror(errno));
+		return 2;
+	}
+	mkdirs(r.out, NULL);
+	mkdirs(r.out, "cells");
+	mkdirs(r.out, ".steps");
+	mkdirs(r.out, "datasets");
+	mkdirs(r.out, "features");
+	repro_path(&r, "reproduce_status.csv", p, sizeof(p));
+	int had_status = access(p, F_OK) == 0;
+	r.status = fopen(p, "a");
+	if (r.status && !had_status)
+		fprintf(r.status, "step,status,seconds,message\n");
+	double t_start = repro_now();
+	char seed_arg[32], folds_arg[32], reps_arg[32], jobs_arg[32];
+	snprintf(seed_arg, sizeof(seed_arg), "%lu", r.seed);
+	snprintf(folds_arg, sizeof(folds_arg), "%zu", r.folds);
+	snprintf(reps_arg, sizeof(reps_arg), "%zu", r.repeats);
+	snprintf(jobs_arg, sizeof(jobs_arg), "%zu", r.jobs);
+
+	/* 1. Splits (deterministic; rerun every time, cheap) and, with --quick, the subsets. */
+	char paper_m[REPRO_PATH_MAX], full_m[REPRO_PATH_MAX], extract_m[REPRO_PATH_MAX];
+	repro_path(&r, "datasets/paper/manifest.csv", paper_m, sizeof(paper_m));
+	repro_path(&r, "datasets/full/manifest.csv", full_m, sizeof(full_m));
+	{
+		struct diag sd;
+		diag_init(&sd);
+		double t0 = repro_now();
+		int rc = repro_call(cmd_split, "split", "--manifest", corpus_manifest, "--name",
+		                    "paper", "--seed", seed_arg, "--out", paper_m, (char *)NULL) ||
+		         repro_call(cmd_split, "split", "--manifest", corpus_manifest, "--name",
+		                    "full", "--seed", seed_arg, "--out", full_m, (char *)NULL);
+		if (!rc && r.quick) {
+			repro_path(&r, "datasets/quick_paper.csv", p, sizeof(p));
+			repro_path(&r, "datasets/quick_full.csv", q, sizeof(q));
+			rc = quick_subset(paper_m, p, 40, 15, &sd) ||
+			     quick_subset(full_m, q, 40, 15, &sd);
+			snprintf(paper_m, sizeof(paper_m), "%s", p);
+			snprintf(full_m, sizeof(full_m), "%s", q);
+		}
+		repro_record(&r, "split", rc ? -1 : 0, repro_now() - t0, diag_message(&sd));
+		diag_release(&sd);
+		if (rc)
+			goto report;
+	}
+	snprintf(r.manifest, sizeof(r.manifest), "%s", strcmp(dataset, "full") ? paper_m : full_m);
+	snprintf(r.full_manifest, sizeof(r.full_manifest), "%s", full_m);
+
+	/* 2. Extraction: every package of both datasets once (its own cache key: --reuse). */
+	repro_path(&r, r.quick ? "features/quick" : "features/all", r.features, sizeof(r.features));
+	repro_path(&r, "datasets/extract.csv", extract_m, sizeof(extract_m));
+	{
+		struct diag sd;
+		diag_init(&sd);
+		double t0 = repro_now();
+		int rc = union_manifest(paper_m, full_m, extract_m, &sd);
+		if (!rc) {
+			int x = repro_call(cmd_extract, "extract", "--manifest", extract_m,
+			                   "--corpus", r.corpus, "--out", r.features, "--jobs",
+			                   jobs_arg, "--reuse", (char *)NULL);
+			rc = x != 0 && x != 3; /* 3 = some packages failed (listed in errors.csv) */
+			if (x == 3)
+				diag_error(&sd,
+				           "some packages could not be read (see %s/errors.csv)",
+				           r.features);
+		}
+		repro_record(&r, "extract", rc ? -1 : 0, repro_now() - t0,
+		             rc            ? diag_message(&sd)
+		             : sd.error[0] ? diag_message(&sd)
+		                           : "");
+		diag_release(&sd);
+		if (rc)
+			goto report;
+	}
+
+	/* 3. CV cells: stratified and grouped, 8 sets + the artifact-only leak check. */
+	const char *learners6 = "dt,rf,svm,mlp,nb,stack";
+	const struct learner_type *lr = learner_find("logreg");
+	const char *learners_leak =
+	    lr && !(lr->flags & LEARNER_INTERNAL) ? "dt,rf,svm,mlp,nb,stack,logreg" : learners6;
+	for (int kind = 0; kind < 2; kind++) {
+		const char *kname = kind ? "grouped" : "stratified";
+		for (int s = 0; s <= 8; s++) {
+			const char *set = s < 8 ? eight_sets[s] : "artifacts";
+			char step[128], out[REPRO_PATH_MAX], oof[REPRO_PATH_MAX];
+			if (r.quick && kind && s < 8 && strcmp(set, r.final_set))
+				continue; /* --quick: grouped CV of the final set only */
+			snprintf(step, sizeof(step), "cv_%s_%s", kname, set);
+			snprintf(p, sizeof(p), "cells/%s.csv", step);
+			repro_path(&r, p, out, sizeof(out));
+			snprintf(p, sizeof(p), "cells/oof_%s_%s.csv", kname, set);
+			repro_path(&r, p, oof, sizeof(oof));
+			int want_oof = !kind && !strcmp(set, r.final_set);
+			STEP(&r, step,
+			     repro_call(cmd_cv, "cv", "--features", r.features, "--manifest",
+			                r.manifest, "--split", "train", "--set", set, "--learner",
+			                s < 8 ? learners6 : learners_leak, "--folds", folds_arg,
+			                "--repeats", reps_arg, "--seed", seed_arg, "--jobs",
+			                jobs_arg, "--group", kind ? "cluster" : "none", "--out",
+			                out, "--quiet", want_oof ? "--oof" : (char *)NULL, oof,
+			                (char *)NULL));
+		}
+	}
+
+	/* 4. Train -> test on the dataset's unseen split, and the temporal split (full). */
+	repro_path(&r, "cells/test.csv", p, sizeof(p));
+	repro_path(&r, "cells/test_scores.csv", q, sizeof(q));
+	STEP(&r, "train_test",
+	     repro_call(cmd_cv, "cv", "--features", r.features, "--manifest", r.manifest, "--split",
+	                "train", "--test", "test", "--set", r.final_set, "--learner", learners6,
+	                "--seed", seed_arg, "--jobs", jobs_arg, "--out", p, "--scores", q,
+	                "--quiet", (char *)NULL));
+	repro_path(&r, "cells/temporal.csv", p, sizeof(p));
+	repro_path(&r, "cells/temporal_scores.csv", q, sizeof(q));
+	STEP(&r, "temporal_fit",
+	     repro_call(cmd_cv, "cv", "--features", r.features, "--manifest", r.full_manifest,
+	                "--split", "train", "--test", "test", "--set", r.final_set, "--learner",
+	                learners6, "--seed", seed_arg, "--jobs", jobs_arg, "--out", p, "--scores",
+	                q, "--quiet", (char *)NULL));
+
+	/* 5. Derived tables (cheap: always recomputed from the cells). */
+	r.force = 1;
+	STEP(&r, "tables", repro_tables(&r, &sd_));
+	STEP(&r, "table5_temporal", repro_train_test(&r, &sd_));
+	STEP(&r, "fig4_intersection", repro_intersection(&r, &sd_));
+	STEP(&r, "hard_negatives", repro_hard_negatives(&r, &sd_));
+	STEP(&r, "operating_points", repro_operating_points(&r, &sd_));
+	r.force = 0;
+	STEP(&r, "fig2_importance", repro_importance(&r, &sd_));
+
+	/* 6. Baselines on the test split (with the stacking verdicts), and prevalences. */
+	repro_path(&r, "fig3_alerts.csv", p, sizeof(p));
+	repro_path(&r, "cells/test_scores.csv", q, sizeof(q));
+	STEP(&r, "fig3_baseline",
+	     repro_call(cmd_baseline, "baseline", "--manifest", r.manifest, "--corpus", r.corpus,
+	                "--split", "test", "--seed", seed_arg, "--jobs", jobs_arg, "--out", p,
+	                "--n-benign", r.quick ? "5" : "50", "--n-malicious", r.quick ? "5" : "50",
+	                "--max-files", r.quick ? "50" : "1000", "--predictions", q,
+	                no_bandit ? "--no-bandit" : (char *)NULL, (char *)NULL));
+	repro_path(&r, "prevalence.csv", p, sizeof(p));
+	STEP(&r, "prevalence",
+	     repro_call(cmd_descriptive, "descriptive", "--features", r.features, "--out", p,
+	                "--targets", "paper/targets.csv", (char *)NULL));
+
+report:
+	if (!no_report) {
+		char rep[REPRO_PATH_MAX];
+		char *fig[] = {(char *)"sh", (char *)"scripts/plots/make_figures.sh", (char *)r.out,
+		               NULL};
+		double t0 = repro_now();
+		int rc = run_program(fig);
+		repro_record(&r, "figures", rc ? -1 : 0, repro_now() - t0,
+		             rc ? "make_figures.sh failed" : "");
+		if (r.quick)
+			repro_path(&r, "report.md", rep, sizeof(rep));
+		else
+			snprintf(rep, sizeof(rep), "paper/report.md");
+		char *mk[] = {(char *)"/usr/bin/python3",
+		              (char *)"scripts/make_report.py",
+		              (char *)"--results",
+		              (char *)r.out,
+		              (char *)"--out",
+		              rep,
+		              NULL};
+		t0 = repro_now();
+		rc = run_program(mk);
+		repro_record(&r, "report", rc ? -1 : 0, repro_now() - t0,
+		             rc ? "make_report.py failed" : rep);
+	}
+	fprintf(stderr,
+	        "pyvet: reproduce: finished in %.0f s, %zu failed steps (see "
+	        "%s/reproduce_status.csv)\n",
+	        repro_now() - t_start, r.n_failed, r.out);
+	if (r.status)
+		fclose(r.status);
+	return r.n_failed ? 1 : 0;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# pyvet split: the committed datasets/*/manifest.csv are what the command derives from the corpus.
+. "$(dirname "$0")/lib.sh"
+check "split without arguments is a usage error" test "$($PYVET split 2>/dev/null; echo $?)" -eq 2
+check "unknown dataset rejected" test "$($PYVET split --manifest x --name nope --out "$TMP/x.csv" 2>/dev/null; echo $?)" -eq 2
+if [ -z "$CORPUS" ]; then
+	skip "split: corpus not available"
+	finish; exit
+fi
+sha=$(sha256sum "$CORPUS/manifest.csv" | cut -d' ' -f1)
+for name in paper full; do
+	check "split $name runs" $PYVET split --manifest "$CORPUS/manifest.csv" --name $name --out "$TMP/$name/manifest.csv" 2>/dev/null
+	check "$name: counts.csv and README.md written" test -s "$TMP/$name/counts.csv" -a -s "$TMP/$name/README.md"
+	check "$name: only train/test rows" test "$(tail -n +2 "$TMP/$name/manifest.csv" | awk -F, '{print $NF}' | sort -u | tr '\n' ' ')" = "test train "
+	# No cluster (column 9) in both train and test.
+	both=$(awk -F, 'NR>1 {s[$9]=s[$9] $NF} END {n=0; for (c in s) if (s[c] ~ /train/ && s[c] ~ /test/) n++; print n}' "$TMP/$name/manifest.csv")
+	check "$name: no cluster straddles train and test ($both)" test "$both" -eq 0
+	if grep -q "$sha" "datasets/$name/README.md" 2>/dev/null; then
+		check "$name: committed manifest is current" cmp -s "$TMP/$name/manifest.csv" "datasets/$name/manifest.csv"
+	else
+		skip "$name: corpus manifest changed since datasets/$name was generated; rerun pyvet split"
+	fi
+done
+# paper: exactly 143 test malware (the corpus has enough), all newer than every train malware.
+check "paper: 143 test malware" test "$(awk -F, 'NR>1 && $2=="malicious" && $NF=="test"' "$TMP/paper/manifest.csv" | wc -l)" -eq 143
+newest_train=$(awk -F, 'NR>1 && $2=="malicious" && $NF=="train" {print $8}' "$TMP/paper/manifest.csv" | sort | tail -1)
+oldest_test=$(awk -F, 'NR>1 && $2=="malicious" && $NF=="test" {print $8}' "$TMP/paper/manifest.csv" | sort | head -1)
+check "paper: train malware older than test malware ($newest_train < $oldest_test)" test "$newest_train" \< "$oldest_test"
+check "probes excluded by default" test "$(grep -c ',probe,' "$TMP/paper/manifest.csv")" -eq 0
+$PYVET split --manifest "$CORPUS/manifest.csv" --name full --probes 1 --out "$TMP/fp/manifest.csv" 2>/dev/null
+check "--probes 1 keeps probes" test "$(grep -c ',probe,' "$TMP/fp/manifest.csv")" -gt 0
+finish

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# pyvet reproduce --quick end to end: every expected results file exists and has rows, a rerun
+# resumes (skips finished steps), and the report names no missing file. About 2 minutes on 2 cores.
+. "$(dirname "$0")/lib.sh"
+if [ -z "$CORPUS" ]; then
+	skip "reproduce --quick: corpus not available"
+	finish; exit
+fi
+if [ -n "${PYVET_ASAN:-}" ] || [ -n "${PYVET_SKIP_SLOW:-}" ]; then
+	skip "reproduce --quick: slow end-to-end run skipped under sanitizers / PYVET_SKIP_SLOW"
+	finish; exit
+fi
+R=$TMP/r
+start=$(date +%s)
+$PYVET reproduce --quick --corpus "$CORPUS" --out "$R" --jobs 2 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "reproduce --quick exits 0 (got $rc)" test $rc -eq 0
+secs=$(( $(date +%s) - start ))
+echo "# reproduce --quick took ${secs} s"
+for f in table3_featuresets table4_learners table5_train_test grouped_cv leak_check temporal \
+	fig2_importance fig3_alerts fig3_summary table6_alerts fig4_intersection hard_negatives \
+	operating_points prevalence roc_stack pr_stack; do
+	n=$( [ -f "$R/$f.csv" ] && tail -n +2 "$R/$f.csv" | grep -c . || echo 0)
+	check "$f.csv has rows ($n)" test "$n" -gt 0
+done
+check "sidecars written" test -s "$R/table3_featuresets.json" -a -s "$R/fig3_alerts.json"
+check "table3: 8 sets x 6 learners of f1_macro" test "$(awk -F, '$3=="stratified" && $4=="f1_macro"' "$R/table3_featuresets.csv" | wc -l)" -eq 48
+check "table3: margins filled" test "$(awk -F, 'NR>1 && $4=="f1_macro" && $9==""' "$R/table3_featuresets.csv" | wc -l)" -eq 0
+check "status: every step ok" test "$(tail -n +2 "$R/reproduce_status.csv" | grep -vc ',ok,')" -eq 0
+check "report written without missing files" grep -q '^# pyvet rerun' "$R/report.md"
+check "report: no 'not produced'" test "$(grep -c 'not produced' "$R/report.md")" -eq 0
+if command -v gnuplot >/dev/null; then
+	check "figures drawn" test -s "$R/figures/fig3_alerts.svg" -a -s "$R/figures/roc_curves.png"
+fi
+check "progress visible on stderr" grep -q 'reproduce: cv_stratified_T+MCF+pre' "$TMP/err"
+# Resume: a second run skips every finished step.
+$PYVET reproduce --quick --corpus "$CORPUS" --out "$R" --jobs 2 --no-report >/dev/null 2>"$TMP/err2"
+check "rerun skips the CV cells" grep -q 'cv_stratified_T+MCF+pre: done earlier, skipped' "$TMP/err2"
+check "bad option rejected" test "$($PYVET reproduce --bogus 2>/dev/null; echo $?)" -eq 2
+finish
