@@ -492,10 +492,13 @@ int cmd_extract(int argc, char **argv)
 				      hashes);
 		} else if (!strcmp(fs->type->name, "file") &&
 			   params_find(fs->type->params, "license.table")) {
+			/* a bare name is a shipped data file, as featuresets/file.c resolves it */
 			const char *p = extractrow_set_param(fs, "license.table", PARAM_STRING);
 			hash_datafile("license_families.csv",
-				      *p ? p : shipped("license_families.csv", buf, sizeof(buf)), &key,
-				      hashes);
+				      *p && strchr(p, '/') ? p
+							   : shipped(*p ? p : "license_families.csv", buf,
+								     sizeof(buf)),
+				      &key, hashes);
 		}
 	}
 	{

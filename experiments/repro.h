@@ -29,6 +29,7 @@ struct repro {
 	unsigned long seed;
 	size_t jobs, folds, repeats, imp_repeats;
 	int quick, force;
+	int grouped_all;                    /* --grouped-sets all: grouped CV of all 8 sets */
 	FILE *status; /* reproduce_status.csv */
 	size_t n_failed;
 };
