@@ -65,19 +65,21 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/tests/harness.o $(BUILD)/libpyvet.a
 
 tests-build: $(TEST_BIN)
 
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 test: deps
-	$(MAKE) all
+	$(MAKE) -j$(NPROC) all
 	BUILD=$(BUILD) PYVET=./$(PYVET_BIN) ./tests/run.sh
 
 ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check-asan: deps
-	$(MAKE) BUILD=build-asan OPT="-O1 -g" PYVET_CFLAGS="$(ASAN_FLAGS)" PYVET_LDFLAGS="$(ASAN_FLAGS)" all
+	$(MAKE) -j$(NPROC) BUILD=build-asan OPT="-O1 -g" PYVET_CFLAGS="$(ASAN_FLAGS)" PYVET_LDFLAGS="$(ASAN_FLAGS)" all
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		PYVET_ASAN=1 BUILD=build-asan PYVET=./build-asan/pyvet ./tests/run.sh
 
 CORPUS ?= ../shared/corpus
 reproduce: deps
-	$(MAKE) all
+	$(MAKE) -j$(NPROC) all
 	./pyvet reproduce --corpus $(CORPUS) --out results
 
 bench: all

@@ -465,6 +465,13 @@ static int read_level(struct run *r, const void *buf, size_t len, struct builder
 				else if (strstr(es, "Incorrect passphrase"))
 					diag_error(r->d, "'%s': incorrect passphrase",
 					           msg_path(np, mp));
+				else if (archive_entry_is_encrypted(e) && strstr(es, "CRC"))
+					/* ZipCrypto checks one byte of its 12-byte header, so 1 wrong
+					 * password in 256 passes that check and only the CRC of the
+					 * decrypted data catches it. */
+					diag_error(r->d,
+					           "'%s': incorrect passphrase (decrypted data fails its CRC)",
+					           msg_path(np, mp));
 				member_release(&m);
 				goto out;
 			}
