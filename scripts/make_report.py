@@ -198,7 +198,18 @@ class Report:
                     seed = seed if seed is not None else sc.get("seed")
         info.append(("git commit of the run", commit or "unknown"))
         info.append(("run seed", seed if seed is not None else "unknown"))
-        info.append(("sum of the wall times in the sidecars (s)", f"{total:.0f}"))
+        steps = self.path("reproduce_status.csv")
+        if os.path.exists(steps):
+            with open(steps, newline="") as fh:
+                rows = list(csv.DictReader(fh))
+            run_s = sum(fnum(r.get("seconds")) or 0 for r in rows)
+            failed = sum(1 for r in rows if r.get("status") != "ok")
+            info.append(("steps of `pyvet reproduce` (reproduce_status.csv)",
+                         f"{len(rows)} ({failed} failed)"))
+            info.append(("wall time of the steps (s, this run; skipped steps count 0)",
+                         f"{run_s:.0f}"))
+        else:
+            info.append(("sum of the wall times in the sidecars (s)", f"{total:.0f}"))
         self.w(table(["run", "value"], info))
 
     def data_section(self):
