@@ -38,16 +38,6 @@ void vocab_params_default(struct vocab_params *p)
 
 /* ---- helpers ---- */
 
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static char *dup_lower(const char *s, int lower)
 {
 	size_t n = strlen(s);
@@ -190,72 +180,40 @@ void vocab_filter_release(struct vocab_filter *f)
 
 /* ---- the fit ---- */
 
+/* Fit statistics of one token; tokens themselves live in a core/strset (first-seen order). */
 struct entry {
-	char *tok;
 	unsigned long count, docs;
 	size_t last_doc; /* 1 + index of the last document that counted this token */
 };
 
 struct table {
-	struct entry *e;
-	size_t n, cap;
-	size_t *slot; /* 0 = empty, else 1 + entry index */
-	size_t n_slots;
+	struct strset tok; /* distinct tokens, index = first-seen order */
+	struct entry *e;   /* e[i] belongs to token i */
+	size_t cap;
 };
-
-static int table_rehash(struct table *t, size_t n_slots)
-{
-	size_t *s = calloc(n_slots, sizeof(*s));
-	if (!s)
-		return -1;
-	for (size_t i = 0; i < t->n; i++) {
-		size_t h = (size_t)fnv1a(t->e[i].tok) & (n_slots - 1);
-		while (s[h])
-			h = (h + 1) & (n_slots - 1);
-		s[h] = i + 1;
-	}
-	free(t->slot);
-	t->slot = s;
-	t->n_slots = n_slots;
-	return 0;
-}
 
 /* The entry for `tok` (already lower-cased as needed), created when new; NULL on out of memory. */
 static struct entry *table_get(struct table *t, const char *tok)
 {
-	if ((t->n + 1) * 2 > t->n_slots && table_rehash(t, t->n_slots ? t->n_slots * 2 : 1024) < 0)
+	size_t i;
+	if (strset_add(&t->tok, tok, strlen(tok), &i) < 0)
 		return NULL;
-	size_t h = (size_t)fnv1a(tok) & (t->n_slots - 1);
-	while (t->slot[h]) {
-		struct entry *e = &t->e[t->slot[h] - 1];
-		if (!strcmp(e->tok, tok))
-			return e;
-		h = (h + 1) & (t->n_slots - 1);
-	}
-	if (t->n == t->cap) {
+	if (i >= t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 1024;
 		struct entry *ne = realloc(t->e, cap * sizeof(*ne));
 		if (!ne)
 			return NULL;
+		memset(ne + t->cap, 0, (cap - t->cap) * sizeof(*ne));
 		t->e = ne;
 		t->cap = cap;
 	}
-	char *copy = dup_lower(tok, 0);
-	if (!copy)
-		return NULL;
-	struct entry *e = &t->e[t->n];
-	memset(e, 0, sizeof(*e));
-	e->tok = copy;
-	t->slot[h] = ++t->n;
-	return e;
+	return &t->e[i];
 }
 
 static void table_release(struct table *t)
 {
-	for (size_t i = 0; i < t->n; i++)
-		free(t->e[i].tok);
+	strset_release(&t->tok);
 	free(t->e);
-	free(t->slot);
 }
 
 struct rank {
@@ -272,29 +230,19 @@ static int cmp_rank(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Build the lookup slots over v->word[]. */
+/* Build the lookup set over v->word[] (index i + 1 = column). */
 static int vocab_index_build(struct vocab *v)
 {
-	size_t n_slots = 16;
-	while (n_slots < 2 * (v->n_words + 1))
-		n_slots *= 2;
-	v->slot = calloc(n_slots, sizeof(size_t));
-	if (!v->slot)
-		return -1;
-	v->n_slots = n_slots;
-	for (size_t i = 0; i < v->n_words; i++) {
-		size_t h = (size_t)fnv1a(v->word[i]) & (n_slots - 1);
-		while (v->slot[h])
-			h = (h + 1) & (n_slots - 1);
-		v->slot[h] = i + 1;
-	}
+	for (size_t i = 0; i < v->n_words; i++)
+		if (strset_add(&v->lookup, v->word[i], strlen(v->word[i]), NULL) < 0)
+			return -1;
 	return 0;
 }
 
 int vocab_fit(const struct doc_tokens *const *docs, size_t n_docs, size_t num_words, int lower,
               const struct vocab_filter *filter, struct vocab *v, struct diag *d)
 {
-	struct table t = {0};
+	struct table t = {STRSET_INIT, NULL, 0};
 	struct rank *order = NULL;
 	int rc = -1;
 	vocab_release(v);
@@ -313,7 +261,7 @@ int vocab_fit(const struct doc_tokens *const *docs, size_t n_docs, size_t num_wo
 				free(heap);
 				continue;
 			}
-			if (t.n >= VOCAB_MAX_DISTINCT) {
+			if (t.tok.count >= VOCAB_MAX_DISTINCT) {
 				free(heap);
 				diag_error(d, "vocabulary: more than %u distinct tokens",
 				           VOCAB_MAX_DISTINCT);
@@ -332,22 +280,22 @@ int vocab_fit(const struct doc_tokens *const *docs, size_t n_docs, size_t num_wo
 			}
 		}
 	}
-	order = malloc((t.n ? t.n : 1) * sizeof(*order));
+	order = malloc((t.tok.count ? t.tok.count : 1) * sizeof(*order));
 	if (!order) {
 		diag_error(d, "vocabulary: out of memory");
 		goto end;
 	}
-	for (size_t i = 0; i < t.n; i++) {
+	for (size_t i = 0; i < t.tok.count; i++) {
 		order[i].count = t.e[i].count;
 		order[i].idx = i;
 	}
 	/* qsort is not stable, but the comparator breaks ties by entry (first-seen) order, so the
 	 * result equals Keras' stable sort of word_counts by count, descending. */
-	qsort(order, t.n, sizeof(*order), cmp_rank);
-	size_t keep = t.n < num_words - 1 ? t.n : num_words - 1;
+	qsort(order, t.tok.count, sizeof(*order), cmp_rank);
+	size_t keep = t.tok.count < num_words - 1 ? t.tok.count : num_words - 1;
 	v->num_words = num_words;
 	v->n_words = keep;
-	v->n_distinct = t.n;
+	v->n_distinct = t.tok.count;
 	v->document_count = n_docs;
 	v->lower = lower;
 	v->word = calloc(keep ? keep : 1, sizeof(char *));
@@ -359,8 +307,11 @@ int vocab_fit(const struct doc_tokens *const *docs, size_t n_docs, size_t num_wo
 	}
 	for (size_t r = 0; r < keep; r++) {
 		struct entry *e = &t.e[order[r].idx];
-		v->word[r] = e->tok;
-		e->tok = NULL; /* moved */
+		v->word[r] = dup_lower(strset_get(&t.tok, order[r].idx), 0);
+		if (!v->word[r]) {
+			diag_error(d, "vocabulary: out of memory");
+			goto end;
+		}
 		v->count[r] = e->count;
 		v->docs[r] = e->docs;
 	}
@@ -419,22 +370,15 @@ oom:
 
 size_t vocab_index(const struct vocab *v, const char *token)
 {
-	if (!v->n_slots)
+	if (!v->lookup.count)
 		return 0;
 	char buf[128], *heap;
 	const char *key = lowered(token, v->lower, buf, sizeof(buf), &heap);
 	if (!key)
 		return 0;
-	size_t h = (size_t)fnv1a(key) & (v->n_slots - 1), found = 0;
-	while (v->slot[h]) {
-		if (!strcmp(v->word[v->slot[h] - 1], key)) {
-			found = v->slot[h];
-			break;
-		}
-		h = (h + 1) & (v->n_slots - 1);
-	}
+	size_t i = strset_find(&v->lookup, key, strlen(key));
 	free(heap);
-	return found;
+	return i == (size_t)-1 ? 0 : i + 1;
 }
 
 int vocab_transform(const struct vocab *v, const struct doc_tokens *const *docs, size_t n, int mode,
@@ -507,6 +451,6 @@ void vocab_release(struct vocab *v)
 	free(v->word);
 	free(v->count);
 	free(v->docs);
-	free(v->slot);
+	strset_release(&v->lookup);
 	memset(v, 0, sizeof(*v));
 }

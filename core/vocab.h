@@ -33,6 +33,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "strset.h"
 #include "params.h"
 #include "tokenize.h"
 
@@ -88,9 +89,7 @@ struct vocab {
 	unsigned long document_count; /* fit documents */
 	size_t n_distinct;            /* distinct tokens seen in the fit (before the cut-off) */
 	int lower;                    /* tokens are lower-cased before lookup */
-	/* lookup table (open addressing) over word[]; private */
-	size_t *slot;
-	size_t n_slots;
+	struct strset lookup;         /* private: word[] for vocab_index() */
 };
 
 /** Fit on docs[0..n_docs-1] (fit order = array order; a NULL entry is an empty document).
