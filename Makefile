@@ -22,8 +22,8 @@ FINAL_CFLAGS = $(STD) $(WARN) $(OPT) -I. $(PKG_CFLAGS) -MMD -MP $(CFLAGS) $(PYVE
 FINAL_LDFLAGS = $(LDFLAGS) $(PYVET_LDFLAGS)
 
 BUILD ?= build
-LIB_SRC = $(wildcard core/*.c) $(wildcard featuresets/*.c) $(wildcard learners/*.c) \
-	$(wildcard experiments/*.c)
+LIB_SRC = $(wildcard core/*/*.c) $(wildcard featuresets/*.c) $(wildcard learners/*.c) \
+	$(wildcard experiments/*.c) $(wildcard experiments/*/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -35,7 +35,7 @@ else
 PYVET_BIN = $(BUILD)/pyvet
 endif
 
-.PHONY: all deps test check-asan clean format-check reproduce tests-build bench fuzz
+.PHONY: all deps test check-asan clean format-check check-layers reproduce tests-build bench fuzz
 all: $(PYVET_BIN) tests-build
 
 deps:
@@ -97,8 +97,14 @@ fuzz:
 			$$t build-fuzz/libpyvet.a $(LIBS) || exit 1; \
 	done
 
+# Every C file and header the project tracks, in every folder.
+FORMAT_SRC = $(shell find core featuresets learners experiments tests scripts -name '*.[ch]') pyvet.c
 format-check:
-	clang-format --dry-run --Werror $(LIB_SRC) pyvet.c $(TEST_SRC)
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+# The layer order of the source tree (scripts/check/layers.sh): no #include runs back up.
+check-layers:
+	scripts/check/layers.sh
 
 clean:
 	rm -rf build build-asan build-fuzz pyvet

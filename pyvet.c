@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/toolkit.h"
+#include "core/base/toolkit.h"
 
 #define COMMAND(fn, cli, summary) int cmd_##fn(int argc, char **argv);
 #include "experiments/commands.h"
@@ -18,18 +18,20 @@ static const struct cmd commands[] = {
 #define COMMAND(fn, cli, summary) {cli, cmd_##fn, summary},
 #include "experiments/commands.h"
 #undef COMMAND
-	{NULL, NULL, NULL}};
+    {NULL, NULL, NULL}};
 
 static int usage(FILE *f)
 {
-	fprintf(f, "usage: pyvet <command> [options]\n\n"
-		   "pyvet %s: detect malicious PyPI packages and rerun Samaana et al. (SAC 2025).\n"
-		   "Packages are read in memory and never executed.\n\ncommands:\n",
-		PYVET_VERSION);
+	fprintf(f,
+	        "usage: pyvet <command> [options]\n\n"
+	        "pyvet %s: detect malicious PyPI packages and rerun Samaana et al. (SAC 2025).\n"
+	        "Packages are read in memory and never executed.\n\ncommands:\n",
+	        PYVET_VERSION);
 	for (const struct cmd *c = commands; c->name; c++)
 		fprintf(f, "  %-14s %s\n", c->name, c->summary);
-	fprintf(f, "  %-14s %s\n  %-14s %s\n\nRun 'pyvet <command> --help' for a command's options.\n",
-		"help", "show this list", "--version", "print the version and library versions");
+	fprintf(f,
+	        "  %-14s %s\n  %-14s %s\n\nRun 'pyvet <command> --help' for a command's options.\n",
+	        "help", "show this list", "--version", "print the version and library versions");
 	return f == stdout ? 0 : 2;
 }
 

@@ -36,17 +36,17 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "core/analysis.h"
-#include "core/apiscan.h"
-#include "core/bandit.h"
-#include "core/csvio.h"
-#include "core/datafile.h"
-#include "core/domains.h"
-#include "core/err.h"
-#include "core/manifest.h"
-#include "core/package.h"
-#include "core/results.h"
-#include "core/rng.h"
+#include "core/analysis/analysis.h"
+#include "core/analysis/apiscan.h"
+#include "experiments/engine/bandit.h"
+#include "core/base/csvio.h"
+#include "core/base/datafile.h"
+#include "core/analysis/domains.h"
+#include "core/base/err.h"
+#include "core/pkg/manifest.h"
+#include "core/pkg/package.h"
+#include "core/base/results.h"
+#include "core/base/rng.h"
 
 int cmd_baseline(int argc, char **argv);
 

@@ -6,11 +6,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/err.h"
-#include "core/manifest.h"
-#include "core/package.h"
-#include "core/pkginfo.h"
-#include "core/sbuf.h"
+#include "core/base/err.h"
+#include "core/pkg/manifest.h"
+#include "core/pkg/package.h"
+#include "core/pkg/pkginfo.h"
+#include "core/base/sbuf.h"
 
 #define CC_MAX_JOBS 64
 #define CC_MAX_FORMATS 32
@@ -201,8 +201,8 @@ int cmd_check_corpus(int argc, char **argv)
 		files += r->n_files;
 		skipped += r->n_skipped;
 		pk_skipped += r->n_skipped > 0;
-		meta += r->has_meta;
-		meta_ok += r->meta_ok;
+		meta += (size_t)r->has_meta;
+		meta_ok += (size_t)r->meta_ok;
 		size_t k = 0;
 		while (k < n_fmt && strcmp(fmt[k], r->format))
 			k++;

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/csvio.h"
-#include "core/err.h"
-#include "core/resultcsv.h"
-#include "core/results.h"
-#include "experiments/protocli.h"
+#include "core/base/csvio.h"
+#include "core/base/err.h"
+#include "experiments/engine/resultcsv.h"
+#include "core/base/results.h"
+#include "experiments/cli/protocli.h"
 
 int cmd_cv(int argc, char **argv);
 
@@ -258,13 +258,13 @@ static void print_table(const struct protocli *pc, const struct cvrun_result *re
 					sf2 += c->m.f1_macro * c->m.f1_macro;
 					k++;
 				}
-			double mf = k ? sf / (double)k : NAN;
+			double mf = k ? sf / (double)k : (double)NAN;
 			double sd =
 			    k > 1 ? sqrt(fmax(0, (sf2 - (double)k * mf * mf) / (double)(k - 1)))
-			          : NAN;
+			          : (double)NAN;
 			printf("%-14s %-8s %7.4f %7.4f %7.4f %7.4f %6zu\n", pc->sets[s].name,
-			       pc->learners[l].type->name, k ? sp / (double)k : NAN,
-			       k ? sr / (double)k : NAN, mf, sd, bad);
+			       pc->learners[l].type->name, k ? sp / (double)k : (double)NAN,
+			       k ? sr / (double)k : (double)NAN, mf, sd, bad);
 		}
 }
 

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/csvio.h"
-#include "core/datafile.h"
-#include "core/err.h"
-#include "core/results.h"
+#include "core/base/csvio.h"
+#include "core/base/datafile.h"
+#include "core/base/err.h"
+#include "core/base/results.h"
 
 int cmd_descriptive(int argc, char **argv);
 
@@ -20,15 +20,20 @@ int cmd_descriptive(int argc, char **argv);
 
 static int ds_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: pyvet descriptive --features DIR --out results/descriptive.csv\n"
-		"                         [--targets paper/targets.csv] [--corr results/feature_correlation.csv]\n\n"
-		"Reads DIR/features.csv (written by 'pyvet extract') and writes, per binary feature of\n"
-		"the meta, code, file and artifacts sets and per label, the number of packages, the\n"
-		"number with value 1 and the share, next to the paper's share where paper/targets.csv\n"
-		"states one (rows artifact=prevalence). Also writes the pairwise Pearson correlation of\n"
-		"the paper's seven binary features (spec D19; pairs with |r| >= 0.5 flagged) to --corr\n"
-		"(default: feature_correlation.csv next to --out). Each CSV gets a JSON sidecar.\n");
+	fprintf(
+	    f,
+	    "usage: pyvet descriptive --features DIR --out results/descriptive.csv\n"
+	    "                         [--targets paper/targets.csv] [--corr "
+	    "results/feature_correlation.csv]\n\n"
+	    "Reads DIR/features.csv (written by 'pyvet extract') and writes, per binary feature "
+	    "of\n"
+	    "the meta, code, file and artifacts sets and per label, the number of packages, the\n"
+	    "number with value 1 and the share, next to the paper's share where paper/targets.csv\n"
+	    "states one (rows artifact=prevalence). Also writes the pairwise Pearson correlation "
+	    "of\n"
+	    "the paper's seven binary features (spec D19; pairs with |r| >= 0.5 flagged) to "
+	    "--corr\n"
+	    "(default: feature_correlation.csv next to --out). Each CSV gets a JSON sidecar.\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -42,7 +47,8 @@ static int is_binary_family(const char *name)
 
 static int is_paper_feature(const char *name)
 {
-	return !strncmp(name, "meta.", 5) || !strncmp(name, "code.", 5) || !strncmp(name, "file.", 5);
+	return !strncmp(name, "meta.", 5) || !strncmp(name, "code.", 5) ||
+	       !strncmp(name, "file.", 5);
 }
 
 /* The paper's value for (row, column) from targets, or NaN. */
@@ -94,8 +100,9 @@ int cmd_descriptive(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return ds_usage(stdout);
 		if (i + 1 >= argc) {
-			fprintf(stderr, "pyvet: descriptive: '%s': unknown option or missing value\n",
-				argv[i]);
+			fprintf(stderr,
+			        "pyvet: descriptive: '%s': unknown option or missing value\n",
+			        argv[i]);
 			return ds_usage(stderr);
 		}
 		if (!strcmp(argv[i], "--features"))
@@ -189,11 +196,12 @@ int cmd_descriptive(int argc, char **argv)
 			}
 			csvio_write_field(o.f, ft->header[j]);
 			fprintf(o.f, ",%s,%zu,%zu,%zu,", ln, n, nd, n1);
-			csvio_write_double(o.f, nd ? (double)n1 / (double)nd : NAN);
+			csvio_write_double(o.f, nd ? (double)n1 / (double)nd : (double)NAN);
 			fputc(',', o.f);
 			csvio_write_double(o.f, target(tt, ft->header[j], ln));
 			fputc(',', o.f);
-			csvio_write_double(o.f, lab ? target(tt, ft->header[j], "malicious_alt") : NAN);
+			csvio_write_double(o.f, lab ? target(tt, ft->header[j], "malicious_alt")
+			                            : (double)NAN);
 			fputc('\n', o.f);
 		}
 	}
@@ -243,7 +251,8 @@ int cmd_descriptive(int argc, char **argv)
 				if (!is_paper_feature(ft->header[cols[b]]))
 					continue;
 				for (size_t i = 0; i < ft->n_rows; i++) {
-					double p = x[i * n_cols + cols[a]], q = x[i * n_cols + cols[b]];
+					double p = x[i * n_cols + cols[a]],
+					       q = x[i * n_cols + cols[b]];
 					if (isnan(p) || isnan(q))
 						continue;
 					u[n] = p;

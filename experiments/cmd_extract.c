@@ -12,20 +12,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/analysis.h"
-#include "core/csvio.h"
-#include "core/datafile.h"
-#include "core/digest.h"
-#include "core/err.h"
-#include "core/evidence.h"
-#include "core/manifest.h"
-#include "core/package.h"
-#include "core/params.h"
-#include "core/results.h"
-#include "core/sbuf.h"
-#include "core/tokenize.h"
-#include "core/toolkit.h"
-#include "experiments/extractrow.h"
+#include "core/analysis/analysis.h"
+#include "core/base/csvio.h"
+#include "core/base/datafile.h"
+#include "core/base/digest.h"
+#include "core/base/err.h"
+#include "core/analysis/evidence.h"
+#include "core/pkg/manifest.h"
+#include "core/pkg/package.h"
+#include "core/base/params.h"
+#include "core/base/results.h"
+#include "core/base/sbuf.h"
+#include "core/ml/tokenize.h"
+#include "core/base/toolkit.h"
+#include "experiments/engine/extractrow.h"
 #include "featuresets/featureset.h"
 
 int cmd_extract(int argc, char **argv);
@@ -58,26 +58,29 @@ struct ex_run {
 
 static int ex_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: pyvet extract --manifest M.csv --out OUTDIR [--corpus DIR] [--jobs N]\n"
-		"                     [--featuresets a,b,...] [--domains FILE] [--param K=V]...\n"
-		"                     [--reuse] [--quiet]\n\n"
-		"Read every package of manifest M (paths relative to DIR, default the manifest's\n"
-		"directory) in memory, analyse it once (spec D3) and compute the feature sets. Writes\n"
-		"into OUTDIR: features.csv (id,label,name,version,cluster,first_seen, then one column\n"
-		"per feature named set.feature), tokens.tsv (per-package token counts of the text\n"
-		"document, 'id<TAB>token:count ...'), evidence.jsonl (one JSON object per package),\n"
-		"errors.csv (id,path,reason) and features.json (the sidecar, with the cache key).\n"
-		"Failed packages are listed in errors.csv only. Output bytes do not depend on --jobs.\n\n"
-		"  --featuresets L  comma-separated (default " EX_DEFAULT_SETS ")\n"
-		"  --domains FILE   popular-domain list (default: $PYVET_DOMAINS, ../shared/data/...)\n"
-		"  --param K=V      SET.KEY=V for a feature set (e.g. code.long_str.threshold=60,\n"
-		"                   text.lower=0) or one of the extract parameters below\n"
-		"  --jobs N         worker threads (default: online CPUs)\n"
-		"  --reuse          do nothing if OUTDIR/features.json has the same cache key\n"
-		"  --quiet          no progress line\n\n"
-		"Exit status: 0 all packages extracted, 3 some packages failed (listed in errors.csv),\n"
-		"2 usage or configuration error, 1 I/O error.\n\nextract parameters:\n");
+	fprintf(
+	    f,
+	    "usage: pyvet extract --manifest M.csv --out OUTDIR [--corpus DIR] [--jobs N]\n"
+	    "                     [--featuresets a,b,...] [--domains FILE] [--param K=V]...\n"
+	    "                     [--reuse] [--quiet]\n\n"
+	    "Read every package of manifest M (paths relative to DIR, default the manifest's\n"
+	    "directory) in memory, analyse it once (spec D3) and compute the feature sets. Writes\n"
+	    "into OUTDIR: features.csv (id,label,name,version,cluster,first_seen, then one column\n"
+	    "per feature named set.feature), tokens.tsv (per-package token counts of the text\n"
+	    "document, 'id<TAB>token:count ...'), evidence.jsonl (one JSON object per package),\n"
+	    "errors.csv (id,path,reason) and features.json (the sidecar, with the cache key).\n"
+	    "Failed packages are listed in errors.csv only. Output bytes do not depend on "
+	    "--jobs.\n\n"
+	    "  --featuresets L  comma-separated (default " EX_DEFAULT_SETS ")\n"
+	    "  --domains FILE   popular-domain list (default: $PYVET_DOMAINS, ../shared/data/...)\n"
+	    "  --param K=V      SET.KEY=V for a feature set (e.g. code.long_str.threshold=60,\n"
+	    "                   text.lower=0) or one of the extract parameters below\n"
+	    "  --jobs N         worker threads (default: online CPUs)\n"
+	    "  --reuse          do nothing if OUTDIR/features.json has the same cache key\n"
+	    "  --quiet          no progress line\n\n"
+	    "Exit status: 0 all packages extracted, 3 some packages failed (listed in "
+	    "errors.csv),\n"
+	    "2 usage or configuration error, 1 I/O error.\n\nextract parameters:\n");
 	{
 		struct sbuf sb = SBUF_INIT;
 		params_help(extractrow_param_spec, &sb);
@@ -117,7 +120,7 @@ static void add_warning(cJSON *arr, const char *w)
 }
 
 static char *build_evidence(const struct ex_run *r, const char *id, const struct analysis *a,
-			    const struct package *pkg, struct evidence_list *evs)
+                            const struct package *pkg, struct evidence_list *evs)
 {
 	cJSON *o = cJSON_CreateObject(), *arr, *c;
 	char *text;
@@ -153,8 +156,7 @@ static char *build_evidence(const struct ex_run *r, const char *id, const struct
 		add_str(e, "url", u->url.text ? u->url.text : "");
 		add_str(e, "host", u->url.host ? u->url.host : "");
 		add_str(e, "verdict", u->url.suspicious ? "suspicious" : "ok");
-		add_str(e, "reasons",
-					url_reasons_string(u->url.reasons, why, sizeof(why)));
+		add_str(e, "reasons", url_reasons_string(u->url.reasons, why, sizeof(why)));
 	}
 	/* the code set's install-command and long-string evidence */
 	{
@@ -194,7 +196,7 @@ static char *build_evidence(const struct ex_run *r, const char *id, const struct
 		if ((int)k == r->x.code_idx || !fs->type->n_features || !evs[k].n)
 			continue;
 		cJSON_AddItemToObject(o, fs->type->name,
-				      extractrow_evidence_json(&evs[k], 0, evs[k].n));
+		                      extractrow_evidence_json(&evs[k], 0, evs[k].n));
 	}
 	c = cJSON_AddObjectToObject(o, "counts");
 	if (c) {
@@ -344,7 +346,7 @@ static void progress(size_t done, size_t total, double t0, int final)
 	double el = now_seconds() - t0, rate = el > 0 ? (double)done / el : 0;
 	double eta = rate > 0 ? (double)(total - done) / rate : 0;
 	fprintf(stderr, "\rextract: %zu/%zu packages, %.1f packages/s, ETA %.0f s   ", done, total,
-		rate, eta);
+	        rate, eta);
 	if (final)
 		fputc('\n', stderr);
 	fflush(stderr);
@@ -352,7 +354,8 @@ static void progress(size_t done, size_t total, double t0, int final)
 
 int cmd_extract(int argc, char **argv)
 {
-	const char *manifest_path = NULL, *corpus = NULL, *outdir = NULL, *sets_arg = EX_DEFAULT_SETS;
+	const char *manifest_path = NULL, *corpus = NULL, *outdir = NULL,
+	           *sets_arg = EX_DEFAULT_SETS;
 	const char *domains_arg = NULL;
 	struct sbuf ex_kv = SBUF_INIT, key = SBUF_INIT, corpus_buf = SBUF_INIT;
 	struct ex_run r;
@@ -384,9 +387,9 @@ int cmd_extract(int argc, char **argv)
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			quiet = 1;
 		} else if (i + 1 < argc && (!strcmp(a, "--manifest") || !strcmp(a, "--corpus") ||
-					    !strcmp(a, "--out") || !strcmp(a, "--jobs") ||
-					    !strcmp(a, "--featuresets") || !strcmp(a, "--domains") ||
-					    !strcmp(a, "--param"))) {
+		                            !strcmp(a, "--out") || !strcmp(a, "--jobs") ||
+		                            !strcmp(a, "--featuresets") ||
+		                            !strcmp(a, "--domains") || !strcmp(a, "--param"))) {
 			const char *v = argv[++i];
 			if (!strcmp(a, "--manifest"))
 				manifest_path = v;
@@ -402,14 +405,20 @@ int cmd_extract(int argc, char **argv)
 				char *end;
 				long j = strtol(v, &end, 10);
 				if (*end || j < 1) {
-					fprintf(stderr, "pyvet: extract: --jobs '%s': expected a positive integer\n", v);
+					fprintf(stderr,
+					        "pyvet: extract: --jobs '%s': expected a positive "
+					        "integer\n",
+					        v);
 					goto done;
 				}
 				jobs = (size_t)j;
 			} else {
 				/* --param: stored for routing once the sets are known */
 				if (!strchr(v, '=') || !strchr(v, '.')) {
-					fprintf(stderr, "pyvet: extract: --param '%s': expected SET.KEY=VALUE\n", v);
+					fprintf(stderr,
+					        "pyvet: extract: --param '%s': expected "
+					        "SET.KEY=VALUE\n",
+					        v);
 					goto done;
 				}
 				if (ex_kv.len)
@@ -417,7 +426,8 @@ int cmd_extract(int argc, char **argv)
 				sbuf_addstr(&ex_kv, v);
 			}
 		} else {
-			fprintf(stderr, "pyvet: extract: '%s': unknown option or missing value\n", a);
+			fprintf(stderr, "pyvet: extract: '%s': unknown option or missing value\n",
+			        a);
 			ex_usage(stderr);
 			goto done;
 		}
@@ -459,7 +469,7 @@ int cmd_extract(int argc, char **argv)
 		goto done;
 	}
 	sbuf_addf(&key, "pyvet-extract format=%d version=%s\nmanifest=%s\n", EX_CACHE_FORMAT,
-		  PYVET_VERSION, m->sha256);
+	          PYVET_VERSION, m->sha256);
 	cJSON_AddStringToObject(hashes, "manifest", m->sha256);
 	cJSON_AddStringToObject(hashes, "python_apis.csv", api_table_sha256(apis));
 	sbuf_addf(&key, "python_apis.csv=%s\n", api_table_sha256(apis));
@@ -470,14 +480,16 @@ int cmd_extract(int argc, char **argv)
 		sbuf_addstr(&key, "domains=none\n");
 	}
 	hash_datafile("python_keywords.txt", shipped("python_keywords.txt", buf, sizeof(buf)), &key,
-		      hashes);
-	hash_datafile("stopwords_en.txt", shipped("stopwords_en.txt", buf, sizeof(buf)), &key, hashes);
+	              hashes);
+	hash_datafile("stopwords_en.txt", shipped("stopwords_en.txt", buf, sizeof(buf)), &key,
+	              hashes);
 	for (size_t k = 0; k < r.x.n_sets; k++) {
 		const struct featureset *fs = r.x.sets[k];
 		struct sbuf pf = SBUF_INIT;
 		cJSON *e = cJSON_CreateObject();
 		params_format(fs->type->params, fs->state, &pf);
-		sbuf_addf(&key, "set=%s v%u %s\n", fs->type->name, fs->type->version, sbuf_cstr(&pf));
+		sbuf_addf(&key, "set=%s v%u %s\n", fs->type->name, fs->type->version,
+		          sbuf_cstr(&pf));
 		sbuf_release(&pf);
 		cJSON_AddStringToObject(e, "name", fs->type->name);
 		cJSON_AddNumberToObject(e, "version", fs->type->version);
@@ -488,17 +500,18 @@ int cmd_extract(int argc, char **argv)
 		if (!strcmp(fs->type->name, "code")) {
 			const char *p = extractrow_set_param(fs, "install_patterns", PARAM_STRING);
 			hash_datafile("install_patterns.txt",
-				      *p ? p : shipped("install_patterns.txt", buf, sizeof(buf)), &key,
-				      hashes);
+			              *p ? p : shipped("install_patterns.txt", buf, sizeof(buf)),
+			              &key, hashes);
 		} else if (!strcmp(fs->type->name, "file") &&
-			   params_find(fs->type->params, "license.table")) {
+		           params_find(fs->type->params, "license.table")) {
 			/* a bare name is a shipped data file, as featuresets/file.c resolves it */
 			const char *p = extractrow_set_param(fs, "license.table", PARAM_STRING);
-			hash_datafile("license_families.csv",
-				      *p && strchr(p, '/') ? p
-							   : shipped(*p ? p : "license_families.csv", buf,
-								     sizeof(buf)),
-				      &key, hashes);
+			hash_datafile(
+			    "license_families.csv",
+			    *p && strchr(p, '/')
+			        ? p
+			        : shipped(*p ? p : "license_families.csv", buf, sizeof(buf)),
+			    &key, hashes);
 		}
 	}
 	{
@@ -518,8 +531,8 @@ int cmd_extract(int argc, char **argv)
 		free(old);
 		if (same) {
 			if (!quiet)
-				fprintf(stderr, "extract: '%s' is up to date (cache key %.12s)\n", outdir,
-					cache_key);
+				fprintf(stderr, "extract: '%s' is up to date (cache key %.12s)\n",
+				        outdir, cache_key);
 			rc = 0;
 			goto done;
 		}
@@ -542,7 +555,7 @@ int cmd_extract(int argc, char **argv)
 	for (size_t k = 0; k < r.x.n_sets; k++)
 		for (size_t j = 0; j < r.x.sets[k]->type->n_features; j++)
 			fprintf(o_feat.f, ",%s.%s", r.x.sets[k]->type->name,
-				r.x.sets[k]->type->feature_names[j]);
+			        r.x.sets[k]->type->feature_names[j]);
 	fputc('\n', o_feat.f);
 	fputs("id,path,reason\n", o_err.f);
 
@@ -587,8 +600,8 @@ int cmd_extract(int argc, char **argv)
 		}
 		pthread_mutex_unlock(&r.lock);
 		if (res->ok) {
-			const char *cells[6] = {row->id, row->label, row->name, row->version,
-						row->cluster, row->first_seen};
+			const char *cells[6] = {row->id,      row->label,   row->name,
+			                        row->version, row->cluster, row->first_seen};
 			for (size_t c = 0; c < 6; c++) {
 				if (c)
 					fputc(',', o_feat.f);
@@ -633,31 +646,38 @@ int cmd_extract(int argc, char **argv)
 		cJSON_AddNumberToObject(counts, "failed", (double)n_failed);
 		cJSON_AddNumberToObject(counts, "columns", (double)r.x.n_cols);
 		cJSON_AddNumberToObject(counts, "extract_seconds", wall);
-		cJSON_AddNumberToObject(counts, "packages_per_second", wall > 0 ? (double)m->n / wall : 0);
+		cJSON_AddNumberToObject(counts, "packages_per_second",
+		                        wall > 0 ? (double)m->n / wall : 0);
 		cJSON_AddNumberToObject(counts, "jobs", (double)n_th ? (double)n_th : (double)jobs);
 		cJSON_AddStringToObject(opts, "manifest", manifest_path);
 		cJSON_AddStringToObject(opts, "corpus", corpus);
-		cJSON_AddItemToObject(opts, "extract", params_to_json(extractrow_param_spec, &r.x.xp));
+		cJSON_AddItemToObject(opts, "extract",
+		                      params_to_json(extractrow_param_spec, &r.x.xp));
 		if (dl) {
 			dj = cJSON_AddObjectToObject(opts, "domains");
 			cJSON_AddStringToObject(dj, "path", r.x.domains_path);
 			cJSON_AddNumberToObject(dj, "rows", (double)domains_rows(dl));
-			cJSON_AddNumberToObject(dj, "registrable_domains", (double)domains_count(dl));
-			cJSON_AddNumberToObject(dj, "dropped_suffix", (double)domains_dropped_suffix(dl));
+			cJSON_AddNumberToObject(dj, "registrable_domains",
+			                        (double)domains_count(dl));
+			cJSON_AddNumberToObject(dj, "dropped_suffix",
+			                        (double)domains_dropped_suffix(dl));
 			cJSON_AddNumberToObject(dj, "dropped_invalid",
-						(double)domains_dropped_invalid(dl));
+			                        (double)domains_dropped_invalid(dl));
 		}
 		sidecar_set_string(sc, "cache_key", cache_key);
 		sidecar_set_json(sc, "featuresets", fsj);
 		fsj = NULL;
 		sidecar_set_json(sc, "options", opts);
 		sidecar_set_json(sc, "counts", counts);
-		sidecar_set_json(sc, "outputs", cJSON_CreateStringArray(
-			(const char *const[]){"features.csv", "tokens.tsv", "evidence.jsonl", "errors.csv"},
-			r.x.text_idx >= 0 ? 4 : 3));
+		sidecar_set_json(
+		    sc, "outputs",
+		    cJSON_CreateStringArray((const char *const[]){"features.csv", "tokens.tsv",
+		                                                  "evidence.jsonl", "errors.csv"},
+		                            r.x.text_idx >= 0 ? 4 : 3));
 		{
 			cJSON *h;
-			cJSON_ArrayForEach(h, hashes) sidecar_add_hash(sc, h->string, h->valuestring);
+			cJSON_ArrayForEach(h, hashes)
+			    sidecar_add_hash(sc, h->string, h->valuestring);
 		}
 		snprintf(path, sizeof(path), "%s/features.csv", outdir);
 		if (sidecar_write(sc, path) < 0) {
@@ -665,8 +685,10 @@ int cmd_extract(int argc, char **argv)
 			goto done;
 		}
 		if (!quiet)
-			fprintf(stderr, "extract: %zu packages, %zu failed, %.1f s, %.1f packages/s -> %s\n",
-				m->n, n_failed, wall, wall > 0 ? (double)m->n / wall : 0, outdir);
+			fprintf(
+			    stderr,
+			    "extract: %zu packages, %zu failed, %.1f s, %.1f packages/s -> %s\n",
+			    m->n, n_failed, wall, wall > 0 ? (double)m->n / wall : 0, outdir);
 	}
 	rc = n_failed ? 3 : 0;
 	goto done;

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/err.h"
-#include "core/package.h"
-#include "pkgarg.h"
+#include "core/base/err.h"
+#include "core/pkg/package.h"
+#include "experiments/cli/pkgarg.h"
 
 static int ls_usage(FILE *f)
 {

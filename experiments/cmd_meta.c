@@ -7,11 +7,11 @@
 #include <cJSON.h>
 #include <unistr.h>
 
-#include "core/err.h"
-#include "core/package.h"
-#include "core/pkginfo.h"
-#include "core/sbuf.h"
-#include "pkgarg.h"
+#include "core/base/err.h"
+#include "core/pkg/package.h"
+#include "core/pkg/pkginfo.h"
+#include "core/base/sbuf.h"
+#include "experiments/cli/pkgarg.h"
 
 int cmd_meta(int argc, char **argv);
 

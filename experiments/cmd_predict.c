@@ -1,15 +1,16 @@
 /* `pyvet predict`: score the packages of an extraction with a model file written by
- * `pyvet train` (format: experiments/model.h); one row per package with score and verdict. */
+ * `pyvet train` (format: experiments/engine/model.h); one row per package with score and verdict.
+ */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/csvio.h"
-#include "core/err.h"
-#include "core/metrics.h"
-#include "experiments/model.h"
-#include "experiments/protocli.h"
+#include "core/base/csvio.h"
+#include "core/base/err.h"
+#include "core/ml/metrics.h"
+#include "experiments/engine/model.h"
+#include "experiments/cli/protocli.h"
 
 int cmd_predict(int argc, char **argv);
 

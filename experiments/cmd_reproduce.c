@@ -1,7 +1,7 @@
 /* `pyvet reproduce`: rerun the whole study into results/ (issue #5): dataset splits, feature
  * extraction, every CV cell, train -> test, importance, baselines, descriptive statistics, then
  * the figures (gnuplot) and paper/report.md. Resumable: finished steps are skipped (see
- * experiments/repro.h); a failing step is recorded and the others go on. */
+ * experiments/reproduce/repro.h); a failing step is recorded and the others go on. */
 #include <errno.h>
 #include <signal.h>
 #include <spawn.h>
@@ -12,10 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/csvio.h"
-#include "core/err.h"
-#include "core/manifest.h"
-#include "experiments/repro.h"
+#include "core/base/csvio.h"
+#include "core/base/err.h"
+#include "core/pkg/manifest.h"
+#include "experiments/reproduce/repro.h"
 #include "learners/learner.h"
 
 int cmd_reproduce(int argc, char **argv);
@@ -207,12 +207,12 @@ int cmd_reproduce(int argc, char **argv)
 		else if (i + 1 < argc && !strcmp(a, "--grouped-sets")) {
 			const char *v = argv[++i];
 			if (strcmp(v, "all") && strcmp(v, "final")) {
-				fprintf(stderr, "pyvet: reproduce: '--grouped-sets': need final or all\n");
+				fprintf(stderr,
+				        "pyvet: reproduce: '--grouped-sets': need final or all\n");
 				return 2;
 			}
 			r.grouped_all = !strcmp(v, "all");
-		}
-		else if (i + 1 < argc && !strcmp(a, "--corpus"))
+		} else if (i + 1 < argc && !strcmp(a, "--corpus"))
 			r.corpus = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "--out"))
 			r.out = argv[++i];

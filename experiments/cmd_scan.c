@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/csvio.h"
-#include "core/datafile.h"
-#include "core/err.h"
-#include "core/sbuf.h"
-#include "experiments/extractrow.h"
-#include "experiments/model.h"
-#include "experiments/scanout.h"
+#include "core/base/csvio.h"
+#include "core/base/datafile.h"
+#include "core/base/err.h"
+#include "core/base/sbuf.h"
+#include "experiments/engine/extractrow.h"
+#include "experiments/engine/model.h"
+#include "experiments/cli/scanout.h"
 
 int cmd_scan(int argc, char **argv);
 
@@ -215,7 +215,7 @@ static int score_package(const struct scan_model *sm, const struct scan_params *
 		return diag_error(d, "out of memory");
 	for (size_t j = 0; j < m->n_fixed; j++) {
 		double v = r->er.x[sm->fixed_map[j]];
-		r->mrow[j] = isnan(v) ? 0.0 : v; /* as the training matrices (core/featdata.h) */
+		r->mrow[j] = isnan(v) ? 0.0 : v; /* as the training matrices (core/ml/featdata.h) */
 	}
 	if (m->text) {
 		const struct doc_tokens *docs[1] = {&r->er.dt};

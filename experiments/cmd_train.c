@@ -1,12 +1,12 @@
 /* `pyvet train`: fit the vocabulary and one learner on every (selected) row of an extraction
- * and write a versioned model file (spec D31; format in experiments/model.h). */
+ * and write a versioned model file (spec D31; format in experiments/engine/model.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/err.h"
-#include "experiments/model.h"
-#include "experiments/protocli.h"
+#include "core/base/err.h"
+#include "experiments/engine/model.h"
+#include "experiments/cli/protocli.h"
 
 int cmd_train(int argc, char **argv);
 

@@ -9,11 +9,17 @@ COMMAND(ls, "ls", "list the files of a package as pyvet reads them")
 COMMAND(meta, "meta", "print a package's parsed metadata (PKG-INFO) as JSON")
 COMMAND(check_corpus, "check-corpus", "read every package of a corpus manifest and report failures")
 COMMAND(split, "split", "derive a dataset manifest (train/test split) from the corpus manifest")
-COMMAND(baseline, "baseline", "bandit and packj-equivalent alert counts on a seeded sample (Fig. 3, Table 6)")
-COMMAND(extract, "extract", "extract the feature sets of every package of a manifest (features.csv, tokens, evidence)")
+COMMAND(baseline, "baseline",
+        "bandit and packj-equivalent alert counts on a seeded sample (Fig. 3, Table 6)")
+COMMAND(extract, "extract",
+        "extract the feature sets of every package of a manifest (features.csv, tokens, evidence)")
 COMMAND(cv, "cv", "repeated k-fold cross-validation of learners x feature sets on an extraction")
 COMMAND(train, "train", "fit a learner on an extraction and write a model file")
 COMMAND(predict, "predict", "score an extraction with a model file written by 'pyvet train'")
-COMMAND(descriptive, "descriptive", "share of each binary feature per label vs the paper, and their correlations")
-COMMAND(scan, "scan", "vet packages before install: verdict, features, evidence and explanation (text, JSON, SARIF)")
-COMMAND(reproduce, "reproduce", "rerun the whole study into results/: every table, figure and paper/report.md")
+COMMAND(descriptive, "descriptive",
+        "share of each binary feature per label vs the paper, and their correlations")
+COMMAND(
+    scan, "scan",
+    "vet packages before install: verdict, features, evidence and explanation (text, JSON, SARIF)")
+COMMAND(reproduce, "reproduce",
+        "rerun the whole study into results/: every table, figure and paper/report.md")

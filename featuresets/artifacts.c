@@ -7,7 +7,7 @@
  * it separates the classes perfectly by construction and is unwrapped before analysis. Member
  * modification times are not available from the package reader, so the "year of the newest
  * member" of spec 8.4 is not computed. */
-#include "featureset.h"
+#include "featuresets/featureset.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -15,8 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/analysis.h"
-#include "core/evidence.h"
+#include "core/analysis/analysis.h"
+#include "core/analysis/evidence.h"
 
 enum {
 	A_SETUP_PY,
@@ -48,13 +48,32 @@ enum {
 	A_N
 };
 
-static const char *const artifacts_names[A_N] = {
-	"has_setup_py", "has_setup_cfg", "has_pyproject_toml", "has_pkg_info",
-	"has_egg_info_sources", "has_wheel_metadata", "has_license_file", "has_readme",
-	"has_tests_dir", "has_github_dir", "has_docs_dir", "has_license_file_header",
-	"metadata_version_ge_2_2", "metadata_version", "crlf_py_share", "n_members", "n_py",
-	"log_total_bytes", "root_depth", "format_tar_gz", "format_tar_bz2", "format_tar_xz",
-	"format_tar", "format_zip", "format_whl", "format_other"};
+static const char *const artifacts_names[A_N] = {"has_setup_py",
+                                                 "has_setup_cfg",
+                                                 "has_pyproject_toml",
+                                                 "has_pkg_info",
+                                                 "has_egg_info_sources",
+                                                 "has_wheel_metadata",
+                                                 "has_license_file",
+                                                 "has_readme",
+                                                 "has_tests_dir",
+                                                 "has_github_dir",
+                                                 "has_docs_dir",
+                                                 "has_license_file_header",
+                                                 "metadata_version_ge_2_2",
+                                                 "metadata_version",
+                                                 "crlf_py_share",
+                                                 "n_members",
+                                                 "n_py",
+                                                 "log_total_bytes",
+                                                 "root_depth",
+                                                 "format_tar_gz",
+                                                 "format_tar_bz2",
+                                                 "format_tar_xz",
+                                                 "format_tar",
+                                                 "format_zip",
+                                                 "format_whl",
+                                                 "format_other"};
 
 static int starts_ci(const char *s, const char *prefix)
 {
@@ -104,7 +123,7 @@ static double mdv_value(const char *v)
 }
 
 static int artifacts_extract(const void *vstate, const struct analysis *a, double *out,
-			     struct evidence_list *ev, struct diag *d)
+                             struct evidence_list *ev, struct diag *d)
 {
 	const struct package *p = a->pkg;
 	size_t n_py = 0, n_crlf = 0, depth = 0;
@@ -163,13 +182,13 @@ static int artifacts_extract(const void *vstate, const struct analysis *a, doubl
 		const char *mdv = pkginfo_get(a->info, "Metadata-Version");
 		double v = mdv_value(mdv);
 		out[A_MDV] = v;
-		out[A_MDV_GE_2_2] = isnan(v) ? NAN : v >= 2.2 - 1e-9;
+		out[A_MDV_GE_2_2] = isnan(v) ? (double)NAN : v >= 2.2 - 1e-9;
 		out[A_LICENSE_FILE_HEADER] = pkginfo_get(a->info, "License-File") != NULL;
 	} else {
 		out[A_MDV] = NAN;
 		out[A_MDV_GE_2_2] = NAN;
 	}
-	out[A_CRLF_SHARE] = n_py ? (double)n_crlf / (double)n_py : NAN;
+	out[A_CRLF_SHARE] = n_py ? (double)n_crlf / (double)n_py : (double)NAN;
 	out[A_N_MEMBERS] = (double)p->n_files;
 	out[A_N_PY] = (double)n_py;
 	out[A_LOG_SIZE] = log1p(total);
@@ -199,15 +218,15 @@ static int artifacts_extract(const void *vstate, const struct analysis *a, doubl
 static const struct param_spec artifacts_params[] = {{NULL, 0, 0, NULL, NULL, NULL}};
 
 const struct featureset_type fs_artifacts = {
-	.name = "artifacts",
-	.summary = "packaging facts for the leak check (spec 8.4); never in a paper combination",
-	.version = 1,
-	.state_size = 0,
-	.params = artifacts_params,
-	.check = NULL,
-	.n_features = A_N,
-	.feature_names = artifacts_names,
-	.extract = artifacts_extract,
-	.document = NULL,
-	.release = NULL,
+    .name = "artifacts",
+    .summary = "packaging facts for the leak check (spec 8.4); never in a paper combination",
+    .version = 1,
+    .state_size = 0,
+    .params = artifacts_params,
+    .check = NULL,
+    .n_features = A_N,
+    .feature_names = artifacts_names,
+    .extract = artifacts_extract,
+    .document = NULL,
+    .release = NULL,
 };

@@ -1,6 +1,6 @@
 /* Feature set `code`: has_install_cmd, has_url, has_long_str on the text document
  * (paper Sec. 4.2, Table 2 "Code"; spec D3, D14, D15, D16). */
-#include "featureset.h"
+#include "featuresets/featureset.h"
 
 #include <regex.h>
 #include <stddef.h>
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/analysis.h"
-#include "core/datafile.h"
-#include "core/evidence.h"
+#include "core/analysis/analysis.h"
+#include "core/base/datafile.h"
+#include "core/analysis/evidence.h"
 
 enum { LS_LITERAL_TOKEN = 0, LS_LITERAL = 1, LS_TOKEN = 2 };
 
@@ -38,19 +38,19 @@ struct code_state {
 };
 
 static const struct param_spec code_params[] = {
-	{"long_str.mode", PARAM_ENUM, offsetof(struct code_state, long_str_mode), "literal-token",
-	 "literal-token|literal|token",
-	 "D16: a whitespace-free non-URL run inside a literal, the whole literal, or any run of the "
-	 "document"},
-	{"long_str.threshold", PARAM_INT, offsetof(struct code_state, long_str_threshold), "40", NULL,
-	 "D16: a string is long when it has strictly more characters (code points) than this"},
-	{"install_patterns", PARAM_STRING, offsetof(struct code_state, install_patterns), "", NULL,
-	 "D14: pattern table file (`id<TAB>ERE` lines); empty = the shipped install_patterns.txt"},
-	{"install_max_line", PARAM_INT, offsetof(struct code_state, install_max_line), "1048576",
-	 NULL, "bytes of one document line matched against the install patterns (a bound)"},
-	{"evidence_max", PARAM_INT, offsetof(struct code_state, evidence_max), "100", NULL,
-	 "evidence items kept per feature and package"},
-	{NULL, 0, 0, NULL, NULL, NULL}};
+    {"long_str.mode", PARAM_ENUM, offsetof(struct code_state, long_str_mode), "literal-token",
+     "literal-token|literal|token",
+     "D16: a whitespace-free non-URL run inside a literal, the whole literal, or any run of the "
+     "document"},
+    {"long_str.threshold", PARAM_INT, offsetof(struct code_state, long_str_threshold), "40", NULL,
+     "D16: a string is long when it has strictly more characters (code points) than this"},
+    {"install_patterns", PARAM_STRING, offsetof(struct code_state, install_patterns), "", NULL,
+     "D14: pattern table file (`id<TAB>ERE` lines); empty = the shipped install_patterns.txt"},
+    {"install_max_line", PARAM_INT, offsetof(struct code_state, install_max_line), "1048576", NULL,
+     "bytes of one document line matched against the install patterns (a bound)"},
+    {"evidence_max", PARAM_INT, offsetof(struct code_state, evidence_max), "100", NULL,
+     "evidence items kept per feature and package"},
+    {NULL, 0, 0, NULL, NULL, NULL}};
 
 static const char *const code_names[] = {"has_install_cmd", "has_url", "has_long_str"};
 
@@ -107,8 +107,9 @@ static struct pattern_table *pattern_table_load(const char *path, char *msg, siz
 			continue;
 		tab = strchr(line, '\t');
 		if (!tab || tab == line || !tab[1] || pt->n == MAX_PATTERNS) {
-			snprintf(msg, msg_n, "'%s' line %zu: expected `id<TAB>pattern` (at most %d)",
-				 path, lineno, MAX_PATTERNS);
+			snprintf(msg, msg_n,
+			         "'%s' line %zu: expected `id<TAB>pattern` (at most %d)", path,
+			         lineno, MAX_PATTERNS);
 			goto fail;
 		}
 		*tab = '\0';
@@ -116,8 +117,8 @@ static struct pattern_table *pattern_table_load(const char *path, char *msg, siz
 		if (rc) {
 			char rbuf[96];
 			regerror(rc, &pt->re[pt->n], rbuf, sizeof(rbuf));
-			snprintf(msg, msg_n, "'%s' line %zu: pattern '%.64s': %s", path, lineno, line,
-				 rbuf);
+			snprintf(msg, msg_n, "'%s' line %zu: pattern '%.64s': %s", path, lineno,
+			         line, rbuf);
 			goto fail;
 		}
 		pt->id[pt->n] = strdup(line);
@@ -157,7 +158,8 @@ static const char *code_check(const void *vstate)
 	if (!path[0]) {
 		path = datafile_path("install_patterns.txt", buf, sizeof(buf));
 		if (!path) {
-			snprintf(s->msg, sizeof(s->msg), "shipped data file '%.4000s' not found", buf);
+			snprintf(s->msg, sizeof(s->msg), "shipped data file '%.4000s' not found",
+			         buf);
 			return s->msg;
 		}
 	}
@@ -176,7 +178,7 @@ static void code_release(void *vstate)
 /* ---- has_install_cmd (D14) ---- */
 
 static int install_cmd(const struct code_state *s, const struct analysis *a,
-		       struct evidence_list *ev, struct diag *d)
+                       struct evidence_list *ev, struct diag *d)
 {
 	const char *doc = sbuf_cstr(&a->document);
 	size_t len = a->document.len, i = 0, k = 0, kept = 0;
@@ -185,8 +187,9 @@ static int install_cmd(const struct code_state *s, const struct analysis *a,
 		const char *nl = i < len ? memchr(doc + i, '\n', len - i) : NULL;
 		size_t end = nl ? (size_t)(nl - doc) : len, n = end - i;
 		if (n > (size_t)s->install_max_line) {
-			diag_warn(d, "document line of '%s' line %zu: only the first %ld bytes matched",
-				  a->doc_lines[k].file->path, a->doc_lines[k].line, s->install_max_line);
+			diag_warn(
+			    d, "document line of '%s' line %zu: only the first %ld bytes matched",
+			    a->doc_lines[k].file->path, a->doc_lines[k].line, s->install_max_line);
 			n = (size_t)s->install_max_line;
 		}
 		for (size_t p = 0; n && p < s->pt->n; p++) {
@@ -201,8 +204,8 @@ static int install_cmd(const struct code_state *s, const struct analysis *a,
 				break;
 			snprintf(rule, sizeof(rule), "install_cmd:%s", s->pt->id[p]);
 			if (evidence_add(ev, rule, a->doc_lines[k].file->path, a->doc_lines[k].line,
-					 a->doc_lines[k].line, doc + i + m[0].rm_so,
-					 (size_t)(m[0].rm_eo - m[0].rm_so), s->pt->id[p]) < 0)
+			                 a->doc_lines[k].line, doc + i + m[0].rm_so,
+			                 (size_t)(m[0].rm_eo - m[0].rm_so), s->pt->id[p]) < 0)
 				return diag_error(d, "out of memory");
 			kept++;
 		}
@@ -217,7 +220,7 @@ static int install_cmd(const struct code_state *s, const struct analysis *a,
 /* ---- has_url (D15) ---- */
 
 static int has_url(const struct code_state *s, const struct analysis *a, struct evidence_list *ev,
-		   struct diag *d)
+                   struct diag *d)
 {
 	int found = 0;
 	size_t kept = 0;
@@ -231,7 +234,7 @@ static int has_url(const struct code_state *s, const struct analysis *a, struct 
 			break;
 		url_reasons_string(u->url.reasons, why, sizeof(why));
 		if (evidence_add(ev, "url", u->file->path, u->url.line, u->url.line, u->url.text,
-				 strlen(u->url.text), why) < 0)
+		                 strlen(u->url.text), why) < 0)
 			return diag_error(d, "out of memory");
 		kept++;
 	}
@@ -262,22 +265,22 @@ static int is_url_run(const char *s, size_t n)
 #define LONG_STR_SNIPPET 80
 
 static int long_str_add(const struct code_state *s, struct evidence_list *ev, size_t *kept,
-			const char *file, size_t line, const char *run, size_t n, const char *why,
-			struct diag *d)
+                        const char *file, size_t line, const char *run, size_t n, const char *why,
+                        struct diag *d)
 {
 	char detail[64];
 	if (*kept >= (size_t)s->evidence_max)
 		return 0;
 	snprintf(detail, sizeof(detail), "%s, %zu chars", why, n_chars(run, n));
 	if (evidence_add(ev, "long_str", file, line, line, run,
-			 n < LONG_STR_SNIPPET ? n : LONG_STR_SNIPPET, detail) < 0)
+	                 n < LONG_STR_SNIPPET ? n : LONG_STR_SNIPPET, detail) < 0)
 		return diag_error(d, "out of memory");
 	(*kept)++;
 	return 0;
 }
 
 static int long_str_literals(const struct code_state *s, const struct analysis *a,
-			     struct evidence_list *ev, struct diag *d)
+                             struct evidence_list *ev, struct diag *d)
 {
 	size_t thr = (size_t)s->long_str_threshold, kept = 0;
 	int found = 0;
@@ -294,7 +297,7 @@ static int long_str_literals(const struct code_state *s, const struct analysis *
 			    analysis_doc_has_line(a, fs->file, fs->line)) {
 				found = 1;
 				if (long_str_add(s, ev, &kept, fs->file->path, fs->line, body,
-						 fs->body_len, "literal", d) < 0)
+				                 fs->body_len, "literal", d) < 0)
 					return -1;
 				if (kept >= (size_t)s->evidence_max)
 					return 1;
@@ -320,8 +323,9 @@ static int long_str_literals(const struct code_state *s, const struct analysis *
 				    !is_url_run(body + st, j - st) &&
 				    analysis_doc_has_line(a, fs->file, line)) {
 					found = 1;
-					if (long_str_add(s, ev, &kept, fs->file->path, line, body + st,
-							 j - st, "run in literal", d) < 0)
+					if (long_str_add(s, ev, &kept, fs->file->path, line,
+					                 body + st, j - st, "run in literal",
+					                 d) < 0)
 						return -1;
 					if (kept >= (size_t)s->evidence_max)
 						return 1;
@@ -333,7 +337,7 @@ static int long_str_literals(const struct code_state *s, const struct analysis *
 }
 
 static int long_str_tokens(const struct code_state *s, const struct analysis *a,
-			   struct evidence_list *ev, struct diag *d)
+                           struct evidence_list *ev, struct diag *d)
 {
 	const char *doc = sbuf_cstr(&a->document);
 	size_t len = a->document.len, thr = (size_t)s->long_str_threshold, j = 0, k = 0, kept = 0;
@@ -351,8 +355,8 @@ static int long_str_tokens(const struct code_state *s, const struct analysis *a,
 		if (j - st > thr && n_chars(doc + st, j - st) > thr && k < a->n_doc_lines) {
 			found = 1;
 			if (long_str_add(s, ev, &kept, a->doc_lines[k].file->path,
-					 a->doc_lines[k].line, doc + st, j - st, "run in document",
-					 d) < 0)
+			                 a->doc_lines[k].line, doc + st, j - st, "run in document",
+			                 d) < 0)
 				return -1;
 			if (kept >= (size_t)s->evidence_max)
 				return 1;
@@ -362,7 +366,7 @@ static int long_str_tokens(const struct code_state *s, const struct analysis *a,
 }
 
 static int code_extract(const void *vstate, const struct analysis *a, double *out,
-			struct evidence_list *ev, struct diag *d)
+                        struct evidence_list *ev, struct diag *d)
 {
 	const struct code_state *s = vstate;
 	int v;
@@ -375,7 +379,7 @@ static int code_extract(const void *vstate, const struct analysis *a, double *ou
 		return -1;
 	out[1] = v;
 	v = s->long_str_mode == LS_TOKEN ? long_str_tokens(s, a, ev, d)
-					 : long_str_literals(s, a, ev, d);
+	                                 : long_str_literals(s, a, ev, d);
 	if (v < 0)
 		return -1;
 	out[2] = v;
@@ -383,15 +387,15 @@ static int code_extract(const void *vstate, const struct analysis *a, double *ou
 }
 
 const struct featureset_type fs_code = {
-	.name = "code",
-	.summary = "has_install_cmd, has_url, has_long_str on the text document (D14-D16)",
-	.version = 1,
-	.state_size = sizeof(struct code_state),
-	.params = code_params,
-	.check = code_check,
-	.n_features = 3,
-	.feature_names = code_names,
-	.extract = code_extract,
-	.document = NULL,
-	.release = code_release,
+    .name = "code",
+    .summary = "has_install_cmd, has_url, has_long_str on the text document (D14-D16)",
+    .version = 1,
+    .state_size = sizeof(struct code_state),
+    .params = code_params,
+    .check = code_check,
+    .n_features = 3,
+    .feature_names = code_names,
+    .extract = code_extract,
+    .document = NULL,
+    .release = code_release,
 };

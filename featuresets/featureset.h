@@ -16,17 +16,17 @@
 
 #include <stddef.h>
 
-#include "core/err.h"
-#include "core/params.h"
-#include "core/sbuf.h"
+#include "core/base/err.h"
+#include "core/base/params.h"
+#include "core/base/sbuf.h"
 
 struct analysis;
 struct evidence_list;
 
 struct featureset_type {
-	const char *name;                  /* "meta", "code", "file", "text", "apis", "artifacts" */
-	const char *summary;               /* one line */
-	unsigned version;                  /* bump when a definition changes; part of the cache key */
+	const char *name;    /* "meta", "code", "file", "text", "apis", "artifacts" */
+	const char *summary; /* one line */
+	unsigned version;    /* bump when a definition changes; part of the cache key */
 	size_t state_size;
 	const struct param_spec *params;
 	const char *(*check)(const void *state);
@@ -34,13 +34,13 @@ struct featureset_type {
 	/* Fixed-width sets: n_features > 0 and extract() fills out[0..n_features-1]
 	 * (NaN = not applicable) and may append the evidence behind each value to `ev`. */
 	size_t n_features;
-	const char *const *feature_names;  /* without the "NAME." prefix, stable order */
+	const char *const *feature_names; /* without the "NAME." prefix, stable order */
 	int (*extract)(const void *state, const struct analysis *a, double *out,
-		       struct evidence_list *ev, struct diag *d);
+	               struct evidence_list *ev, struct diag *d);
 
 	/* Text sets: n_features == 0 and document() appends the package's document. */
 	int (*document)(const void *state, const struct analysis *a, struct sbuf *doc,
-			struct diag *d);
+	                struct diag *d);
 
 	void (*release)(void *state);
 };
@@ -53,7 +53,7 @@ struct featureset {
 /** An instance with defaults, then "k=v,..." applied and check() run. NULL with a message in
  *  err_buf on error. */
 struct featureset *featureset_alloc(const struct featureset_type *t, const char *param_string,
-				    char *err_buf, size_t err_n);
+                                    char *err_buf, size_t err_n);
 /** Free. NULL-safe. */
 void featureset_free(struct featureset *fs);
 /** The registered type named `name`, or NULL. */

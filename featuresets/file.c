@@ -12,7 +12,7 @@
  * container format, member mtimes, Metadata-Version or *.egg-info/SOURCES.txt, and the presence
  * of `License-File:` headers is never a feature; a file they name is only read as a licence
  * source. */
-#include "featureset.h"
+#include "featuresets/featureset.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -22,12 +22,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/analysis.h"
-#include "core/datafile.h"
-#include "core/evidence.h"
-#include "core/license.h"
-#include "core/package.h"
-#include "core/pkginfo.h"
+#include "core/analysis/analysis.h"
+#include "core/base/datafile.h"
+#include "core/analysis/evidence.h"
+#include "core/analysis/license.h"
+#include "core/pkg/package.h"
+#include "core/pkg/pkginfo.h"
 
 /* Licence file candidates examined per package. */
 #define LICENSE_FILES_MAX 16
@@ -35,26 +35,26 @@
 #define CFG_SNIPPET_MAX 120
 
 struct file_state {
-	int min_cfg_absent;            /* 0 = "1", 1 = "0", 2 = "nan" */
+	int min_cfg_absent; /* 0 = "1", 1 = "0", 2 = "nan" */
 	long license_min_sources;
-	int license_level;             /* 0 = family, 1 = exact */
+	int license_level; /* 0 = family, 1 = exact */
 	char license_table[PARAM_STR_MAX];
-	struct license_table *table;   /* loaded by check() */
+	struct license_table *table; /* loaded by check() */
 	char err[DIAG_MSG_MAX];
 };
 
 static const struct param_spec file_params[] = {
-	{"min_cfg.absent", PARAM_ENUM, offsetof(struct file_state, min_cfg_absent), "1", "1|0|nan",
-	 "value of min_cfg when the package has no root setup.cfg (D17)"},
-	{"license.min_sources", PARAM_INT, offsetof(struct file_state, license_min_sources), "2",
-	 NULL, "licence sources (classifier, field, file) that must be present, 1..3 (D18)"},
-	{"license.level", PARAM_ENUM, offsetof(struct file_state, license_level), "family",
-	 "family|exact",
-	 "family: a plain BSD/GPL agrees with its versions; exact: family names must be equal (D18)"},
-	{"license.table", PARAM_STRING, offsetof(struct file_state, license_table),
-	 "license_families.csv", NULL,
-	 "licence family table: a shipped featuresets/data name or a path (D18)"},
-	{NULL, 0, 0, NULL, NULL, NULL}};
+    {"min_cfg.absent", PARAM_ENUM, offsetof(struct file_state, min_cfg_absent), "1", "1|0|nan",
+     "value of min_cfg when the package has no root setup.cfg (D17)"},
+    {"license.min_sources", PARAM_INT, offsetof(struct file_state, license_min_sources), "2", NULL,
+     "licence sources (classifier, field, file) that must be present, 1..3 (D18)"},
+    {"license.level", PARAM_ENUM, offsetof(struct file_state, license_level), "family",
+     "family|exact",
+     "family: a plain BSD/GPL agrees with its versions; exact: family names must be equal (D18)"},
+    {"license.table", PARAM_STRING, offsetof(struct file_state, license_table),
+     "license_families.csv", NULL,
+     "licence family table: a shipped featuresets/data name or a path (D18)"},
+    {NULL, 0, 0, NULL, NULL, NULL}};
 
 static const char *const file_feature_names[] = {"min_cfg", "is_license"};
 
@@ -96,7 +96,7 @@ static void file_release(void *state)
 }
 
 static void add_ev(struct evidence_list *ev, const char *rule, const char *file, size_t line,
-		   const char *snippet, size_t snippet_len, const char *detail, int *oom)
+                   const char *snippet, size_t snippet_len, const char *detail, int *oom)
 {
 	if (ev && evidence_add(ev, rule, file, line, line, snippet, snippet_len, detail) < 0)
 		*oom = 1;
@@ -135,7 +135,7 @@ static void trimmed(const char *s, size_t n, char *buf, size_t bn, int key)
  * key = value or key: value, indented continuation lines). 1 if minimal, 0 if not with the
  * first offending line in *bad_line / why. */
 static int cfg_minimal(const char *t, size_t n, size_t *bad_line, const char **bad, size_t *bad_len,
-		       char *why, size_t wn)
+                       char *why, size_t wn)
 {
 	static const char *const tags[] = {"tag_build", "tag_date", "tag_svn_revision", NULL};
 	size_t pos = 0, line = 0;
@@ -163,7 +163,7 @@ static int cfg_minimal(const char *t, size_t n, size_t *bad_line, const char **b
 				snprintf(why, wn, "unparsable section header");
 				return 0;
 			}
-			trimmed(s + i + 1, (size_t)(close - s - i - 1), name, sizeof(name), 0);
+			trimmed(s + i + 1, (size_t)(close - s) - i - 1, name, sizeof(name), 0);
 			if (strcmp(name, "egg_info")) {
 				snprintf(why, wn, "section [%s]", name);
 				return 0;
@@ -200,7 +200,7 @@ static int cfg_minimal(const char *t, size_t n, size_t *bad_line, const char **b
 }
 
 static double min_cfg_feature(const struct file_state *s, const struct analysis *a,
-			      struct evidence_list *ev, int *oom)
+                              struct evidence_list *ev, int *oom)
 {
 	const struct package_file *f = a->setup_cfg;
 	struct sbuf text = SBUF_INIT;
@@ -211,22 +211,25 @@ static double min_cfg_feature(const struct file_state *s, const struct analysis 
 	if (!f) {
 		static const double absent[] = {1, 0, NAN};
 		add_ev(ev, "min_cfg", NULL, 0, NULL, 0,
-		       s->min_cfg_absent == 0   ? "no root setup.cfg: minimal (min_cfg.absent=1)"
-		       : s->min_cfg_absent == 1 ? "no root setup.cfg: not minimal (min_cfg.absent=0)"
-						: "no root setup.cfg: not applicable (min_cfg.absent=nan)",
+		       s->min_cfg_absent == 0 ? "no root setup.cfg: minimal (min_cfg.absent=1)"
+		       : s->min_cfg_absent == 1
+		           ? "no root setup.cfg: not minimal (min_cfg.absent=0)"
+		           : "no root setup.cfg: not applicable (min_cfg.absent=nan)",
 		       oom);
 		return absent[s->min_cfg_absent];
 	}
 	if (!f->data || package_read_text(f, &text) < 0) {
 		sbuf_release(&text);
-		add_ev(ev, "min_cfg", f->path, 0, NULL, 0, "setup.cfg not loaded (over the size cap): not minimal",
-		       oom);
+		add_ev(ev, "min_cfg", f->path, 0, NULL, 0,
+		       "setup.cfg not loaded (over the size cap): not minimal", oom);
 		return 0;
 	}
-	minimal = cfg_minimal(sbuf_cstr(&text), text.len, &bad_line, &bad, &bad_len, why, sizeof(why));
+	minimal =
+	    cfg_minimal(sbuf_cstr(&text), text.len, &bad_line, &bad, &bad_len, why, sizeof(why));
 	if (minimal)
 		add_ev(ev, "min_cfg", f->path, 0, NULL, 0,
-		       bad ? "only [egg_info] tag keys: minimal" : "no sections or keys: minimal", oom);
+		       bad ? "only [egg_info] tag keys: minimal" : "no sections or keys: minimal",
+		       oom);
 	else
 		add_ev(ev, "min_cfg", f->path, bad_line, bad,
 		       bad_len > CFG_SNIPPET_MAX ? CFG_SNIPPET_MAX : bad_len, why, oom);
@@ -246,7 +249,7 @@ static int is_root_license_name(const char *path)
 {
 	return !strchr(path, '/') &&
 	       (has_prefix_ci(path, "license") || has_prefix_ci(path, "licence") ||
-		has_prefix_ci(path, "copying"));
+	        has_prefix_ci(path, "copying"));
 }
 
 /* `v` is "License :: OSI Approved" (nothing more specific), whitespace-insensitively. */
@@ -310,7 +313,7 @@ static const struct package_file *resolve_license_file(const struct analysis *a,
 }
 
 static double is_license_feature(const struct file_state *s, const struct analysis *a,
-				 struct evidence_list *ev, int *oom)
+                                 struct evidence_list *ev, int *oom)
 {
 	const char *fam[3] = {NULL, NULL, NULL};
 	static const char *const src_name[3] = {"classifier", "field", "file"};
@@ -326,8 +329,10 @@ static double is_license_feature(const struct file_state *s, const struct analys
 		while ((f = pkginfo_next(a->info, "Classifier", f))) {
 			if (!starts_license_classifier(f->value) || is_bare_osi(f->value))
 				continue;
-			fam[0] = license_family(s->table, LICENSE_CLASSIFIER, f->value, strlen(f->value));
-			snprintf(detail, sizeof(detail), "classifier: %s", fam[0] ? fam[0] : "unrecognised");
+			fam[0] = license_family(s->table, LICENSE_CLASSIFIER, f->value,
+			                        strlen(f->value));
+			snprintf(detail, sizeof(detail), "classifier: %s",
+			         fam[0] ? fam[0] : "unrecognised");
 			add_ev(ev, "license", mp, f->line, f->value, strlen(f->value), detail, oom);
 			break;
 		}
@@ -336,9 +341,10 @@ static double is_license_feature(const struct file_state *s, const struct analys
 		for (int k = 0; k < 2 && !fam[1]; k++) {
 			if (!(f = pkginfo_next(a->info, keys[k], NULL)))
 				continue;
-			fam[1] = license_family(s->table, LICENSE_FIELD, f->value, strlen(f->value));
+			fam[1] =
+			    license_family(s->table, LICENSE_FIELD, f->value, strlen(f->value));
 			snprintf(detail, sizeof(detail), "field %s: %s", keys[k],
-				 fam[1] ? fam[1] : "unrecognised");
+			         fam[1] ? fam[1] : "unrecognised");
 			add_ev(ev, "license", mp, f->line, f->value, strlen(f->value), detail, oom);
 		}
 		/* files named by License-File headers (only as licence sources) */
@@ -360,7 +366,8 @@ static double is_license_feature(const struct file_state *s, const struct analys
 		while (sl < lf->size && sl < 80 && lf->data[sl] != '\n')
 			sl++;
 		snprintf(detail, sizeof(detail), "file: %s", fam[2] ? fam[2] : "unrecognised");
-		add_ev(ev, "license", lf->path, fam[2] ? 1 : 0, (const char *)lf->data, sl, detail, oom);
+		add_ev(ev, "license", lf->path, fam[2] ? 1 : 0, (const char *)lf->data, sl, detail,
+		       oom);
 	}
 
 	for (int i = 0; i < 3; i++) {
@@ -377,22 +384,22 @@ static double is_license_feature(const struct file_state *s, const struct analys
 		w = snprintf(detail, sizeof(detail), "%zu of 3 sources (", present);
 		k = w > 0 ? (size_t)w : 0;
 		for (int i = 0; i < 3 && k < sizeof(detail); i++) {
-			w = snprintf(detail + k, sizeof(detail) - k, "%s%s=%s", i ? ", " : "", src_name[i],
-				     fam[i] ? fam[i] : "-");
+			w = snprintf(detail + k, sizeof(detail) - k, "%s%s=%s", i ? ", " : "",
+			             src_name[i], fam[i] ? fam[i] : "-");
 			k += w > 0 ? (size_t)w : 0;
 		}
 		if (k < sizeof(detail))
 			snprintf(detail + k, sizeof(detail) - k, "): %s",
-				 present < (size_t)s->license_min_sources ? "too few sources"
-				 : agree                                ? "consistent"
-									: "mismatch");
+			         present < (size_t)s->license_min_sources ? "too few sources"
+			         : agree                                  ? "consistent"
+			                                                  : "mismatch");
 		add_ev(ev, "license", NULL, 0, NULL, 0, detail, oom);
 	}
 	return present >= (size_t)s->license_min_sources && agree;
 }
 
 static int file_extract(const void *state, const struct analysis *a, double *out,
-			struct evidence_list *ev, struct diag *d)
+                        struct evidence_list *ev, struct diag *d)
 {
 	const struct file_state *s = state;
 	int oom = 0;
@@ -406,15 +413,15 @@ static int file_extract(const void *state, const struct analysis *a, double *out
 }
 
 const struct featureset_type fs_file = {
-	.name = "file",
-	.summary = "file features: minimal setup.cfg, consistent licence (paper Sec. 4.2; D17, D18)",
-	.version = 1,
-	.state_size = sizeof(struct file_state),
-	.params = file_params,
-	.check = file_check,
-	.n_features = 2,
-	.feature_names = file_feature_names,
-	.extract = file_extract,
-	.document = NULL,
-	.release = file_release,
+    .name = "file",
+    .summary = "file features: minimal setup.cfg, consistent licence (paper Sec. 4.2; D17, D18)",
+    .version = 1,
+    .state_size = sizeof(struct file_state),
+    .params = file_params,
+    .check = file_check,
+    .n_features = 2,
+    .feature_names = file_feature_names,
+    .extract = file_extract,
+    .document = NULL,
+    .release = file_release,
 };

@@ -1,4 +1,5 @@
-/* Registered feature sets, one line each (see "Adding a feature set" in featuresets/featureset.h). */
+/* Registered feature sets, one line each (see "Adding a feature set" in featuresets/featureset.h).
+ */
 FEATURESET(meta)
 FEATURESET(code)
 FEATURESET(file)

@@ -8,18 +8,18 @@
  *
  * Both read the popular-domain list of the analysis context (D5); running without one is an
  * error, never a silent "everything is unpopular". */
-#include "featureset.h"
+#include "featuresets/featureset.h"
 
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "core/analysis.h"
-#include "core/domains.h"
-#include "core/evidence.h"
-#include "core/pkginfo.h"
-#include "core/urls.h"
+#include "core/analysis/analysis.h"
+#include "core/analysis/domains.h"
+#include "core/analysis/evidence.h"
+#include "core/pkg/pkginfo.h"
+#include "core/analysis/urls.h"
 
 /* Evidence items kept per feature (every candidate is still evaluated). */
 #define META_EVIDENCE_MAX 32
@@ -29,30 +29,30 @@
 #define META_HOST_MAX 260
 
 struct meta_state {
-	int homepage_sources;        /* 0 = home, 1 = home+project */
+	int homepage_sources; /* 0 = home, 1 = home+project */
 	int homepage_require_https;
-	int email_fields;            /* 0 = author, 1 = author+maintainer */
-	int reserved_valid;          /* 1: example.com/.org/.net and localhost count like any host */
+	int email_fields;   /* 0 = author, 1 = author+maintainer */
+	int reserved_valid; /* 1: example.com/.org/.net and localhost count like any host */
 };
 
 static const struct param_spec meta_params[] = {
-	{"homepage_sources", PARAM_ENUM, offsetof(struct meta_state, homepage_sources),
-	 "home+project", "home|home+project",
-	 "homepage candidates: Home-page only, or also source-like Project-URLs (D6)"},
-	{"homepage_require_https", PARAM_BOOL, offsetof(struct meta_state, homepage_require_https),
-	 "1", NULL, "a valid homepage must use https (D6)"},
-	{"email_fields", PARAM_ENUM, offsetof(struct meta_state, email_fields), "author",
-	 "author|author+maintainer", "e-mail fields read: Author-email, or also Maintainer-email (D7)"},
-	{"reserved_valid", PARAM_BOOL, offsetof(struct meta_state, reserved_valid), "1", NULL,
-	 "0: hosts under example.com/.org/.net and localhost never make a homepage or e-mail valid "
-	 "(they are in the shipped list)"},
-	{NULL, 0, 0, NULL, NULL, NULL}};
+    {"homepage_sources", PARAM_ENUM, offsetof(struct meta_state, homepage_sources), "home+project",
+     "home|home+project",
+     "homepage candidates: Home-page only, or also source-like Project-URLs (D6)"},
+    {"homepage_require_https", PARAM_BOOL, offsetof(struct meta_state, homepage_require_https), "1",
+     NULL, "a valid homepage must use https (D6)"},
+    {"email_fields", PARAM_ENUM, offsetof(struct meta_state, email_fields), "author",
+     "author|author+maintainer", "e-mail fields read: Author-email, or also Maintainer-email (D7)"},
+    {"reserved_valid", PARAM_BOOL, offsetof(struct meta_state, reserved_valid), "1", NULL,
+     "0: hosts under example.com/.org/.net and localhost never make a homepage or e-mail valid "
+     "(they are in the shipped list)"},
+    {NULL, 0, 0, NULL, NULL, NULL}};
 
 static const char *const meta_feature_names[] = {"is_valid_homepage", "is_valid_author_email"};
 
 /* Project-URL labels that name a homepage or source repository (D6), normalised. */
-static const char *const homepage_labels[] = {"homepage", "home",       "source", "sourcecode",
-					      "repository", "code", "github", NULL};
+static const char *const homepage_labels[] = {"homepage",   "home", "source", "sourcecode",
+                                              "repository", "code", "github", NULL};
 
 static const char *meta_check(const void *state)
 {
@@ -66,12 +66,12 @@ static const char *metadata_path(const struct analysis *a)
 }
 
 static void add_ev(struct evidence_list *ev, size_t *n_ev, const char *rule, const char *file,
-		   size_t line, const char *snippet, const char *detail, int *oom)
+                   size_t line, const char *snippet, const char *detail, int *oom)
 {
 	if (!ev || *n_ev >= META_EVIDENCE_MAX)
 		return;
 	if (evidence_add(ev, rule, file, line, line, snippet, snippet ? strlen(snippet) : 0,
-			 detail) < 0)
+	                 detail) < 0)
 		*oom = 1;
 	(*n_ev)++;
 }
@@ -84,8 +84,9 @@ static int is_reserved(const char *host)
 		return 1;
 	for (size_t i = 0; names[i]; i++) {
 		size_t nl = strlen(names[i]);
-		if (hl == nl ? !strcmp(host, names[i])
-			     : hl > nl && host[hl - nl - 1] == '.' && !strcmp(host + hl - nl, names[i]))
+		if (hl == nl
+		        ? !strcmp(host, names[i])
+		        : hl > nl && host[hl - nl - 1] == '.' && !strcmp(host + hl - nl, names[i]))
 			return 1;
 	}
 	return 0;
@@ -93,7 +94,7 @@ static int is_reserved(const char *host)
 
 /* Verdict on one homepage candidate: 1 valid, 0 not; the reason into why. */
 static int homepage_valid(const struct meta_state *s, const struct domains *dl, const char *url,
-			  char *why, size_t n)
+                          char *why, size_t n)
 {
 	char scheme[16], host[META_HOST_MAX];
 	if (url_parse(url, scheme, sizeof(scheme), host, sizeof(host)) < 0) {
@@ -144,7 +145,7 @@ static int label_is_homepage(const char *v, size_t n)
 
 /* is_valid_homepage (D6). Returns the value; evidence appended. */
 static double homepage_feature(const struct meta_state *s, const struct analysis *a,
-			       struct evidence_list *ev, int *oom)
+                               struct evidence_list *ev, int *oom)
 {
 	const struct domains *dl = a->ctx->domains;
 	const struct pkginfo_field *f = NULL;
@@ -247,8 +248,8 @@ static int address_syntax(const char *a, size_t n, char *dom, size_t dn, char *w
 
 /* Evaluate every address of one e-mail field value; returns 1 if one is valid. */
 static int email_field(const struct meta_state *s, const struct domains *dl, const char *rule,
-		       const char *mp, const struct pkginfo_field *f, struct evidence_list *ev,
-		       size_t *n_ev, int *oom)
+                       const char *mp, const struct pkginfo_field *f, struct evidence_list *ev,
+                       size_t *n_ev, int *oom)
 {
 	const char *v = f->value;
 	size_t start = 0, i, n = strlen(v), count = 0;
@@ -271,7 +272,8 @@ static int email_field(const struct meta_state *s, const struct domains *dl, con
 			start = i + 1;
 			while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 				p++;
-			while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+			while (e > p &&
+			       (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
 				e--;
 			if (p == e)
 				continue;
@@ -281,7 +283,8 @@ static int email_field(const struct meta_state *s, const struct domains *dl, con
 			if (lt) {
 				gt = memchr(lt, '>', (size_t)(e - lt));
 				if (!gt) {
-					add_ev(ev, n_ev, rule, mp, f->line, snip, "unclosed '<'", oom);
+					add_ev(ev, n_ev, rule, mp, f->line, snip, "unclosed '<'",
+					       oom);
 					continue;
 				}
 				p = lt + 1;
@@ -295,7 +298,8 @@ static int email_field(const struct meta_state *s, const struct domains *dl, con
 			if (!s->reserved_valid && is_reserved(dom)) {
 				snprintf(why, sizeof(why), "reserved domain '%s'", dom);
 			} else if (!domains_match(dl, dom)) {
-				snprintf(why, sizeof(why), "domain '%s' is not a popular domain", dom);
+				snprintf(why, sizeof(why), "domain '%s' is not a popular domain",
+				         dom);
 			} else {
 				snprintf(why, sizeof(why), "valid: popular domain '%s'", dom);
 				valid = 1;
@@ -308,14 +312,15 @@ static int email_field(const struct meta_state *s, const struct domains *dl, con
 
 /* is_valid_author_email (D7). */
 static double email_feature(const struct meta_state *s, const struct analysis *a,
-			    struct evidence_list *ev, int *oom)
+                            struct evidence_list *ev, int *oom)
 {
 	static const char *const keys[] = {"Author-email", "Maintainer-email"};
 	const char *mp = metadata_path(a);
 	size_t n_ev = 0, n_fields = 0;
 	int valid = 0;
 	if (!a->info) {
-		add_ev(ev, &n_ev, "author_email", mp, 0, NULL, "no metadata file: no author e-mail", oom);
+		add_ev(ev, &n_ev, "author_email", mp, 0, NULL, "no metadata file: no author e-mail",
+		       oom);
 		return 0;
 	}
 	for (int k = 0; k < (s->email_fields == 1 ? 2 : 1); k++) {
@@ -328,20 +333,22 @@ static double email_feature(const struct meta_state *s, const struct analysis *a
 	}
 	if (!n_fields)
 		add_ev(ev, &n_ev, "author_email", mp, 0, NULL,
-		       s->email_fields == 1 ? "no Author-email or Maintainer-email" : "no Author-email",
+		       s->email_fields == 1 ? "no Author-email or Maintainer-email"
+		                            : "no Author-email",
 		       oom);
 	return valid;
 }
 
 static int meta_extract(const void *state, const struct analysis *a, double *out,
-			struct evidence_list *ev, struct diag *d)
+                        struct evidence_list *ev, struct diag *d)
 {
 	const struct meta_state *s = state;
 	int oom = 0;
 	out[0] = out[1] = NAN;
 	if (!a->ctx || !a->ctx->domains)
-		return diag_error(d, "meta: no popular-domain list loaded (spec D5: set meta.domains "
-				     "or PYVET_DOMAINS)");
+		return diag_error(d,
+		                  "meta: no popular-domain list loaded (spec D5: set meta.domains "
+		                  "or PYVET_DOMAINS)");
 	out[0] = homepage_feature(s, a, ev, &oom);
 	out[1] = email_feature(s, a, ev, &oom);
 	if (oom)
@@ -350,15 +357,15 @@ static int meta_extract(const void *state, const struct analysis *a, double *out
 }
 
 const struct featureset_type fs_meta = {
-	.name = "meta",
-	.summary = "metadata features: valid homepage, valid author e-mail (paper Sec. 4.2; D5-D7)",
-	.version = 1,
-	.state_size = sizeof(struct meta_state),
-	.params = meta_params,
-	.check = meta_check,
-	.n_features = 2,
-	.feature_names = meta_feature_names,
-	.extract = meta_extract,
-	.document = NULL,
-	.release = NULL,
+    .name = "meta",
+    .summary = "metadata features: valid homepage, valid author e-mail (paper Sec. 4.2; D5-D7)",
+    .version = 1,
+    .state_size = sizeof(struct meta_state),
+    .params = meta_params,
+    .check = meta_check,
+    .n_features = 2,
+    .feature_names = meta_feature_names,
+    .extract = meta_extract,
+    .document = NULL,
+    .release = NULL,
 };

@@ -1,19 +1,19 @@
 /* The feature-set registry (X-macro over featuresets/list.h) and instance helpers. */
-#include "featureset.h"
+#include "featuresets/featureset.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define FEATURESET(n) extern const struct featureset_type fs_##n;
-#include "list.h"
+#include "featuresets/list.h"
 #undef FEATURESET
 
 const struct featureset_type *const featureset_types[] = {
 #define FEATURESET(n) &fs_##n,
-#include "list.h"
+#include "featuresets/list.h"
 #undef FEATURESET
-	NULL};
+    NULL};
 
 const struct featureset_type *featureset_find(const char *name)
 {
@@ -24,7 +24,7 @@ const struct featureset_type *featureset_find(const char *name)
 }
 
 struct featureset *featureset_alloc(const struct featureset_type *t, const char *param_string,
-				    char *err_buf, size_t err_n)
+                                    char *err_buf, size_t err_n)
 {
 	struct featureset *fs = calloc(1, sizeof(*fs));
 	struct diag d;

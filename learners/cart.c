@@ -1,12 +1,12 @@
 /* CART tree growing (Gini, best split, soft max_features) shared by learners/dt.c and rf.c. */
-#include "cart.h"
+#include "learners/cart.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/rng.h"
+#include "core/base/rng.h"
 
 /* scikit-learn's _splitter.pyx: values closer than this are treated as equal. */
 #define FEATURE_THRESHOLD 1e-7
@@ -169,7 +169,7 @@ static int eval_feature(const struct work *wk, size_t j, size_t start, size_t en
 				best_p = p;
 			}
 		}
-		if (best == -INFINITY)
+		if (best == -(double)INFINITY)
 			return 0;
 		*prox = best;
 		*thr = v[best_p].v / 2.0 + v[best_p + 1].v / 2.0;

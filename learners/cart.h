@@ -23,8 +23,8 @@
 #include <gsl/gsl_rng.h>
 #include <stdio.h>
 
-#include "core/dataset.h"
-#include "core/err.h"
+#include "core/ml/dataset.h"
+#include "core/base/err.h"
 
 struct cart_params {
 	long max_depth;         /* 0 = unlimited */

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "cart.h"
-#include "learner.h"
+#include "learners/cart.h"
+#include "learners/learner.h"
 
 struct dt_state {
 	long max_depth;

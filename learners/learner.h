@@ -25,9 +25,9 @@
 #include <gsl/gsl_rng.h>
 #include <stdio.h>
 
-#include "core/dataset.h"
-#include "core/err.h"
-#include "core/params.h"
+#include "core/ml/dataset.h"
+#include "core/base/err.h"
+#include "core/base/params.h"
 
 enum learner_flags {
 	LEARNER_PROBABILISTIC = 1 << 0, /* score() is P(malicious); threshold 0.5, else 0 */

@@ -1,5 +1,5 @@
 /* The linear decision function w.x + b shared by the svm and linsvm learners. */
-#include "linmodel.h"
+#include "learners/linmodel.h"
 
 #include <stdlib.h>
 

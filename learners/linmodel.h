@@ -10,8 +10,8 @@
 
 #include <stdio.h>
 
-#include "core/dataset.h"
-#include "core/err.h"
+#include "core/ml/dataset.h"
+#include "core/base/err.h"
 
 struct linmodel {
 	size_t d;

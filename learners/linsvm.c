@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "learner.h"
-#include "linmodel.h"
+#include "learners/learner.h"
+#include "learners/linmodel.h"
 
 struct linsvm_state {
 	double C;

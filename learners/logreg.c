@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "learner.h"
+#include "learners/learner.h"
 
 struct logreg_state {
 	double C;

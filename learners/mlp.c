@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "learner.h"
+#include "learners/learner.h"
 
 #define MLP_MAX_HIDDEN 100000
 #define MLP_SCORE_CHUNK 512

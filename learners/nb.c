@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "learner.h"
+#include "learners/learner.h"
 
 struct nb_state {
 	double alpha;

@@ -1,16 +1,16 @@
 /* The learner registry (X-macro over learners/list.h) and the generic learner_* wrappers. */
-#include "learner.h"
+#include "learners/learner.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define LEARNER(n) extern const struct learner_type learner_##n;
-#include "list.h"
+#include "learners/list.h"
 #undef LEARNER
 
 const struct learner_type *const learner_types[] = {
 #define LEARNER(n) &learner_##n,
-#include "list.h"
+#include "learners/list.h"
 #undef LEARNER
     NULL};
 

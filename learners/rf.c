@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cart.h"
-#include "core/rng.h"
-#include "learner.h"
+#include "learners/cart.h"
+#include "core/base/rng.h"
+#include "learners/learner.h"
 
 #define RF_MAX_TREES 100000
 

@@ -14,15 +14,15 @@
  * meta=logreg, meta_params="" (k=v pairs separated by ':'), cv=5, inner_shuffle=0, passthrough=0.
  * Stopping rule: that of each component. Score: the meta-learner's score (P(malicious) for
  * logreg). */
-#include "stack.h"
+#include "learners/stack.h"
 
 #include <gsl/gsl_randist.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/rng.h"
-#include "learner.h"
+#include "core/base/rng.h"
+#include "learners/learner.h"
 
 #define STACK_MAX_BASE 16
 

@@ -1,5 +1,5 @@
 /* svm: a linear C-SVM through libsvm 3.24's C_SVC, as scikit-learn's SVC(kernel='linear')
- * (spec D22). The only file that includes <libsvm/svm.h> (besides core/toolkit.c's hooks).
+ * (spec D22). The only file that includes <libsvm/svm.h> (besides core/base/toolkit.c's hooks).
  *
  * Objective (libsvm's dual): min_a 0.5 a'Qa - e'a, 0 <= a_i <= C_i, y'a = 0, Q_ij = y_i y_j
  * x_i.x_j, with labels +1 = malicious, -1 = benign (libsvm then puts +1 first, so a positive
@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "learner.h"
-#include "linmodel.h"
+#include "learners/learner.h"
+#include "learners/linmodel.h"
 
 struct svm_state {
 	double C;

@@ -14,7 +14,7 @@ Expected input files (the experiment drivers write exactly these columns):
 
   results/table3_featuresets.csv   set,learner,cv,metric,mean,sd,n,artifact_mean,margin
       set in M, C, F, T, MCF, T+pre, T+MCF, T+MCF+pre; learner in dt, rf, svm, mlp, nb, stack;
-      metric = core/metrics.h names (p_macro, r_macro, f1_macro, p_mal, r_mal, f1_mal, p_ben,
+      metric = core/ml/metrics.h names (p_macro, r_macro, f1_macro, p_mal, r_mal, f1_mal, p_ben,
       r_ben, f1_ben, accuracy, fpr, roc_auc, pr_auc, tp, fp, tn, fn, n_undefined); mean/sd over
       the folds; artifact_mean = the same learner and metric on the artifact-only set
       (leak_check.csv, same cv kind); margin = mean - artifact_mean.
@@ -31,7 +31,7 @@ Expected input files (the experiment drivers write exactly these columns):
                                    whisker_high,min,max,sum,n_any,n_flagged,n_error
   results/table6_alerts.csv        source,package,id,present,label,packj_equiv.package,
                                    packj_equiv.setup,bandit.package,bandit.setup,status
-  results/fig4_intersection.csv    split,region,count   (core/intersection.h names)
+  results/fig4_intersection.csv    split,region,count   (core/ml/intersection.h names)
   results/hard_negatives.csv       learner,split,group,n_benign,fp,fpr
   results/operating_points.csv     learner,target_fpr,threshold,cv_recall,cv_fpr,cv_n_benign,
                                    test_recall,test_fpr,test_n_benign

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 enum fx_type { FX_FILE = 0, FX_DIR, FX_SYMLINK, FX_HARDLINK, FX_CHARDEV, FX_FIFO };
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/package.h"
+#include "core/pkg/package.h"
 
 static inline int fx_cmp_files(const void *x, const void *y)
 {

@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/analysis.h"
-#include "core/apiscan.h"
-#include "core/datafile.h"
-#include "core/domains.h"
-#include "core/package.h"
-#include "fixture_files.h"
-#include "harness.h"
+#include "core/analysis/analysis.h"
+#include "core/analysis/apiscan.h"
+#include "core/base/datafile.h"
+#include "core/analysis/domains.h"
+#include "core/pkg/package.h"
+#include "tests/fixture_files.h"
+#include "tests/harness.h"
 
 #define FX_MAX_FILES 32
 

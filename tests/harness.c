@@ -1,5 +1,5 @@
 /* TAP harness implementation shared by every tests/test_*.c program. */
-#include "harness.h"
+#include "tests/harness.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -5,11 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/apiscan.h"
-#include "core/datafile.h"
-#include "core/sbuf.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "core/analysis/apiscan.h"
+#include "core/base/datafile.h"
+#include "core/base/sbuf.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 static struct api_table *table;
 

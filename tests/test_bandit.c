@@ -7,9 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/bandit.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "experiments/engine/bandit.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 #define INT_IS(a, b, ...)                                                                          \
 	do {                                                                                       \

@@ -2,9 +2,9 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "core/dataset.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "core/ml/dataset.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 int main(void)
 {

@@ -4,10 +4,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "core/datafile.h"
-#include "core/domains.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "core/base/datafile.h"
+#include "core/analysis/domains.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 static const char *reg(const struct domains *dl, const char *host, char *buf, size_t n)
 {
@@ -24,10 +24,11 @@ static void fixture_tests(void)
 	snprintf(path, sizeof(path), "%s/top-domains-mini.csv", harness_data_dir());
 
 	if (!CHECK(domains_load(&dl, path, 0, 1, &d) == 0, "load fixture list (private=1): %s",
-		   diag_message(&d)))
+	           diag_message(&d)))
 		return;
 	INT_IS(domains_rows(dl), 14, "fixture rows");
-	INT_IS(domains_dropped_suffix(dl), 4, "googleapis.com github.io co.uk readthedocs.io are suffixes");
+	INT_IS(domains_dropped_suffix(dl), 4,
+	       "googleapis.com github.io co.uk readthedocs.io are suffixes");
 	INT_IS(domains_dropped_invalid(dl), 2, "IP literal and 'bad domain' dropped");
 	INT_IS(domains_count(dl), 8, "distinct registrable domains");
 	INT_IS(strlen(domains_sha256(dl)), 64, "sha256 is 64 hex characters");
@@ -38,13 +39,15 @@ static void fixture_tests(void)
 	}
 	CHECK(domains_match(dl, "www.google.com"), "www.google.com matches google.com");
 	CHECK(domains_match(dl, "WWW.GOOGLE.COM."), "upper case and trailing dot");
-	CHECK(domains_match(dl, "cdn.example-cdn.net"), "entry clients2.example-cdn.net counts for its registrable domain");
+	CHECK(domains_match(dl, "cdn.example-cdn.net"),
+	      "entry clients2.example-cdn.net counts for its registrable domain");
 	CHECK(domains_match(dl, "example.com"), "upper-case list entry is lower-cased");
 	CHECK(domains_match(dl, "news.bbc.co.uk"), "news.bbc.co.uk -> bbc.co.uk");
 	CHECK(!domains_match(dl, "evil.co.uk"), "another co.uk domain is not listed");
 	CHECK(!domains_match(dl, "evil.github.io"), "evil.github.io is its own registrable domain");
 	CHECK(!domains_match(dl, "github.io"), "a public suffix never matches");
-	CHECK(!domains_match(dl, "x.googleapis.com"), "entry googleapis.com dropped with the private section");
+	CHECK(!domains_match(dl, "x.googleapis.com"),
+	      "entry googleapis.com dropped with the private section");
 	CHECK(!domains_match(dl, "1.2.3.4"), "IP literal never matches even when listed");
 	CHECK(!domains_match(dl, "::1"), "IPv6 literal never matches");
 	CHECK(!domains_match(dl, ""), "empty host");
@@ -54,11 +57,16 @@ static void fixture_tests(void)
 	CHECK(!domains_match(dl, "googlecom"), "single label");
 	CHECK(!domains_match(dl, "google.com.evil.org"), "listed name as a subdomain of another");
 	CHECK(!domains_match(NULL, "google.com"), "NULL list matches nothing");
-	STR_IS(reg(dl, "www.google.com", buf, sizeof(buf)), "google.com", "registrable www.google.com");
-	STR_IS(reg(dl, "evil.github.io", buf, sizeof(buf)), "evil.github.io", "registrable evil.github.io (private)");
-	STR_IS(reg(dl, "a.b.evil.github.io", buf, sizeof(buf)), "evil.github.io", "registrable a.b.evil.github.io (private)");
-	STR_IS(reg(dl, "Shop.BBC.co.uk.", buf, sizeof(buf)), "bbc.co.uk", "registrable Shop.BBC.co.uk.");
-	STR_IS(reg(dl, "co.uk", buf, sizeof(buf)), "(null)", "public suffix has no registrable domain");
+	STR_IS(reg(dl, "www.google.com", buf, sizeof(buf)), "google.com",
+	       "registrable www.google.com");
+	STR_IS(reg(dl, "evil.github.io", buf, sizeof(buf)), "evil.github.io",
+	       "registrable evil.github.io (private)");
+	STR_IS(reg(dl, "a.b.evil.github.io", buf, sizeof(buf)), "evil.github.io",
+	       "registrable a.b.evil.github.io (private)");
+	STR_IS(reg(dl, "Shop.BBC.co.uk.", buf, sizeof(buf)), "bbc.co.uk",
+	       "registrable Shop.BBC.co.uk.");
+	STR_IS(reg(dl, "co.uk", buf, sizeof(buf)), "(null)",
+	       "public suffix has no registrable domain");
 	STR_IS(reg(dl, "8.8.8.8", buf, sizeof(buf)), "(null)", "IP has no registrable domain");
 	CHECK(domains_registrable(dl, "www.google.com", buf, 5) == NULL, "too small buffer");
 	domains_free(dl);
@@ -68,10 +76,14 @@ static void fixture_tests(void)
 		INT_IS(domains_psl_private(dl), 0, "psl_private recorded");
 		INT_IS(domains_dropped_suffix(dl), 1, "only co.uk is an ICANN suffix");
 		INT_IS(domains_count(dl), 11, "github.io googleapis.com readthedocs.io kept");
-		CHECK(domains_match(dl, "evil.github.io"), "ICANN only: evil.github.io -> github.io");
-		CHECK(domains_match(dl, "docs.x.readthedocs.io"), "ICANN only: docs.x.readthedocs.io -> readthedocs.io");
-		STR_IS(reg(dl, "evil.github.io", buf, sizeof(buf)), "github.io", "registrable evil.github.io (ICANN)");
-		STR_IS(reg(dl, "x.y.blogspot.co.uk", buf, sizeof(buf)), "blogspot.co.uk", "ICANN: blogspot.co.uk");
+		CHECK(domains_match(dl, "evil.github.io"),
+		      "ICANN only: evil.github.io -> github.io");
+		CHECK(domains_match(dl, "docs.x.readthedocs.io"),
+		      "ICANN only: docs.x.readthedocs.io -> readthedocs.io");
+		STR_IS(reg(dl, "evil.github.io", buf, sizeof(buf)), "github.io",
+		       "registrable evil.github.io (ICANN)");
+		STR_IS(reg(dl, "x.y.blogspot.co.uk", buf, sizeof(buf)), "blogspot.co.uk",
+		       "ICANN: blogspot.co.uk");
 		CHECK(!domains_match(dl, "1.2.3.4"), "IP never matches (private=0)");
 		domains_free(dl);
 	}
@@ -88,14 +100,16 @@ static void fixture_tests(void)
 	dl = NULL;
 	if (CHECK(domains_load(&dl, path, 0, 1, &d) == 0, "one domain per line")) {
 		INT_IS(domains_rows(dl), 3, "plain rows");
-		CHECK(domains_match(dl, "google.com") && domains_match(dl, "pypi.org"), "plain: first and last line");
+		CHECK(domains_match(dl, "google.com") && domains_match(dl, "pypi.org"),
+		      "plain: first and last line");
 		domains_free(dl);
 	}
 	snprintf(path, sizeof(path), "%s/top-domains-noheader.csv", harness_data_dir());
 	dl = NULL;
 	if (CHECK(domains_load(&dl, path, 0, 1, &d) == 0, "Alexa-style csv without header")) {
 		INT_IS(domains_rows(dl), 3, "headerless rows");
-		CHECK(domains_match(dl, "google.com") && !domains_match(dl, "1"), "first row is data");
+		CHECK(domains_match(dl, "google.com") && !domains_match(dl, "1"),
+		      "first row is data");
 		domains_free(dl);
 	}
 
@@ -119,7 +133,8 @@ static void real_list_tests(void)
 	}
 	diag_init(&d);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!CHECK(domains_load(&dl, path, 0, 1, &d) == 0, "load the real list: %s", diag_message(&d)))
+	if (!CHECK(domains_load(&dl, path, 0, 1, &d) == 0, "load the real list: %s",
+	           diag_message(&d)))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("# real list: %zu rows, %zu registrable domains, %zu public-suffix entries dropped, "
@@ -141,8 +156,10 @@ static void real_list_tests(void)
 	domains_free(dl);
 	dl = NULL;
 	if (CHECK(domains_load(&dl, path, 0, 0, &d) == 0, "real list, psl_private=0")) {
-		CHECK(domains_match(dl, "evil.github.io"), "real: evil.github.io popular with ICANN only");
-		CHECK(domains_match(dl, "x.googleapis.com"), "real: x.googleapis.com popular with ICANN only");
+		CHECK(domains_match(dl, "evil.github.io"),
+		      "real: evil.github.io popular with ICANN only");
+		CHECK(domains_match(dl, "x.googleapis.com"),
+		      "real: x.googleapis.com popular with ICANN only");
 		domains_free(dl);
 	}
 	diag_release(&d);

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/featdata.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "core/ml/featdata.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 static char dir[256];
 

@@ -5,17 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/analysis.h"
-#include "core/evidence.h"
-#include "core/toolkit.h"
+#include "core/analysis/analysis.h"
+#include "core/analysis/evidence.h"
+#include "core/base/toolkit.h"
 #include "featuresets/featureset.h"
-#include "fixture_pkg.h"
-#include "harness.h"
+#include "tests/fixture_pkg.h"
+#include "tests/harness.h"
 
 /* Extract set `name` with parameters `params` on a package made of `pairs`; values into out.
  * Returns the evidence list (caller releases) through ev. -1 on error. */
 static int run_set(const char *name, const char *params, const char *const *pairs, double *out,
-		   struct evidence_list *ev)
+                   struct evidence_list *ev)
 {
 	const struct featureset_type *t = featureset_find(name);
 	struct featureset *fs;
@@ -47,7 +47,7 @@ static int run_set(const char *name, const char *params, const char *const *pair
 /* The three code features for a package whose setup.py is `setup` and whose pkg/m.py is `mod`
  * (NULL: absent). */
 static void code3(const char *params, const char *setup, const char *mod, double *out,
-		  struct evidence_list *ev)
+                  struct evidence_list *ev)
 {
 	const char *pairs[8];
 	size_t k = 0;
@@ -72,8 +72,8 @@ static int has_rule(const struct evidence_list *ev, const char *rule)
 	return 0;
 }
 
-#define A41 "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQ"  /* 41 characters */
-#define A40 "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB"   /* 40 characters */
+#define A41 "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQ" /* 41 characters */
+#define A40 "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB"  /* 40 characters */
 
 static void test_install_cmd(void)
 {
@@ -90,7 +90,7 @@ static void test_install_cmd(void)
 	      NULL, v, &ev);
 	CHECK(v[0] == 1, "install subclass: has_install_cmd = 1");
 	CHECK(has_rule(&ev, "install_cmd:cmd-import") && has_rule(&ev, "install_cmd:cmd-class") &&
-		      has_rule(&ev, "install_cmd:cmdclass-key"),
+	          has_rule(&ev, "install_cmd:cmdclass-key"),
 	      "evidence names cmd-import, cmd-class, cmdclass-key");
 	CHECK(ev.n > 0 && !strcmp(ev.v[0].file, "setup.py") && ev.v[0].line == 2,
 	      "first evidence at setup.py line 2");
@@ -142,16 +142,16 @@ static void test_url(void)
 		int want;
 		const char *what;
 	} cases[] = {
-		{"u = 'https://unlisted-host.xyz/a'\n", 1, "unlisted domain"},
-		{"u = 'http://github.com/a'\n", 1, "insecure but popular"},
-		{"h = '8.8.8.8'\n", 1, "public IP literal"},
-		{"u = 'https://github.com/a/b'\n", 0, "https and popular"},
-		{"u = 'https://docs.python.org/3/'\n", 0, "popular registrable domain"},
-		{"u = 'http://localhost:8000/'\n", 0, "localhost exempt"},
-		{"h = '192.168.1.1'\n", 0, "private IP exempt"},
-		{"h = '127.0.0.1'\n", 0, "loopback exempt"},
-		{"u = 'http://example.com/'\n", 0, "example.com exempt"},
-		{"v = '1.2.3.4.5'\n", 0, "five-part version is no IP"},
+	    {"u = 'https://unlisted-host.xyz/a'\n", 1, "unlisted domain"},
+	    {"u = 'http://github.com/a'\n", 1, "insecure but popular"},
+	    {"h = '8.8.8.8'\n", 1, "public IP literal"},
+	    {"u = 'https://github.com/a/b'\n", 0, "https and popular"},
+	    {"u = 'https://docs.python.org/3/'\n", 0, "popular registrable domain"},
+	    {"u = 'http://localhost:8000/'\n", 0, "localhost exempt"},
+	    {"h = '192.168.1.1'\n", 0, "private IP exempt"},
+	    {"h = '127.0.0.1'\n", 0, "loopback exempt"},
+	    {"u = 'http://example.com/'\n", 0, "example.com exempt"},
+	    {"v = '1.2.3.4.5'\n", 0, "five-part version is no IP"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		code3(NULL, cases[i].code, NULL, v, &ev);
@@ -174,7 +174,8 @@ static void test_long_str(void)
 	struct evidence_list ev = {0};
 	code3(NULL, "x = '" A41 "'\n", NULL, v, &ev);
 	CHECK(v[2] == 1 && has_rule(&ev, "long_str"), "41-character run in a literal");
-	CHECK(ev.n && ev.v[0].snippet && !strcmp(ev.v[0].snippet, A41), "evidence snippet is the run");
+	CHECK(ev.n && ev.v[0].snippet && !strcmp(ev.v[0].snippet, A41),
+	      "evidence snippet is the run");
 	evidence_list_release(&ev);
 	code3(NULL, "x = '" A40 "'\n", NULL, v, &ev);
 	CHECK(v[2] == 0, "40 characters is not more than 40");
@@ -194,15 +195,17 @@ static void test_long_str(void)
 	      NULL, v, &ev);
 	CHECK(v[2] == 1, "prose literal is a long string in literal mode");
 	evidence_list_release(&ev);
-	code3(NULL, "u = 'https://github.com/some-organisation/some-repository/blob/main/README.md'\n",
+	code3(NULL,
+	      "u = 'https://github.com/some-organisation/some-repository/blob/main/README.md'\n",
 	      NULL, v, &ev);
 	CHECK(v[2] == 0, "a URL run is not a long string");
 	evidence_list_release(&ev);
-	code3(NULL,
-	      "x = '\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-	      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-	      "\xc3\xa9'\n",
-	      NULL, v, &ev);
+	code3(
+	    NULL,
+	    "x = '\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9'\n",
+	    NULL, v, &ev);
 	CHECK(v[2] == 0, "21 two-byte characters (42 bytes) are 21 characters");
 	evidence_list_release(&ev);
 	code3(NULL, "x = 1\n", "y = '" A41 "'\n", v, &ev);
@@ -214,11 +217,12 @@ static void test_long_str(void)
 	      "long_str evidence names pkg/m.py:1");
 	evidence_list_release(&ev);
 	code3(NULL, "x = '''short\n" A41 "\n'''\n", NULL, v, &ev);
-	CHECK(v[2] == 1 && ev.n && ev.v[0].line == 2, "run on the second line of a triple-quoted literal");
+	CHECK(v[2] == 1 && ev.n && ev.v[0].line == 2,
+	      "run on the second line of a triple-quoted literal");
 	evidence_list_release(&ev);
 	/* token mode: any run of the document, code included */
-	code3("long_str.mode=token", "a_very_long_identifier_name_that_goes_on_and_on = 1\n", NULL, v,
-	      &ev);
+	code3("long_str.mode=token", "a_very_long_identifier_name_that_goes_on_and_on = 1\n", NULL,
+	      v, &ev);
 	CHECK(v[2] == 1, "token mode: long identifier counts");
 	evidence_list_release(&ev);
 	code3(NULL, "a_very_long_identifier_name_that_goes_on_and_on = 1\n", NULL, v, &ev);
@@ -236,7 +240,7 @@ static void test_params(void)
 	fs = featureset_alloc(featureset_find("code"), "long_str.mode=bogus", err, sizeof(err));
 	CHECK(!fs, "bad mode rejected");
 	fs = featureset_alloc(featureset_find("code"), "install_patterns=/nonexistent", err,
-			      sizeof(err));
+	                      sizeof(err));
 	CHECK(!fs && strstr(err, "nonexistent"), "missing pattern table is a parameter error");
 	fs = featureset_alloc(featureset_find("code"), "long_str.threshold=-1", err, sizeof(err));
 	CHECK(!fs, "negative threshold rejected");
@@ -246,14 +250,21 @@ static void test_params(void)
 static void test_text_apis_artifacts(void)
 {
 	static const char *const pairs[] = {
-		"setup.py", "import os\nos.system('x')\n",
-		"pkg/c.py", "import os as o\no.system('x')\neval('1')\nopen('f')\n",
-		"pkg/d.py", "import base64\r\nbase64.b64decode('x')\r\n",
-		"PKG-INFO", "Metadata-Version: 2.2\nName: x\nLicense-File: LICENSE\n",
-		"LICENSE", "MIT\n",
-		"tests/test_x.py", "x = 1\n",
-		"x.egg-info/SOURCES.txt", "setup.py\n",
-		NULL};
+	    "setup.py",
+	    "import os\nos.system('x')\n",
+	    "pkg/c.py",
+	    "import os as o\no.system('x')\neval('1')\nopen('f')\n",
+	    "pkg/d.py",
+	    "import base64\r\nbase64.b64decode('x')\r\n",
+	    "PKG-INFO",
+	    "Metadata-Version: 2.2\nName: x\nLicense-File: LICENSE\n",
+	    "LICENSE",
+	    "MIT\n",
+	    "tests/test_x.py",
+	    "x = 1\n",
+	    "x.egg-info/SOURCES.txt",
+	    "setup.py\n",
+	    NULL};
 	double v[64];
 	struct evidence_list ev = {0};
 	const struct featureset_type *t;
@@ -276,7 +287,8 @@ static void test_text_apis_artifacts(void)
 	t = featureset_find("apis_alias");
 	for (i = 0; t && i < t->n_features; i++)
 		if (!strcmp(t->feature_names[i], "sink_process_operation"))
-			CHECK(v[i] == 2, "apis_alias.sink_process_operation = 2 (o.system resolved)");
+			CHECK(v[i] == 2,
+			      "apis_alias.sink_process_operation = 2 (o.system resolved)");
 
 	/* text: the document, verbatim */
 	{
@@ -291,11 +303,11 @@ static void test_text_apis_artifacts(void)
 		fx_ctx(&ctx);
 		a = fx_analyse(&fx, &ctx);
 		CHECK(fs && fs->type->n_features == 0 && a &&
-			      fs->type->document(fs->state, a, &doc, &d) == 0,
+		          fs->type->document(fs->state, a, &doc, &d) == 0,
 		      "text document()");
 		CHECK_STR(sbuf_cstr(&doc),
-			  "import os\nos.system('x')\neval('1')\nopen('f')\nbase64.b64decode('x')",
-			  "text document content");
+		          "import os\nos.system('x')\neval('1')\nopen('f')\nbase64.b64decode('x')",
+		          "text document content");
 		analysis_free(a);
 		featureset_free(fs);
 		sbuf_release(&doc);
@@ -313,7 +325,7 @@ static void test_text_apis_artifacts(void)
 		    !strcmp(n, "metadata_version_ge_2_2"))
 			want = 1;
 		else if (!strcmp(n, "has_setup_cfg") || !strcmp(n, "has_pyproject_toml") ||
-			 !strcmp(n, "has_github_dir") || !strcmp(n, "has_wheel_metadata"))
+		         !strcmp(n, "has_github_dir") || !strcmp(n, "has_wheel_metadata"))
 			want = 0;
 		else if (!strcmp(n, "metadata_version"))
 			want = 2.2;

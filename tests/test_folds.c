@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/folds.h"
-#include "core/rng.h"
-#include "core/toolkit.h"
+#include "core/ml/folds.h"
+#include "core/base/rng.h"
+#include "core/base/toolkit.h"
 #include "tests/harness.h"
 
 #define N 203 /* 173 benign, 30 malicious: neither divisible by 10 */
@@ -44,7 +44,7 @@ static void test_stratified(void)
 	CHECK_INT(folds_class_counts(&f, y, counts), 0, "class counts");
 	for (size_t j = 0; j < K; j++) {
 		total[j] = counts[2 * j] + counts[2 * j + 1];
-		for (int c = 0; c < 2; c++) {
+		for (size_t c = 0; c < 2; c++) {
 			lo[c] = counts[2 * j + c] < lo[c] ? counts[2 * j + c] : lo[c];
 			hi[c] = counts[2 * j + c] > hi[c] ? counts[2 * j + c] : hi[c];
 		}

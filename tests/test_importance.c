@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/importance.h"
-#include "core/metrics.h"
-#include "core/rng.h"
-#include "core/toolkit.h"
+#include "experiments/engine/importance.h"
+#include "core/ml/metrics.h"
+#include "core/base/rng.h"
+#include "core/base/toolkit.h"
 #include "tests/harness.h"
 
 #define N 200

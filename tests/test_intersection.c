@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/intersection.h"
-#include "core/toolkit.h"
+#include "core/ml/intersection.h"
+#include "core/base/toolkit.h"
 #include "tests/harness.h"
 
 int main(void)

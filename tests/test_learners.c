@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/dataset.h"
-#include "core/rng.h"
-#include "core/sbuf.h"
-#include "core/toolkit.h"
+#include "core/ml/dataset.h"
+#include "core/base/rng.h"
+#include "core/base/sbuf.h"
+#include "core/base/toolkit.h"
 #include "learners/cart.h"
 #include "learners/learner.h"
 #include "learners/stack.h"
@@ -46,7 +46,7 @@ static struct dataset *make_data(size_t n, size_t d, unsigned long seed, int sep
 		die("out of memory");
 	for (size_t i = 0; i < n; i++) {
 		int y = gsl_rng_uniform(r) < 0.25;
-		double *x = dataset_row(ds, i);
+		double *x = dataset_row(ds, (size_t)i);
 		ds->y[i] = y;
 		for (size_t j = 0; j < d; j++)
 			x[j] = gsl_rng_uniform(r) < 0.3;
@@ -301,7 +301,7 @@ static void test_logreg_sklearn(void)
 	char *txt;
 	int ok = 1;
 	for (int i = 0; i < 8; i++) {
-		memcpy(dataset_row(ds, i), X[i], sizeof(X[i]));
+		memcpy(dataset_row(ds, (size_t)i), X[i], sizeof(X[i]));
 		ds->y[i] = y[i];
 	}
 	CHECK(fit_seed(l, ds, 1) == 0 && learner_score(l, ds, p) == 0, "logreg fit small problem");
@@ -351,7 +351,8 @@ static void test_logreg_liblinear(void)
 	for (int i = 0; i < 300; i++) {
 		prob.x[i] = nodes + i * 8;
 		for (int j = 0; j < 6; j++)
-			nodes[i * 8 + j] = (struct feature_node){j + 1, dataset_get(ds, i, j)};
+			nodes[i * 8 + j] =
+			    (struct feature_node){j + 1, dataset_get(ds, (size_t)i, (size_t)j)};
 		nodes[i * 8 + 6] = (struct feature_node){7, 1.0};
 		nodes[i * 8 + 7] = (struct feature_node){-1, 0};
 		prob.y[i] = ds->y[i];
@@ -386,7 +387,7 @@ static void test_nb(void)
 	struct learner *l = alloc_or_die("bnb", NULL);
 	double p[2];
 	for (int i = 0; i < 5; i++) {
-		memcpy(dataset_row(ds, i), X[i], sizeof(X[i]));
+		memcpy(dataset_row(ds, (size_t)i), X[i], sizeof(X[i]));
 		ds->y[i] = y[i];
 	}
 	/* p(x0=1|1) = 3/4, p(x1=1|1) = 2/4; p(x0=1|0) = 1/5, p(x1=1|0) = 2/5; priors 2/5, 3/5 */
@@ -413,8 +414,8 @@ static void test_cart(void)
 	double p[2];
 	char *txt;
 	for (int i = 0; i < 6; i++) {
-		dataset_row(ds, i)[0] = i + 1; /* 1..6, separates at 3.5 */
-		dataset_row(ds, i)[1] = i % 2; /* useless */
+		dataset_row(ds, (size_t)i)[0] = i + 1; /* 1..6, separates at 3.5 */
+		dataset_row(ds, (size_t)i)[1] = i % 2; /* useless */
 		ds->y[i] = i >= 3;
 	}
 	dataset_row(q, 0)[0] = 3.49;
@@ -436,7 +437,7 @@ static void test_cart(void)
 		double s[8];
 		int ok = 1;
 		for (int i = 0; i < 8; i++) {
-			memcpy(dataset_row(x, i), X[i], sizeof(X[i]));
+			memcpy(dataset_row(x, (size_t)i), X[i], sizeof(X[i]));
 			x->y[i] = (int)X[i][0] ^ (int)X[i][1];
 		}
 		CHECK(fit_seed(a, x, 3) == 0 && learner_score(a, x, s) == 0, "dt max_depth=1 fit");
@@ -483,8 +484,8 @@ static void test_cart(void)
 		gsl_rng_set(r, 5);
 		cart_fit(&t2, &cd, NULL, &cp, r, &dg);
 		for (size_t i = 0; i < 400; i++)
-			same &= cart_predict_row(&t1, dataset_row(x, i)) ==
-			        cart_predict_row(&t2, dataset_row(x, i));
+			same &= cart_predict_row(&t1, dataset_row(x, (size_t)i)) ==
+			        cart_predict_row(&t2, dataset_row(x, (size_t)i));
 		CHECK(same, "cart: integer weights = duplicated rows");
 		cart_release(&t1);
 		cart_release(&t2);
@@ -545,7 +546,7 @@ static void test_mlp(void)
 	      logloss(s1, x->y, 600), logloss(s2, x->y, 600));
 	for (size_t i = 0; i < 600; i++)
 		correct += (s2[i] > 0.5) == x->y[i];
-	CHECK(correct > 0.95 * 600, "mlp training accuracy %.3f > 0.95", correct / 600.0);
+	CHECK(correct > 0.95 * 600, "mlp training accuracy %.3f > 0.95", (double)correct / 600.0);
 	/* the sparse training path computes the same thing as the dense (dgemm) path */
 	{
 		struct learner *c = alloc_or_die("mlp", "sparse=on,max_iter=20");

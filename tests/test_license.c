@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/datafile.h"
-#include "core/license.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "core/base/datafile.h"
+#include "core/analysis/license.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 static struct license_table *tab;
 
@@ -27,11 +27,11 @@ static const char *show(const char *s)
 	return b;
 }
 
-#define FAM(kind, text, want)                                                              \
-	do {                                                                               \
-		const char *got_ = fam(kind, text);                                        \
-		if (!CHECK(!strcmp(got_, want), "%s '%s' -> %s", #kind, show(text), want)) \
-			printf("#   got '%s'\n", got_);                                        \
+#define FAM(kind, text, want)                                                                      \
+	do {                                                                                       \
+		const char *got_ = fam(kind, text);                                                \
+		if (!CHECK(!strcmp(got_, want), "%s '%s' -> %s", #kind, show(text), want))         \
+			printf("#   got '%s'\n", got_);                                            \
 	} while (0)
 
 static void classifiers(void)
@@ -39,20 +39,33 @@ static void classifiers(void)
 	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: MIT License", "MIT");
 	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: BSD License", "BSD");
 	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: Apache Software License", "Apache-2.0");
-	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: GNU General Public License v3 (GPLv3)", "GPL-3");
-	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: GNU General Public License v3 or later (GPLv3+)", "GPL-3");
-	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)", "GPL-2");
-	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: GNU General Public License (GPL)", "GPL");
-	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)", "LGPL");
-	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: GNU Library or Lesser General Public License (LGPL)", "LGPL");
-	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: GNU Affero General Public License v3", "AGPL");
-	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: Mozilla Public License 2.0 (MPL 2.0)", "MPL-2.0");
-	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: Mozilla Public License 1.1 (MPL 1.1)", "(none)");
+	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: GNU General Public License v3 (GPLv3)",
+	    "GPL-3");
+	FAM(LICENSE_CLASSIFIER,
+	    "License :: OSI Approved :: GNU General Public License v3 or later (GPLv3+)", "GPL-3");
+	FAM(LICENSE_CLASSIFIER,
+	    "License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)", "GPL-2");
+	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: GNU General Public License (GPL)",
+	    "GPL");
+	FAM(LICENSE_CLASSIFIER,
+	    "License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)", "LGPL");
+	FAM(LICENSE_CLASSIFIER,
+	    "License :: OSI Approved :: GNU Library or Lesser General Public License (LGPL)",
+	    "LGPL");
+	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: GNU Affero General Public License v3",
+	    "AGPL");
+	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: Mozilla Public License 2.0 (MPL 2.0)",
+	    "MPL-2.0");
+	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: Mozilla Public License 1.1 (MPL 1.1)",
+	    "(none)");
 	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: ISC License (ISCL)", "ISC");
-	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: Python Software Foundation License", "PSF");
-	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: The Unlicense (Unlicense)", "Unlicense");
+	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: Python Software Foundation License",
+	    "PSF");
+	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: The Unlicense (Unlicense)",
+	    "Unlicense");
 	FAM(LICENSE_CLASSIFIER, "License :: Public Domain", "Public Domain");
-	FAM(LICENSE_CLASSIFIER, "License :: CC0 1.0 Universal (CC0 1.0) Public Domain Dedication", "Public Domain");
+	FAM(LICENSE_CLASSIFIER, "License :: CC0 1.0 Universal (CC0 1.0) Public Domain Dedication",
+	    "Public Domain");
 	FAM(LICENSE_CLASSIFIER, "License :: Other/Proprietary License", "Proprietary/Other");
 	FAM(LICENSE_CLASSIFIER, "License :: OSI Approved :: Academic Free License (AFL)", "(none)");
 	FAM(LICENSE_CLASSIFIER, "License :: Freely Distributable", "(none)");
@@ -88,42 +101,43 @@ static void fields(void)
 	FAM(LICENSE_FIELD, "public domain", "Public Domain");
 	FAM(LICENSE_FIELD, "Proprietary", "Proprietary/Other");
 	FAM(LICENSE_FIELD, "MIT OR Apache-2.0", "MIT");
-	FAM(LICENSE_FIELD, "Copyright (c) 2020 X\n\nPermission is hereby granted, free of\n  charge, to any person",
+	FAM(LICENSE_FIELD,
+	    "Copyright (c) 2020 X\n\nPermission is hereby granted, free of\n  charge, to any "
+	    "person",
 	    "MIT");
 	FAM(LICENSE_FIELD, "see LICENSE file", "(none)");
 	FAM(LICENSE_FIELD, "", "(none)");
 }
 
 static const char *const mit_text =
-	"MIT License\n\nCopyright (c) 2021 Someone\n\n"
-	"Permission is hereby granted, free of charge, to any person obtaining a copy\n"
-	"of this software and associated documentation files (the \"Software\"), to deal\n";
+    "MIT License\n\nCopyright (c) 2021 Someone\n\n"
+    "Permission is hereby granted, free of charge, to any person obtaining a copy\n"
+    "of this software and associated documentation files (the \"Software\"), to deal\n";
 static const char *const bsd3_text =
-	"Copyright (c) 2010, Someone\nAll rights reserved.\n\n"
-	"Redistribution and use in source and binary forms, with or without\n"
-	"modification, are permitted provided that the following conditions are met:\n\n"
-	"* Redistributions of source code must retain the above copyright notice.\n"
-	"* Neither the name of the copyright holder nor the names of its\n  contributors may be used\n";
+    "Copyright (c) 2010, Someone\nAll rights reserved.\n\n"
+    "Redistribution and use in source and binary forms, with or without\n"
+    "modification, are permitted provided that the following conditions are met:\n\n"
+    "* Redistributions of source code must retain the above copyright notice.\n"
+    "* Neither the name of the copyright holder nor the names of its\n  contributors may be used\n";
 static const char *const bsd2_text =
-	"Copyright (c) 2010, Someone\nAll rights reserved.\n\n"
-	"Redistribution and use in source and binary forms, with or without\n"
-	"modification, are permitted provided that the following conditions are met:\n";
-static const char *const apache_text =
-	"\n                                 Apache License\n"
-	"                           Version 2.0, January 2004\n"
-	"                        http://www.apache.org/licenses/\n";
+    "Copyright (c) 2010, Someone\nAll rights reserved.\n\n"
+    "Redistribution and use in source and binary forms, with or without\n"
+    "modification, are permitted provided that the following conditions are met:\n";
+static const char *const apache_text = "\n                                 Apache License\n"
+                                       "                           Version 2.0, January 2004\n"
+                                       "                        http://www.apache.org/licenses/\n";
 static const char *const gpl3_text =
-	"                    GNU GENERAL PUBLIC LICENSE\n"
-	"                       Version 3, 29 June 2007\n\n"
-	" Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>\n";
+    "                    GNU GENERAL PUBLIC LICENSE\n"
+    "                       Version 3, 29 June 2007\n\n"
+    " Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>\n";
 static const char *const gpl2_text =
-	"\t\t    GNU GENERAL PUBLIC LICENSE\n\t\t       Version 2, June 1991\n\n";
+    "\t\t    GNU GENERAL PUBLIC LICENSE\n\t\t       Version 2, June 1991\n\n";
 static const char *const lgpl3_text =
-	"                   GNU LESSER GENERAL PUBLIC LICENSE\n"
-	"                       Version 3, 29 June 2007\n\n"
-	"  This version of the GNU Lesser General Public License incorporates\n"
-	"the terms and conditions of version 3 of the GNU General Public\n"
-	"License, supplemented by the additional permissions listed below.\n";
+    "                   GNU LESSER GENERAL PUBLIC LICENSE\n"
+    "                       Version 3, 29 June 2007\n\n"
+    "  This version of the GNU Lesser General Public License incorporates\n"
+    "the terms and conditions of version 3 of the GNU General Public\n"
+    "License, supplemented by the additional permissions listed below.\n";
 
 static void files(void)
 {
@@ -134,16 +148,30 @@ static void files(void)
 	FAM(LICENSE_FILE, gpl3_text, "GPL-3");
 	FAM(LICENSE_FILE, gpl2_text, "GPL-2");
 	FAM(LICENSE_FILE, lgpl3_text, "LGPL");
-	FAM(LICENSE_FILE, "GNU AFFERO GENERAL PUBLIC LICENSE\nVersion 3, 19 November 2007\n", "AGPL");
-	FAM(LICENSE_FILE, "Mozilla Public License Version 2.0\n==================================\n", "MPL-2.0");
-	FAM(LICENSE_FILE, "ISC License\n\nPermission to use, copy, modify, and/or distribute this software for any\npurpose with or without fee is hereby granted", "ISC");
+	FAM(LICENSE_FILE, "GNU AFFERO GENERAL PUBLIC LICENSE\nVersion 3, 19 November 2007\n",
+	    "AGPL");
+	FAM(LICENSE_FILE,
+	    "Mozilla Public License Version 2.0\n==================================\n", "MPL-2.0");
+	FAM(LICENSE_FILE,
+	    "ISC License\n\nPermission to use, copy, modify, and/or distribute this software for "
+	    "any\npurpose with or without fee is hereby granted",
+	    "ISC");
 	FAM(LICENSE_FILE, "PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2\n", "PSF");
-	FAM(LICENSE_FILE, "This is free and unencumbered software released into the public domain.\n", "Unlicense");
+	FAM(LICENSE_FILE,
+	    "This is free and unencumbered software released into the public domain.\n",
+	    "Unlicense");
 	FAM(LICENSE_FILE, "Creative Commons Legal Code\n\nCC0 1.0 Universal\n", "Public Domain");
 	FAM(LICENSE_FILE, "All rights reserved. Do not copy.", "(none)");
-	FAM(LICENSE_FILE, "# This library is free software; you can redistribute it under the terms of the GNU Lesser\n# General Public License as published by", "LGPL");
-	FAM(LICENSE_FILE, " * Redistribution and use in source and binary\n * forms, with or without", "BSD");
-	FAM(LICENSE_FILE, "==============\nApache License\n==============\n\n:Version: 2.0\n\nTERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION\n", "Apache-2.0");
+	FAM(LICENSE_FILE,
+	    "# This library is free software; you can redistribute it under the terms of the GNU "
+	    "Lesser\n# General Public License as published by",
+	    "LGPL");
+	FAM(LICENSE_FILE,
+	    " * Redistribution and use in source and binary\n * forms, with or without", "BSD");
+	FAM(LICENSE_FILE,
+	    "==============\nApache License\n==============\n\n:Version: 2.0\n\nTERMS AND "
+	    "CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION\n",
+	    "Apache-2.0");
 	FAM(LICENSE_FILE, "MIT", "(none)"); /* files are matched on sentences only */
 	/* the first licence in the file wins over bundled third-party notices */
 	{
@@ -170,11 +198,14 @@ static void files(void)
 static void agreement(void)
 {
 	CHECK(license_agree("MIT", "MIT", 0) && license_agree("MIT", "MIT", 1), "MIT = MIT");
-	CHECK(license_agree("BSD", "BSD-3", 0) && license_agree("BSD-2", "BSD", 0), "plain BSD agrees with BSD-2/3");
+	CHECK(license_agree("BSD", "BSD-3", 0) && license_agree("BSD-2", "BSD", 0),
+	      "plain BSD agrees with BSD-2/3");
 	CHECK(!license_agree("BSD", "BSD-3", 1), "plain BSD differs from BSD-3 at level exact");
 	CHECK(!license_agree("BSD-2", "BSD-3", 0), "BSD-2 vs BSD-3 disagree");
-	CHECK(license_agree("GPL", "GPL-3", 0) && !license_agree("GPL-2", "GPL-3", 0), "GPL plain and versions");
-	CHECK(!license_agree("LGPL", "GPL", 0) && !license_agree("GPL", "LGPL", 0), "LGPL is not GPL");
+	CHECK(license_agree("GPL", "GPL-3", 0) && !license_agree("GPL-2", "GPL-3", 0),
+	      "GPL plain and versions");
+	CHECK(!license_agree("LGPL", "GPL", 0) && !license_agree("GPL", "LGPL", 0),
+	      "LGPL is not GPL");
 	CHECK(!license_agree("MIT", "Apache-2.0", 0), "MIT vs Apache-2.0");
 	CHECK(!license_agree("MPL-2.0", "MPL", 1), "exact");
 	CHECK(!license_agree(NULL, "MIT", 0), "NULL never agrees");
@@ -188,16 +219,19 @@ static void table_errors(void)
 	CHECK(license_table_parse(&t, "family,kind\nMIT,field\n", 22, "x", &d) < 0 && !t,
 	      "missing pattern column");
 	CHECK(license_table_parse(&t, "family,kind,pattern\nMIT,blob,MIT\n", 32, "x", &d) < 0 &&
-		      strstr(diag_message(&d), "blob"),
+	          strstr(diag_message(&d), "blob"),
 	      "unknown kind named");
 	CHECK(license_table_parse(&t, "family,kind,pattern\nMIT,field, && \n", 35, "x", &d) < 0,
 	      "empty phrase");
 	{
 		const char *s = "# provenance\n#more\nfamily,kind,pattern\nX,field,foo && bar\n";
-		if (CHECK(license_table_parse(&t, s, strlen(s), "x", &d) == 0, "comment lines skipped")) {
+		if (CHECK(license_table_parse(&t, s, strlen(s), "x", &d) == 0,
+		          "comment lines skipped")) {
 			CHECK(license_table_rows(t) == 1, "one row");
-			CHECK(license_family(t, LICENSE_FIELD, "foo then bar", 12) != NULL, "conjunction");
-			CHECK(license_family(t, LICENSE_FIELD, "bar then foo", 12) == NULL, "order matters");
+			CHECK(license_family(t, LICENSE_FIELD, "foo then bar", 12) != NULL,
+			      "conjunction");
+			CHECK(license_family(t, LICENSE_FIELD, "bar then foo", 12) == NULL,
+			      "order matters");
 			license_table_free(t);
 		}
 	}

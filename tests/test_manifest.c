@@ -4,9 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/manifest.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "core/pkg/manifest.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 #define HEADER                                                                                     \
 	"id,label,name,version,path,format,source,first_seen,cluster,cluster_size,kind,"           \
@@ -92,7 +92,7 @@ int main(void)
 		if (m) {
 			size_t mal = 0;
 			for (size_t i = 0; i < m->n; i++)
-				mal += m->rows[i].y;
+				mal += (size_t)m->rows[i].y;
 			CHECK(m->n > 0 && mal > 0 && mal < m->n,
 			      "both classes present (%zu of %zu malicious)", mal, m->n);
 			CHECK(m->rows[0].bytes > 0 && m->rows[0].cluster[0],

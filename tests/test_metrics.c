@@ -1,8 +1,8 @@
 /* Unit tests for core/metrics: every value checked against a hand computation. */
 #include <math.h>
 
-#include "core/metrics.h"
-#include "core/toolkit.h"
+#include "core/ml/metrics.h"
+#include "core/base/toolkit.h"
 #include "tests/harness.h"
 
 /* Ten rows with ties across classes (0.7) and within a class (0.2). At threshold 0.5:

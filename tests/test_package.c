@@ -5,11 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "archive_fixture.h"
-#include "core/package.h"
-#include "core/sbuf.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "tests/archive_fixture.h"
+#include "core/pkg/package.h"
+#include "core/base/sbuf.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 static struct package *open_entries(const char *fmt, const char *filter, const struct fx_entry *e,
                                     size_t n, struct diag *d)

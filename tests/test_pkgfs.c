@@ -2,11 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive_fixture.h"
-#include "core/package.h"
-#include "core/pkgfs.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "tests/archive_fixture.h"
+#include "core/pkg/package.h"
+#include "core/pkg/pkgfs.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 static const char *const pw_infected[] = {"infected", NULL};
 static const char *const pw_wrong[] = {"wrong", NULL};

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/pkginfo.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "core/pkg/pkginfo.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 static struct pkginfo *parse(const char *s, size_t n, const struct pkginfo_limits *l,
                              struct diag *d)

@@ -2,11 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/pylex.h"
-#include "core/rng.h"
-#include "core/sbuf.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "core/analysis/pylex.h"
+#include "core/base/rng.h"
+#include "core/base/sbuf.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 /* Render the tokens of `src` compactly: N:name K:keyword S:string D:number O:op E:error, "NL"
  * for NEWLINE, "{" / "}" for field start / end; with `lines`, "@line" or "@line-end" follows.

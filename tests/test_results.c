@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/csvio.h"
-#include "core/resultcsv.h"
-#include "core/results.h"
-#include "core/toolkit.h"
+#include "core/base/csvio.h"
+#include "experiments/engine/resultcsv.h"
+#include "core/base/results.h"
+#include "core/base/toolkit.h"
 #include "tests/harness.h"
 
 static char dir[] = "/tmp/pyvet-test-results-XXXXXX";
@@ -140,7 +140,7 @@ static void test_resultcsv(void)
 	memset(&m, 0, sizeof(m));
 	for (int fold = 0; fold < 3; fold++) {
 		m.f1_macro = f1[fold];
-		m.roc_auc = fold == 1 ? NAN : 0.25 * fold;
+		m.roc_auc = fold == 1 ? (double)NAN : 0.25 * fold;
 		m.cm.tp = (size_t)fold;
 		CHECK_INT(resultcsv_add_metrics(&rc, "T+MCF+pre", "rf", "stratified", 0, fold, &m),
 		          0, "add metrics fold %d", fold);

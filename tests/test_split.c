@@ -4,10 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/manifest.h"
-#include "core/toolkit.h"
-#include "experiments/split.h"
-#include "harness.h"
+#include "core/pkg/manifest.h"
+#include "core/base/toolkit.h"
+#include "experiments/engine/split.h"
+#include "tests/harness.h"
 
 static const char *const fixture =
     "id,label,name,version,path,format,source,first_seen,cluster,cluster_size,kind,top_rank,"

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/strset.h"
-#include "core/toolkit.h"
-#include "harness.h"
+#include "core/base/strset.h"
+#include "core/base/toolkit.h"
+#include "tests/harness.h"
 
 static void basic_tests(void)
 {

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/domains.h"
-#include "core/toolkit.h"
-#include "core/urls.h"
-#include "harness.h"
+#include "core/analysis/domains.h"
+#include "core/base/toolkit.h"
+#include "core/analysis/urls.h"
+#include "tests/harness.h"
 
 static struct domains *dl;
 static struct url_rules rules;
@@ -24,7 +24,7 @@ static size_t scan(const char *text, struct url_finds *f)
 
 /* One find expected: its text, host, verdict and reason bits. */
 static void one(const char *text, const char *want_text, const char *want_host, int suspicious,
-		unsigned reasons)
+                unsigned reasons)
 {
 	struct url_finds f;
 	char rb[64], wb[64];
@@ -54,28 +54,32 @@ static void extraction(void)
 {
 	one("x = 'https://www.google.com/search?q=1'", "https://www.google.com/search?q=1",
 	    "www.google.com", 0, 0);
-	one("url = \"http://github.com/a/b\"", "http://github.com/a/b", "github.com", 1, URL_INSECURE);
+	one("url = \"http://github.com/a/b\"", "http://github.com/a/b", "github.com", 1,
+	    URL_INSECURE);
 	one("ftp://pypi.org/pub", "ftp://pypi.org/pub", "pypi.org", 1, URL_INSECURE);
 	one("HTTPS://GitHub.COM/X", "HTTPS://GitHub.COM/X", "github.com", 0, 0);
-	one("see https://evil-payload.xyz/p.sh", "https://evil-payload.xyz/p.sh", "evil-payload.xyz",
-	    1, URL_UNLISTED);
-	one("http://evil-payload.xyz:8080/x", "http://evil-payload.xyz:8080/x", "evil-payload.xyz", 1,
-	    URL_INSECURE | URL_UNLISTED);
+	one("see https://evil-payload.xyz/p.sh", "https://evil-payload.xyz/p.sh",
+	    "evil-payload.xyz", 1, URL_UNLISTED);
+	one("http://evil-payload.xyz:8080/x", "http://evil-payload.xyz:8080/x", "evil-payload.xyz",
+	    1, URL_INSECURE | URL_UNLISTED);
 	one("# docs at https://github.com/a/b.", "https://github.com/a/b", "github.com", 0, 0);
 	one("(see https://github.com/a)", "https://github.com/a", "github.com", 0, 0);
 	one("https://github.com.", "https://github.com.", "github.com", 0, 0);
 	one("https://user:pw@github.com/x", "https://user:pw@github.com/x", "github.com", 0, 0);
-	one("https://github.com@evil-host.ru/x", "https://github.com@evil-host.ru/x", "evil-host.ru", 1,
+	one("https://github.com@evil-host.ru/x", "https://github.com@evil-host.ru/x",
+	    "evil-host.ru", 1, URL_UNLISTED);
+	one("https://evil.github.io/x", "https://evil.github.io/x", "evil.github.io", 1,
 	    URL_UNLISTED);
-	one("https://evil.github.io/x", "https://evil.github.io/x", "evil.github.io", 1, URL_UNLISTED);
 	one("https://files.pythonhosted.org/packages", "https://files.pythonhosted.org/packages",
 	    "files.pythonhosted.org", 0, 0);
 	one("https://github.com?x=1", "https://github.com?x=1", "github.com", 0, 0);
 	/* IP hosts and bare IPs */
 	one("http://45.77.12.3/x.sh", "http://45.77.12.3/x.sh", "45.77.12.3", 1,
 	    URL_INSECURE | URL_IS_IP | URL_PUBLIC_IP);
-	one("https://45.77.12.3:443/", "https://45.77.12.3:443/", "45.77.12.3", 1, URL_IS_IP | URL_PUBLIC_IP);
-	one("s.connect(('45.77.12.3', 4444))", "45.77.12.3", "45.77.12.3", 1, URL_IS_IP | URL_PUBLIC_IP);
+	one("https://45.77.12.3:443/", "https://45.77.12.3:443/", "45.77.12.3", 1,
+	    URL_IS_IP | URL_PUBLIC_IP);
+	one("s.connect(('45.77.12.3', 4444))", "45.77.12.3", "45.77.12.3", 1,
+	    URL_IS_IP | URL_PUBLIC_IP);
 	one("host=8.8.8.8;", "8.8.8.8", "8.8.8.8", 1, URL_IS_IP | URL_PUBLIC_IP);
 	one("ip1.2.3.4", "1.2.3.4", "1.2.3.4", 1, URL_IS_IP | URL_PUBLIC_IP);
 	one("127.0.0.1", "127.0.0.1", "127.0.0.1", 0, URL_IS_IP | URL_EXEMPT);
@@ -89,15 +93,21 @@ static void extraction(void)
 	one("169.254.169.254", "169.254.169.254", "169.254.169.254", 0, URL_IS_IP | URL_EXEMPT);
 	one("http://192.168.0.10:8000/", "http://192.168.0.10:8000/", "192.168.0.10", 0,
 	    URL_INSECURE | URL_IS_IP | URL_EXEMPT);
-	one("http://[::1]:8080/", "http://[::1]:8080/", "::1", 0, URL_INSECURE | URL_IS_IP | URL_EXEMPT);
-	one("https://[2001:db8::1]/x", "https://[2001:db8::1]/x", "2001:db8::1", 1, URL_IS_IP | URL_PUBLIC_IP);
+	one("http://[::1]:8080/", "http://[::1]:8080/", "::1", 0,
+	    URL_INSECURE | URL_IS_IP | URL_EXEMPT);
+	one("https://[2001:db8::1]/x", "https://[2001:db8::1]/x", "2001:db8::1", 1,
+	    URL_IS_IP | URL_PUBLIC_IP);
 	one("https://[fe80::1]/", "https://[fe80::1]/", "fe80::1", 0, URL_IS_IP | URL_EXEMPT);
-	one("https://[::ffff:10.0.0.1]/", "https://[::ffff:10.0.0.1]/", "::ffff:10.0.0.1", 0, URL_IS_IP | URL_EXEMPT);
+	one("https://[::ffff:10.0.0.1]/", "https://[::ffff:10.0.0.1]/", "::ffff:10.0.0.1", 0,
+	    URL_IS_IP | URL_EXEMPT);
 	/* reserved names */
-	one("http://localhost:5000/api", "http://localhost:5000/api", "localhost", 0, URL_INSECURE | URL_EXEMPT);
-	one("http://example.com/x", "http://example.com/x", "example.com", 0, URL_INSECURE | URL_EXEMPT);
+	one("http://localhost:5000/api", "http://localhost:5000/api", "localhost", 0,
+	    URL_INSECURE | URL_EXEMPT);
+	one("http://example.com/x", "http://example.com/x", "example.com", 0,
+	    URL_INSECURE | URL_EXEMPT);
 	one("https://api.example.org", "https://api.example.org", "api.example.org", 0, URL_EXEMPT);
-	one("https://notexample.com/", "https://notexample.com/", "notexample.com", 1, URL_UNLISTED);
+	one("https://notexample.com/", "https://notexample.com/", "notexample.com", 1,
+	    URL_UNLISTED);
 	/* not URLs or not IPs */
 	none("version = '1.2.3.4.5'");
 	none("2019.10.11.12");
@@ -118,14 +128,16 @@ static void multi(void)
 {
 	struct url_finds f;
 	const char *t = "a = 'http://a.evil-one.com'\n"
-			"b = ('https://github.com/x', \"1.1.1.1\")\n"
-			"# comment https://evil-two.net/p\n";
+	                "b = ('https://github.com/x', \"1.1.1.1\")\n"
+	                "# comment https://evil-two.net/p\n";
 	if (CHECK(scan(t, &f) == 4, "four finds in a three-line text")) {
-		CHECK(f.v[0].line == 1 && f.v[0].col == 5, "first at 1:5 (got %zu:%zu)", f.v[0].line, f.v[0].col);
+		CHECK(f.v[0].line == 1 && f.v[0].col == 5, "first at 1:5 (got %zu:%zu)",
+		      f.v[0].line, f.v[0].col);
 		CHECK(f.v[1].line == 2 && f.v[1].col == 6, "second at 2:6");
 		CHECK(f.v[2].line == 2 && !strcmp(f.v[2].text, "1.1.1.1"), "third the bare IP");
 		CHECK(f.v[3].line == 3 && !strcmp(f.v[3].host, "evil-two.net"), "fourth on line 3");
-		CHECK(f.v[0].suspicious && !f.v[1].suspicious && f.v[2].suspicious && f.v[3].suspicious,
+		CHECK(f.v[0].suspicious && !f.v[1].suspicious && f.v[2].suspicious &&
+		          f.v[3].suspicious,
 		      "verdicts in order");
 	}
 	url_finds_release(&f);
@@ -134,7 +146,8 @@ static void multi(void)
 		struct diag d;
 		diag_init(&d);
 		memset(&f, 0, sizeof(f));
-		CHECK(urls_scan(dl, &rules, "1.1.1.1 2.2.2.2 3.3.3.3", 23, 2, &f, &d) == 0 && f.n == 2,
+		CHECK(urls_scan(dl, &rules, "1.1.1.1 2.2.2.2 3.3.3.3", 23, 2, &f, &d) == 0 &&
+		          f.n == 2,
 		      "max_finds bounds the finds");
 		url_finds_release(&f);
 		CHECK(f.n == 0 && f.v == NULL, "release resets");
@@ -155,8 +168,8 @@ static void options(void)
 	one("127.0.0.1", "127.0.0.1", "127.0.0.1", 0, URL_IS_IP | URL_EXEMPT);
 	rules = saved;
 	rules.allow = allow;
-	one("http://cdn.evil-payload.xyz/x", "http://cdn.evil-payload.xyz/x", "cdn.evil-payload.xyz", 0,
-	    URL_INSECURE | URL_EXEMPT);
+	one("http://cdn.evil-payload.xyz/x", "http://cdn.evil-payload.xyz/x",
+	    "cdn.evil-payload.xyz", 0, URL_INSECURE | URL_EXEMPT);
 	rules = saved;
 	{
 		struct url_finds f;
@@ -174,15 +187,18 @@ static void parse(void)
 {
 	char s[16], h[300];
 	CHECK(url_parse(" https://GitHub.com/a/b \n", s, sizeof(s), h, sizeof(h)) == 0 &&
-		      !strcmp(s, "https") && !strcmp(h, "github.com"),
+	          !strcmp(s, "https") && !strcmp(h, "github.com"),
 	      "url_parse https");
 	CHECK(url_parse("http://[::1]:80", s, sizeof(s), h, sizeof(h)) == 0 && !strcmp(s, "http") &&
-		      !strcmp(h, "::1"),
+	          !strcmp(h, "::1"),
 	      "url_parse IPv6");
-	CHECK(url_parse("https://a.b@pypi.org.", s, sizeof(s), h, sizeof(h)) == 0 && !strcmp(h, "pypi.org"),
+	CHECK(url_parse("https://a.b@pypi.org.", s, sizeof(s), h, sizeof(h)) == 0 &&
+	          !strcmp(h, "pypi.org"),
 	      "url_parse userinfo and trailing dot");
-	CHECK(url_parse("github.com/x", s, sizeof(s), h, sizeof(h)) < 0, "url_parse needs a scheme");
-	CHECK(url_parse("https://github.com/x y", s, sizeof(s), h, sizeof(h)) < 0, "url_parse: space");
+	CHECK(url_parse("github.com/x", s, sizeof(s), h, sizeof(h)) < 0,
+	      "url_parse needs a scheme");
+	CHECK(url_parse("https://github.com/x y", s, sizeof(s), h, sizeof(h)) < 0,
+	      "url_parse: space");
 	CHECK(url_parse("mailto:a@b.c", s, sizeof(s), h, sizeof(h)) < 0, "url_parse: mailto");
 	CHECK(url_parse("https://", s, sizeof(s), h, sizeof(h)) < 0, "url_parse: no host");
 	CHECK(url_parse("https://github.com", s, 3, h, sizeof(h)) < 0, "url_parse: small buffer");
@@ -195,8 +211,8 @@ static void parse(void)
 	}
 	{
 		char b[32];
-		STR_IS(url_reasons_string(URL_INSECURE | URL_UNLISTED, b, sizeof(b)), "insecure,unlisted",
-			  "reason string");
+		STR_IS(url_reasons_string(URL_INSECURE | URL_UNLISTED, b, sizeof(b)),
+		       "insecure,unlisted", "reason string");
 		STR_IS(url_reasons_string(0, b, sizeof(b)), "", "empty reason string");
 	}
 }
@@ -208,8 +224,8 @@ static void big_line(void)
 	char *t = malloc(n + 1);
 	struct url_finds f;
 	struct diag d;
-	static const char *const pieces[] = {"1.2.3.4.", "http://", "https://a@", "9", ".", "http:",
-					      "@@@@", "[::", "a"};
+	static const char *const pieces[] = {"1.2.3.4.", "http://", "https://a@", "9", ".",
+	                                     "http:",    "@@@@",    "[::",        "a"};
 	if (!t) {
 		CHECK(0, "malloc 10 MB");
 		return;
@@ -220,12 +236,14 @@ static void big_line(void)
 	for (i = 1; i < n; i += 2)
 		t[i] = '.';
 	memset(&f, 0, sizeof(f));
-	CHECK(urls_scan(dl, &rules, t, n, 0, &f, &d) == 0 && f.n == 0, "10 MB of '1.1.1...' has no IP");
+	CHECK(urls_scan(dl, &rules, t, n, 0, &f, &d) == 0 && f.n == 0,
+	      "10 MB of '1.1.1...' has no IP");
 	url_finds_release(&f);
 	/* one URL with a 10 MB path */
 	memcpy(t, "https://github.com/", 19);
 	memset(t + 19, 'a', n - 19);
-	CHECK(urls_scan(dl, &rules, t, n, 0, &f, &d) == 0 && f.n == 1 && strlen(f.v[0].text) == URLS_TEXT_MAX,
+	CHECK(urls_scan(dl, &rules, t, n, 0, &f, &d) == 0 && f.n == 1 &&
+	          strlen(f.v[0].text) == URLS_TEXT_MAX,
 	      "10 MB URL: one find, text truncated");
 	url_finds_release(&f);
 	/* a 10 MB host */
@@ -244,7 +262,8 @@ static void big_line(void)
 		i += l;
 	}
 	t[n] = '\0';
-	CHECK(urls_scan(dl, &rules, t, n, 0, &f, &d) == 0 && f.n <= 100000, "10 MB mixed fragments (%zu finds)", f.n);
+	CHECK(urls_scan(dl, &rules, t, n, 0, &f, &d) == 0 && f.n <= 100000,
+	      "10 MB mixed fragments (%zu finds)", f.n);
 	url_finds_release(&f);
 	free(t);
 }
@@ -259,7 +278,8 @@ int main(void)
 	if (domains_load(&dl, path, 0, 1, &d) < 0)
 		die("cannot load '%s': %s", path, diag_message(&d));
 	url_rules_default(&rules);
-	CHECK(rules.insecure_is_suspicious == 1 && rules.private_ip_is_suspicious == 0 && !rules.allow,
+	CHECK(rules.insecure_is_suspicious == 1 && rules.private_ip_is_suspicious == 0 &&
+	          !rules.allow,
 	      "defaults of D15");
 	extraction();
 	multi();

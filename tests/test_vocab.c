@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/featdata.h"
-#include "core/toolkit.h"
-#include "core/vocab.h"
-#include "harness.h"
+#include "core/ml/featdata.h"
+#include "core/base/toolkit.h"
+#include "core/ml/vocab.h"
+#include "tests/harness.h"
 
 /* A document from Keras-style text through pyvet's tokenizer. */
 static void doc_text(struct doc_tokens *dt, const char *text, int lower)

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/dataset.h"
-#include "core/rng.h"
-#include "core/toolkit.h"
+#include "core/ml/dataset.h"
+#include "core/base/rng.h"
+#include "core/base/toolkit.h"
 #include "learners/learner.h"
 
 static double now(void)

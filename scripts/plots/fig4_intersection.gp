@@ -1,6 +1,6 @@
 # fig4_intersection.gp: the paper's Fig. 4 as bars -- detected malicious packages per model and
 # per exclusive Venn region (Stacking, MLP, SVM, RF), training (repeat-1 out-of-fold) and test.
-# Input: results/fig4_intersection.csv with header split,region,count (core/intersection.h
+# Input: results/fig4_intersection.csv with header split,region,count (core/ml/intersection.h
 # region names; the first row of each split is "n"), train rows first, then test rows in the
 # same order (as intersection_write_csv() writes them).
 # Usage: gnuplot -e "infile='results/fig4_intersection.csv'; outfile='x.svg'; fmt='svg'; pngterm='pngcairo'" fig4_intersection.gp

@@ -93,7 +93,7 @@ def load_features(d):
 
 
 def parse_set(name, names):
-    """The feature-set grammar of core/featdata.h."""
+    """The feature-set grammar of core/ml/featdata.h."""
     parts, _, drops = name.partition("-")
     text = pre = False
     prefixes = []

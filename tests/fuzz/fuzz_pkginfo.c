@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/pkginfo.h"
+#include "core/pkg/pkginfo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

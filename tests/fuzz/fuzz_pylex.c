@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "core/apiscan.h"
-#include "core/datafile.h"
-#include "core/pylex.h"
+#include "core/analysis/apiscan.h"
+#include "core/base/datafile.h"
+#include "core/analysis/pylex.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,502 @@
+/* One analysis pass per package: metadata, API hits, URLs, string literals and the text document
+ * (spec D3, D8, D9, D15, D16). */
+#include "core/analysis/analysis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_MAX_STRINGS ((size_t)1000000)
+#define DEFAULT_MAX_URLS ((size_t)100000)
+
+void analysis_ctx_default(struct analysis_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	url_rules_default(&c->url_rules);
+	pylex_limits_default(&c->lex_limits);
+	pkginfo_limits_default(&c->pkginfo_limits);
+	c->max_strings = DEFAULT_MAX_STRINGS;
+	c->max_urls_per_file = DEFAULT_MAX_URLS;
+}
+
+/* Grow a vector of `elem` bytes to hold one more element. */
+static int vec_reserve(void **v, size_t *cap, size_t n, size_t elem)
+{
+	size_t c;
+	void *p;
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 16;
+	if (c > ((size_t)-1) / elem)
+		return -1;
+	p = realloc(*v, c * elem);
+	if (!p)
+		return -1;
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+const char *analysis_file_text(const struct analysis *a, const struct package_file *f, size_t *len)
+{
+	size_t lo = 0, hi = a ? a->n_texts : 0;
+	/* texts are in pkg->files array order, so pointer order is array order */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a->texts[mid].file == f) {
+			if (len)
+				*len = a->texts[mid].len;
+			return a->texts[mid].text;
+		}
+		if (a->texts[mid].file < f)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* ---- per-file scan ---- */
+
+struct str_ctx {
+	struct analysis *a;
+	const struct package_file *file;
+	const char *text;
+	size_t strings_cap;
+	size_t max_strings;
+};
+
+static int on_string(const struct pystr *s, void *vp)
+{
+	struct str_ctx *c = vp;
+	struct analysis *a = c->a;
+	struct file_string *fs;
+	if (a->n_strings >= c->max_strings) {
+		a->n_strings_dropped++;
+		return 0;
+	}
+	if (vec_reserve((void **)&a->strings, &c->strings_cap, a->n_strings, sizeof(*a->strings)))
+		return -2;
+	fs = &a->strings[a->n_strings++];
+	fs->file = c->file;
+	fs->line = s->line;
+	fs->end_line = s->end_line;
+	fs->raw_off = (size_t)(s->raw - c->text);
+	fs->raw_len = s->raw_len;
+	fs->body_off = (size_t)(s->body - c->text);
+	fs->body_len = s->body_len;
+	fs->flags = s->flags;
+	return 0;
+}
+
+struct caps {
+	size_t hits, alias_hits, urls, strings, texts;
+};
+
+static int append_hits(struct file_api_hit **dst, size_t *n, size_t *cap,
+                       const struct package_file *f, struct api_hits *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		if (vec_reserve((void **)dst, cap, *n, sizeof(**dst))) {
+			/* free what was not moved */
+			for (size_t j = i; j < h->n; j++)
+				free(h->v[j].full_name);
+			free(h->v);
+			h->v = NULL;
+			h->n = h->cap = 0;
+			return -1;
+		}
+		(*dst)[*n].file = f;
+		(*dst)[*n].hit = h->v[i];
+		(*n)++;
+	}
+	free(h->v);
+	h->v = NULL;
+	h->n = h->cap = 0;
+	return 0;
+}
+
+static int scan_file(struct analysis *a, const struct package_file *f, struct caps *cp,
+                     struct diag *d)
+{
+	const struct analysis_ctx *ctx = a->ctx;
+	struct analysis_text *t;
+	struct diag fd;
+	int lex_failed = 0;
+
+	if (vec_reserve((void **)&a->texts, &cp->texts, a->n_texts, sizeof(*a->texts)))
+		return diag_error(d, "out of memory");
+	t = &a->texts[a->n_texts];
+	memset(t, 0, sizeof(*t));
+	t->file = f;
+	if (memchr(f->data, '\r', f->size)) {
+		struct sbuf sb = SBUF_INIT;
+		if (package_read_text(f, &sb) < 0 || sbuf_addch(&sb, '\0') < 0) {
+			sbuf_release(&sb);
+			return diag_error(d, "out of memory");
+		}
+		t->len = sb.len - 1;
+		t->owned = sbuf_detach(&sb, NULL);
+		if (!t->owned)
+			return diag_error(d, "out of memory");
+		t->text = t->owned;
+	} else {
+		t->text = (const char *)f->data;
+		t->len = f->size;
+	}
+	a->n_texts++;
+	a->n_py_files++;
+
+	diag_init(&fd);
+	if (ctx->apis) {
+		struct api_hits h = {0};
+		if (apiscan_source(ctx->apis, t->text, t->len, APISCAN_PACKJ, &ctx->lex_limits, &h,
+		                   &fd) < 0) {
+			diag_warn(&a->diag, "'%s': %s", f->path, diag_message(&fd));
+			lex_failed = 1;
+		}
+		if (append_hits(&a->hits, &a->n_hits, &cp->hits, f, &h) < 0)
+			goto oom;
+		if (apiscan_source(ctx->apis, t->text, t->len, APISCAN_ALIASES, &ctx->lex_limits,
+		                   &h, &fd) < 0)
+			lex_failed = 1;
+		if (append_hits(&a->alias_hits, &a->n_alias_hits, &cp->alias_hits, f, &h) < 0)
+			goto oom;
+	}
+	{
+		struct url_finds uf = {0};
+		size_t max = ctx->max_urls_per_file ? ctx->max_urls_per_file : DEFAULT_MAX_URLS;
+		if (urls_scan(ctx->domains, &ctx->url_rules, t->text, t->len, max, &uf, &fd) < 0) {
+			url_finds_release(&uf);
+			goto oom;
+		}
+		for (size_t i = 0; i < uf.n; i++) {
+			if (vec_reserve((void **)&a->urls, &cp->urls, a->n_urls,
+			                sizeof(*a->urls))) {
+				/* release the finds not moved yet */
+				for (size_t j = i; j < uf.n; j++) {
+					free(uf.v[j].text);
+					free(uf.v[j].host);
+				}
+				free(uf.v);
+				goto oom;
+			}
+			a->urls[a->n_urls].file = f;
+			a->urls[a->n_urls].url = uf.v[i];
+			a->n_urls++;
+		}
+		free(uf.v);
+	}
+	{
+		struct str_ctx sc = {a, f, t->text, cp->strings,
+		                     ctx->max_strings ? ctx->max_strings : DEFAULT_MAX_STRINGS};
+		size_t before = a->n_strings_dropped;
+		int rc = pylex_each_string(t->text, t->len, &ctx->lex_limits, on_string, &sc, &fd);
+		cp->strings = sc.strings_cap;
+		if (rc == -2)
+			goto oom;
+		if (rc < 0 && !lex_failed) {
+			diag_warn(&a->diag, "'%s': %s", f->path, diag_message(&fd));
+			lex_failed = 1;
+		}
+		if (a->n_strings_dropped && !before)
+			diag_warn(&a->diag, "'%s': more than %zu string literals, the rest ignored",
+			          f->path, sc.max_strings);
+	}
+	if (lex_failed)
+		a->n_py_skipped++;
+	diag_release(&fd);
+	return 0;
+oom:
+	diag_release(&fd);
+	return diag_error(d, "out of memory");
+}
+
+/* ---- document assembly (spec D9) ---- */
+
+struct line_ref {
+	size_t file_idx; /* index into pkg->files */
+	size_t line;
+};
+
+static int cmp_line_ref(const void *x, const void *y)
+{
+	const struct line_ref *p = x, *q = y;
+	if (p->file_idx != q->file_idx)
+		return p->file_idx < q->file_idx ? -1 : 1;
+	if (p->line != q->line)
+		return p->line < q->line ? -1 : 1;
+	return 0;
+}
+
+/* Append one document line with its origin. */
+static int doc_add_line(struct analysis *a, size_t *cap, const struct package_file *f, size_t line,
+                        const char *s, size_t n)
+{
+	if (vec_reserve((void **)&a->doc_lines, cap, a->n_doc_lines, sizeof(*a->doc_lines)))
+		return -1;
+	if (a->n_doc_lines && sbuf_addch(&a->document, '\n') < 0)
+		return -1;
+	if (sbuf_add(&a->document, s, n) < 0)
+		return -1;
+	a->doc_lines[a->n_doc_lines].file = f;
+	a->doc_lines[a->n_doc_lines].line = line;
+	a->n_doc_lines++;
+	return 0;
+}
+
+/* Every line of text (a final LF does not start another line). */
+static int doc_add_all(struct analysis *a, size_t *cap, const struct package_file *f,
+                       const char *text, size_t len)
+{
+	size_t line = 1, i = 0;
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		if (doc_add_line(a, cap, f, line, text + i, end - i) < 0)
+			return -1;
+		line++;
+		i = end + 1;
+	}
+	return 0;
+}
+
+/* The lines refs[0..n) (ascending, distinct, same file) of text; refs past the end are ignored. */
+static int doc_add_some(struct analysis *a, size_t *cap, const struct package_file *f,
+                        const char *text, size_t len, const struct line_ref *refs, size_t n)
+{
+	size_t line = 1, i = 0, k = 0;
+	while (i < len && k < n) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		while (k < n && refs[k].line < line)
+			k++;
+		if (k < n && refs[k].line == line) {
+			if (doc_add_line(a, cap, f, line, text + i, end - i) < 0)
+				return -1;
+			k++;
+		}
+		line++;
+		i = end + 1;
+	}
+	return 0;
+}
+
+static int is_full_file(const struct analysis *a, const struct package_file *f, int has_susp_url)
+{
+	const struct analysis_ctx *ctx = a->ctx;
+	if (ctx->text_setup_scope_all && !strcmp(base_name(f->path), "setup.py"))
+		return 1;
+	if (ctx->text_url_scope_file && has_susp_url)
+		return 1;
+	return 0;
+}
+
+static int build_document(struct analysis *a, struct diag *d)
+{
+	const struct package *pkg = a->pkg;
+	const struct analysis_ctx *ctx = a->ctx;
+	struct line_ref *refs = NULL;
+	size_t n_refs = 0, cap_refs = 0, doc_cap = 0;
+	unsigned char *susp = NULL; /* per pkg file: holds a suspicious URL */
+	size_t r = 0;
+	int rc = -1;
+
+	if (pkg->n_files && !(susp = calloc(pkg->n_files, 1)))
+		goto oom;
+	/* (b) API lines of files other than the root setup.py */
+	for (size_t i = 0; i < a->n_hits; i++) {
+		const struct file_api_hit *h = &a->hits[i];
+		size_t last;
+		if (h->file == a->setup_py)
+			continue;
+		last = ctx->text_api_span_call && h->hit.end_line > h->hit.line ? h->hit.end_line
+		                                                                : h->hit.line;
+		for (size_t l = h->hit.line; l <= last; l++) {
+			if (vec_reserve((void **)&refs, &cap_refs, n_refs, sizeof(*refs)))
+				goto oom;
+			refs[n_refs].file_idx = (size_t)(h->file - pkg->files);
+			refs[n_refs].line = l;
+			n_refs++;
+		}
+	}
+	/* (c) lines holding a suspicious URL or IP */
+	for (size_t i = 0; i < a->n_urls; i++) {
+		const struct file_url *u = &a->urls[i];
+		if (u->file == a->setup_py || !u->url.suspicious)
+			continue;
+		susp[u->file - pkg->files] = 1;
+		if (vec_reserve((void **)&refs, &cap_refs, n_refs, sizeof(*refs)))
+			goto oom;
+		refs[n_refs].file_idx = (size_t)(u->file - pkg->files);
+		refs[n_refs].line = u->url.line;
+		n_refs++;
+	}
+	if (n_refs)
+		qsort(refs, n_refs, sizeof(*refs), cmp_line_ref);
+	{
+		size_t w = 0;
+		for (size_t i = 0; i < n_refs; i++)
+			if (!w || cmp_line_ref(&refs[w - 1], &refs[i]))
+				refs[w++] = refs[i];
+		n_refs = w;
+	}
+
+	/* (a) the root setup.py in full */
+	if (a->setup_py) {
+		size_t len;
+		const char *text = analysis_file_text(a, a->setup_py, &len);
+		if (text && doc_add_all(a, &doc_cap, a->setup_py, text, len) < 0)
+			goto oom;
+	}
+	a->n_doc_head = a->n_doc_lines;
+
+	/* then every other contributing file in path order */
+	for (size_t fi = 0; fi < pkg->n_files; fi++) {
+		const struct package_file *f = &pkg->files[fi];
+		size_t r0 = r, len = 0;
+		const char *text;
+		while (r < n_refs && refs[r].file_idx == fi)
+			r++;
+		if (f == a->setup_py)
+			continue;
+		if (ctx->text_include_entry_points && f->kind == PKG_FILE && f->data &&
+		    !strcmp(base_name(f->path), "entry_points.txt")) {
+			struct sbuf sb = SBUF_INIT;
+			if (package_read_text(f, &sb) < 0 ||
+			    doc_add_all(a, &doc_cap, f, sbuf_cstr(&sb), sb.len) < 0) {
+				sbuf_release(&sb);
+				goto oom;
+			}
+			sbuf_release(&sb);
+			continue;
+		}
+		text = analysis_file_text(a, f, &len);
+		if (!text)
+			continue;
+		if (is_full_file(a, f, susp[fi])) {
+			if (doc_add_all(a, &doc_cap, f, text, len) < 0)
+				goto oom;
+		} else if (r > r0) {
+			if (doc_add_some(a, &doc_cap, f, text, len, refs + r0, r - r0) < 0)
+				goto oom;
+		}
+	}
+	rc = 0;
+	goto out;
+oom:
+	rc = diag_error(d, "out of memory");
+out:
+	free(refs);
+	free(susp);
+	return rc;
+}
+
+int analysis_doc_has_line(const struct analysis *a, const struct package_file *f, size_t line)
+{
+	size_t lo, hi;
+	if (f == a->setup_py && a->setup_py)
+		return line >= 1 && line <= a->n_doc_head;
+	lo = a->n_doc_head;
+	hi = a->n_doc_lines;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct doc_line *m = &a->doc_lines[mid];
+		if (m->file == f && m->line == line)
+			return 1;
+		if (m->file < f || (m->file == f && m->line < line))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int analysis_run(const struct package *pkg, const struct analysis_ctx *ctx, struct analysis **out,
+                 struct diag *d)
+{
+	struct analysis *a;
+	struct caps cp = {0};
+	*out = NULL;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return diag_error(d, "out of memory");
+	a->pkg = pkg;
+	a->ctx = ctx;
+	diag_init(&a->diag);
+	sbuf_init(&a->document);
+
+	if (pkg->metadata && pkg->metadata->data) {
+		struct diag md;
+		diag_init(&md);
+		if (pkginfo_parse((const char *)pkg->metadata->data, pkg->metadata->size,
+		                  &ctx->pkginfo_limits, &a->info, &md) < 0) {
+			/* spec D4: a malformed metadata file is an error for the package */
+			diag_error(d, "'%s': %s", pkg->metadata->path, diag_message(&md));
+			diag_release(&md);
+			analysis_free(a);
+			return -1;
+		}
+		diag_release(&md);
+	}
+	a->setup_py = package_find(pkg, "setup.py");
+	if (a->setup_py && a->setup_py->kind != PKG_FILE)
+		a->setup_py = NULL;
+	a->setup_cfg = package_find(pkg, "setup.cfg");
+	if (a->setup_cfg && a->setup_cfg->kind != PKG_FILE)
+		a->setup_cfg = NULL;
+
+	for (size_t i = 0; i < pkg->n_files; i++) {
+		const struct package_file *f = &pkg->files[i];
+		if (f->kind != PKG_FILE || !package_is_python(f))
+			continue;
+		if (!f->data) {
+			a->n_py_skipped++;
+			diag_warn(&a->diag, "'%s': not loaded, not analysed", f->path);
+			continue;
+		}
+		if (scan_file(a, f, &cp, d) < 0) {
+			analysis_free(a);
+			return -1;
+		}
+	}
+	if (a->setup_py && !analysis_file_text(a, a->setup_py, NULL))
+		diag_warn(&a->diag, "'setup.py': not loaded, not in the document");
+	if (build_document(a, d) < 0) {
+		analysis_free(a);
+		return -1;
+	}
+	*out = a;
+	return 0;
+}
+
+void analysis_free(struct analysis *a)
+{
+	if (!a)
+		return;
+	pkginfo_free(a->info);
+	for (size_t i = 0; i < a->n_hits; i++)
+		free(a->hits[i].hit.full_name);
+	free(a->hits);
+	for (size_t i = 0; i < a->n_alias_hits; i++)
+		free(a->alias_hits[i].hit.full_name);
+	free(a->alias_hits);
+	for (size_t i = 0; i < a->n_urls; i++) {
+		free(a->urls[i].url.text);
+		free(a->urls[i].url.host);
+	}
+	free(a->urls);
+	free(a->strings);
+	for (size_t i = 0; i < a->n_texts; i++)
+		free(a->texts[i].owned);
+	free(a->texts);
+	sbuf_release(&a->document);
+	free(a->doc_lines);
+	diag_release(&a->diag);
+	free(a);
+}

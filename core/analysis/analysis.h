@@ -1,0 +1,126 @@
+/* analysis: one pass over a package that every feature set reads (spec D3).
+ *
+ * analysis_run() parses the metadata file, scans every .py member once (packj-equivalent API
+ * hits in both modes, URLs/IPs, string literals), assembles the text document (spec D9) and
+ * keeps where each document line came from. Feature sets only read the result.
+ *
+ * Memory management: struct analysis_ctx holds shared read-only resources owned by the caller
+ * (loaded once per run, shared by all threads). analysis_run() returns an analysis that owns
+ * everything in it except `pkg` and `ctx` (borrowed: they must outlive it); analysis_free()
+ * releases it (NULL-safe). */
+#ifndef PYVET_ANALYSIS_H
+#define PYVET_ANALYSIS_H
+
+#include <stddef.h>
+
+#include "core/analysis/apiscan.h"
+#include "core/analysis/domains.h"
+#include "core/base/err.h"
+#include "core/pkg/package.h"
+#include "core/pkg/pkginfo.h"
+#include "core/analysis/pylex.h"
+#include "core/base/sbuf.h"
+#include "core/analysis/urls.h"
+
+/* Shared resources and options for every package of a run. */
+struct analysis_ctx {
+	const struct api_table *apis;  /* required */
+	const struct domains *domains; /* required by meta and code features */
+	struct url_rules url_rules;
+	struct pylex_limits lex_limits;
+	struct pkginfo_limits pkginfo_limits;
+	int text_api_span_call;        /* text.api_span: 0 = line (default), 1 = call */
+	int text_url_scope_file;       /* text.url_scope: 0 = line (default), 1 = file */
+	int text_setup_scope_all;      /* text.setup_scope: 0 = root (default), 1 = all */
+	int text_include_entry_points; /* text.include_entry_points (default 0) */
+	size_t max_strings;            /* string literals kept per package (0 = 1,000,000); more
+	                                * are dropped with a warning */
+	size_t max_urls_per_file;      /* URL/IP finds kept per file (0 = 100,000) */
+};
+
+/** Fill the defaults of the spec (apis and domains left NULL). */
+void analysis_ctx_default(struct analysis_ctx *c);
+
+/* An API hit with the file it was found in. */
+struct file_api_hit {
+	const struct package_file *file;
+	struct api_hit hit; /* owns hit.full_name */
+};
+
+/* A URL or IP found in a .py file. */
+struct file_url {
+	const struct package_file *file;
+	struct url_find url; /* owns its strings */
+};
+
+/* A string literal of a .py file (only the position and raw text are kept). Offsets point into
+ * the file's analysed text (analysis_file_text(): file->data with CRLF and lone CR turned into
+ * LF; the same bytes as file->data when the file has no CR). */
+struct file_string {
+	const struct package_file *file;
+	size_t line, end_line;
+	size_t raw_off, raw_len;   /* into the analysed text */
+	size_t body_off, body_len; /* into the analysed text */
+	unsigned flags;            /* enum pystr_flags */
+};
+
+/* Origin of one line of the document. */
+struct doc_line {
+	const struct package_file *file;
+	size_t line; /* 1-based line in that file */
+};
+
+/* The analysed (LF-normalised) text of one .py file. */
+struct analysis_text {
+	const struct package_file *file;
+	const char *text; /* NUL-terminated; file->data or `owned` */
+	size_t len;
+	char *owned; /* non-NULL when the text had CRs and was converted */
+};
+
+struct analysis {
+	const struct package *pkg;            /* borrowed */
+	const struct analysis_ctx *ctx;       /* borrowed */
+	struct pkginfo *info;                 /* parsed metadata, NULL if none or unparsable */
+	const struct package_file *setup_py;  /* root setup.py or NULL */
+	const struct package_file *setup_cfg; /* root setup.cfg or NULL */
+
+	struct file_api_hit *hits; /* packj mode (spec D8), file then source order */
+	size_t n_hits;
+	struct file_api_hit *alias_hits; /* aliases mode */
+	size_t n_alias_hits;
+	struct file_url *urls; /* every URL/IP in .py files, file then line order */
+	size_t n_urls;
+	struct file_string *strings; /* every string literal in .py files */
+	size_t n_strings;
+
+	struct sbuf document;       /* the text document (spec D9), LF-joined */
+	struct doc_line *doc_lines; /* origin of each document line */
+	size_t n_doc_lines;
+	size_t n_doc_head; /* doc_lines[0..n_doc_head) are the root setup.py
+	                    * (part a); the rest is sorted by file, then line */
+
+	size_t n_py_files;           /* .py members analysed */
+	size_t n_py_skipped;         /* .py members not analysed (lexer limit, not loaded) */
+	struct analysis_text *texts; /* analysed .py files, in path order */
+	size_t n_texts;
+	size_t n_strings_dropped; /* literals over ctx->max_strings */
+	struct diag diag;         /* warnings */
+};
+
+/** Analyse `pkg`. 0 and *out, or -1 with the reason on `d` (out of memory; a malformed member
+ *  is a warning, not an error). */
+int analysis_run(const struct package *pkg, const struct analysis_ctx *ctx, struct analysis **out,
+                 struct diag *d);
+
+/** The analysed text of .py file `f` (LF line ends) and its length, or NULL if `f` was not
+ *  analysed. Borrowed from `a`. */
+const char *analysis_file_text(const struct analysis *a, const struct package_file *f, size_t *len);
+
+/** 1 if line `line` of file `f` is a line of the document, else 0. O(log n). */
+int analysis_doc_has_line(const struct analysis *a, const struct package_file *f, size_t line);
+
+/** Free. NULL-safe. */
+void analysis_free(struct analysis *a);
+
+#endif

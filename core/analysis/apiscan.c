@@ -1,0 +1,935 @@
+/* apiscan: packj-equivalent suspicious-API call sites found on pylex tokens (spec D8, D36).
+ *
+ * Sections: the category table; a small string map; the API table loader; the import
+ * recogniser (`from m import f as g`, `import m as X`); the call scanner. They stay in one file
+ * because the header is one contract and the map and recogniser have no other user.
+ *
+ * One deliberate difference from packj: the base of an attribute chain is built from its
+ * (NFKC-normalised) name tokens joined by '.', so whitespace, comments and continuation lines
+ * inside `os . environ.get(` are ignored, where packj keeps the raw source text (and misses it).
+ */
+#include "core/analysis/apiscan.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/csvio.h"
+#include "core/base/digest.h"
+#include "core/base/sbuf.h"
+
+/* Appendix A's table order, with packj's report headings. */
+const char *const api_categories[] = {
+    "SOURCE_FILE",          "SINK_FILE",
+    "SINK_NETWORK",         "SOURCE_NETWORK",
+    "SINK_CODE_GENERATION", "SINK_PROCESS_OPERATION",
+    "SOURCE_OBFUSCATION",   "SOURCE_SETTINGS",
+    "SINK_UNCLASSIFIED",    "SOURCE_ACCOUNT",
+    "SOURCE_USER_INPUT",    NULL,
+};
+
+static const char *const api_headings[] = {
+    "reads files and dirs",
+    "writes to files and dirs",
+    "sends data over the network",
+    "fetches data over the network",
+    "generates new code at runtime",
+    "performs a process operation",
+    "reads hidden code",
+    "reads system settings or environment variables",
+    "modifies system settings or environment variables",
+    "modifies system settings or environment variables",
+    "reads user input",
+};
+
+const char *api_category_heading(const char *category)
+{
+	size_t k;
+
+	if (!category)
+		return NULL;
+	for (k = 0; api_categories[k]; k++)
+		if (!strcmp(api_categories[k], category))
+			return api_headings[k];
+	return NULL;
+}
+
+static const char *category_static(const char *category)
+{
+	size_t k;
+
+	for (k = 0; api_categories[k]; k++)
+		if (!strcmp(api_categories[k], category))
+			return api_categories[k];
+	return NULL;
+}
+
+/* ---- A small string map: open addressing, FNV-1a, keys given as (pointer, length). ---- */
+
+struct sment {
+	uint64_t h;
+	char *key; /* owned; NULL = empty slot; the value may live in the same block */
+	size_t klen;
+	const char *val; /* may be NULL (a relative `from . import x` maps x to no module) */
+};
+
+struct smap {
+	struct sment *v;
+	size_t cap, n;
+};
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		h ^= (unsigned char)s[k];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void smap_release(struct smap *m)
+{
+	size_t k;
+
+	for (k = 0; k < m->cap; k++)
+		free(m->v[k].key);
+	free(m->v);
+	m->v = NULL;
+	m->cap = m->n = 0;
+}
+
+static struct sment *smap_slot(const struct smap *m, const char *key, size_t klen, uint64_t h)
+{
+	size_t k = (size_t)h & (m->cap - 1);
+
+	for (;;) {
+		struct sment *e = &m->v[k];
+		if (!e->key || (e->h == h && e->klen == klen && !memcmp(e->key, key, klen)))
+			return e;
+		k = (k + 1) & (m->cap - 1);
+	}
+}
+
+static const struct sment *smap_get(const struct smap *m, const char *key, size_t klen)
+{
+	const struct sment *e;
+
+	if (!m->n)
+		return NULL;
+	e = smap_slot(m, key, klen, fnv1a(key, klen));
+	return e->key ? e : NULL;
+}
+
+static int smap_grow(struct smap *m)
+{
+	struct smap g;
+	size_t k;
+
+	g.cap = m->cap ? 2 * m->cap : 16;
+	g.n = m->n;
+	g.v = calloc(g.cap, sizeof(*g.v));
+	if (!g.v)
+		return -1;
+	for (k = 0; k < m->cap; k++)
+		if (m->v[k].key)
+			*smap_slot(&g, m->v[k].key, m->v[k].klen, m->v[k].h) = m->v[k];
+	free(m->v);
+	*m = g;
+	return 0;
+}
+
+/* Insert key -> value unless the key is present (Python's dict.setdefault: the first binding
+ * wins). With `copy_val`, the value (vlen bytes) is copied next to the key; otherwise `val` is
+ * stored as given (static or NULL). Returns 1 if inserted, 0 if present, -1 out of memory. */
+static int smap_setdefault(struct smap *m, const char *key, size_t klen, const char *val,
+                           size_t vlen, int copy_val)
+{
+	uint64_t h = fnv1a(key, klen);
+	struct sment *e;
+	char *block;
+
+	if ((m->n + 1) * 4 > m->cap * 3 && smap_grow(m) < 0)
+		return -1;
+	e = smap_slot(m, key, klen, h);
+	if (e->key)
+		return 0;
+	block = malloc(klen + 1 + (copy_val && val ? vlen + 1 : 0));
+	if (!block)
+		return -1;
+	memcpy(block, key, klen);
+	block[klen] = '\0';
+	e->h = h;
+	e->key = block;
+	e->klen = klen;
+	e->val = val;
+	if (copy_val && val) {
+		memcpy(block + klen + 1, val, vlen);
+		block[klen + 1 + vlen] = '\0';
+		e->val = block + klen + 1;
+	}
+	m->n++;
+	return 1;
+}
+
+/* ---- The API table ---- */
+
+struct api_table {
+	struct smap map; /* full name -> category (static string of api_categories) */
+	char sha256[65];
+};
+
+#define API_TABLE_MAX_BYTES ((size_t)16 << 20)
+
+int api_table_load(struct api_table **out, const char *path, struct diag *d)
+{
+	struct api_table *t = NULL;
+	struct sbuf raw = SBUF_INIT, csv = SBUF_INIT;
+	struct csv_table *ct = NULL;
+	FILE *f;
+	size_t i, r;
+	int ret = -1;
+
+	*out = NULL;
+	f = fopen(path, "rb");
+	if (!f)
+		return diag_error(d, "cannot open api table '%s'", path);
+	for (;;) {
+		char buf[65536];
+		size_t n = fread(buf, 1, sizeof(buf), f);
+		if (n && sbuf_add(&raw, buf, n) < 0) {
+			diag_error(d, "out of memory reading '%s'", path);
+			goto end_close;
+		}
+		if (raw.len > API_TABLE_MAX_BYTES) {
+			diag_error(d, "api table '%s' exceeds %zu bytes", path,
+			           API_TABLE_MAX_BYTES);
+			goto end_close;
+		}
+		if (n < sizeof(buf))
+			break;
+	}
+	if (ferror(f)) {
+		diag_error(d, "cannot read api table '%s'", path);
+		goto end_close;
+	}
+	fclose(f);
+	f = NULL;
+
+	/* Comment lines become empty lines (csvio skips them), under a header row. */
+	if (sbuf_addstr(&csv, "full_name,category\n") < 0)
+		goto end_oom;
+	for (i = 0; i < raw.len;) {
+		const char *nl = memchr(raw.buf + i, '\n', raw.len - i);
+		size_t e = nl ? (size_t)(nl - raw.buf) + 1 : raw.len;
+		if (raw.buf[i] != '#') {
+			if (sbuf_add(&csv, raw.buf + i, e - i) < 0)
+				goto end_oom;
+		} else if (sbuf_addch(&csv, '\n') < 0) {
+			goto end_oom;
+		}
+		i = e;
+	}
+	if (csvio_parse(csv.buf, csv.len, &ct, d) < 0) {
+		diag_error(d, "api table '%s': %s", path, diag_message(d));
+		goto end;
+	}
+	if (ct->n_cols != 2) {
+		diag_error(d, "api table '%s' must have 2 columns, not %zu", path, ct->n_cols);
+		goto end;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		goto end_oom;
+	for (r = 0; r < ct->n_rows; r++) {
+		const char *name = ct->rows[r][0], *cat = category_static(ct->rows[r][1]);
+		int k;
+		if (!*name) {
+			diag_error(d, "api table '%s': empty name in row %zu", path, r + 1);
+			goto end;
+		}
+		if (!cat) {
+			diag_error(d, "api table '%s': unknown category '%s' for '%s'", path,
+			           ct->rows[r][1], name);
+			goto end;
+		}
+		k = smap_setdefault(&t->map, name, strlen(name), cat, 0, 0);
+		if (k < 0)
+			goto end_oom;
+		if (k == 0) {
+			diag_error(d, "api table '%s': duplicate api '%s'", path, name);
+			goto end;
+		}
+	}
+	digest_buffer_hex(raw.buf ? raw.buf : "", raw.len, t->sha256);
+	*out = t;
+	t = NULL;
+	ret = 0;
+	goto end;
+end_oom:
+	diag_error(d, "out of memory loading api table '%s'", path);
+	goto end;
+end_close:
+	fclose(f);
+end:
+	api_table_free(t);
+	csvio_table_free(ct);
+	sbuf_release(&raw);
+	sbuf_release(&csv);
+	return ret;
+}
+
+void api_table_free(struct api_table *t)
+{
+	if (!t)
+		return;
+	smap_release(&t->map);
+	free(t);
+}
+
+size_t api_table_size(const struct api_table *t)
+{
+	return t->map.n;
+}
+
+const char *api_table_sha256(const struct api_table *t)
+{
+	return t->sha256;
+}
+
+static const char *table_lookup(const struct api_table *t, const char *name, size_t n)
+{
+	const struct sment *e = smap_get(&t->map, name, n);
+
+	return e ? e->val : NULL;
+}
+
+const char *api_table_category(const struct api_table *t, const char *full_name)
+{
+	return table_lookup(t, full_name, strlen(full_name));
+}
+
+void api_hits_release(struct api_hits *h)
+{
+	size_t k;
+
+	if (!h)
+		return;
+	for (k = 0; k < h->n; k++)
+		free(h->v[k].full_name);
+	free(h->v);
+	h->v = NULL;
+	h->n = h->cap = 0;
+}
+
+/* ---- The call-site scanner ----
+ *
+ * The scanner follows primary expressions on the token stream. A "chain" is the primary that
+ * ends at the previous token: a dotted name (pure, its text kept), or anything else (a call
+ * result, a subscript, a literal, a display, a parenthesised expression: impure). '(' right
+ * after an active chain is a call of that chain; every bracket pushes a level that remembers
+ * where the enclosing primary started, so that after ')' the call result continues the chain
+ * (`urlopen(x).read(`) with the line of its first token. A parenthesised group holding exactly
+ * one dotted name stays pure (`(os).system(` is os.system, as in Python's ast). Only pure
+ * chains can produce a name in the table (table names are dotted identifiers), so the text of
+ * impure bases is never built.
+ */
+
+#define NAME_MAX_LEN 256 /* longer dotted names cannot match the table and are not built */
+
+enum { LV_CALL, LV_SUB, LV_GROUP, LV_DISPLAY, LV_FIELD };
+
+struct chain {
+	unsigned char active;    /* a primary ends at the previous token */
+	unsigned char pure;      /* ... and it is a dotted name, text in scanner.text */
+	unsigned char after_dot; /* the previous token was '.' after the primary */
+	unsigned char string;    /* the primary is a string literal (implicit concatenation) */
+	size_t start_line, start_tok;
+	size_t nseg; /* names in a pure chain */
+};
+
+struct level {
+	unsigned char kind; /* LV_* */
+	struct chain saved; /* CALL, SUB: the chain the bracket follows; FIELD: chain to restore */
+	size_t open_line, open_tok; /* GROUP, DISPLAY: the opening bracket */
+	size_t hit;                 /* CALL: index + 1 of its hit in out, 0 if none */
+};
+
+enum { IM_NONE, IM_FROM_MOD, IM_FROM_NAMES, IM_FROM_AS, IM_IMP_MOD, IM_IMP_AS };
+
+struct import_fsm {
+	int state;
+	char mod[NAME_MAX_LEN];
+	size_t modlen;
+	int has_mod, mod_bad, need_seg; /* need_seg: a '.' was seen, a name must follow */
+	char name[NAME_MAX_LEN];
+	size_t namelen;
+	int has_name, name_bad, expect_name;
+	char as[NAME_MAX_LEN];
+	size_t aslen;
+	int has_as;
+	int paren;
+};
+
+struct scanner {
+	const struct api_table *t;
+	enum apiscan_mode mode;
+	struct api_hits *out;
+	struct chain ch;
+	char text[NAME_MAX_LEN]; /* text of a pure chain: names joined with '.' */
+	size_t tlen;
+	struct level *lv;
+	size_t nlv, caplv;
+	size_t tok;              /* index of the current token */
+	size_t last_line;        /* line of the last token seen */
+	int def_pending;         /* after `def` or `class`: the next name is not a primary */
+	struct smap name2module; /* from m import f: f -> m (NULL for a relative `from .`) */
+	struct smap alias2name;  /* from m import f as g: g -> f */
+	struct smap modalias;    /* aliases mode: import m as X: X -> m; import m.n: m -> m */
+	struct import_fsm im;
+	int oom;
+};
+
+static int tok_is(const struct pytok *t, enum pytok_type type, const char *s)
+{
+	size_t n = strlen(s);
+
+	return t->type == type && t->len == n && !memcmp(t->text, s, n);
+}
+
+/* An ASCII keyword (a normalised look-alike such as U+1D62A.. "import" is a name, as in CPython).
+ */
+static int kw_is(const struct pytok *t, const char *s)
+{
+	return (t->flags & PYTOK_KEYWORD) && tok_is(t, PYTOK_NAME, s);
+}
+
+static int is_plain_name(const struct pytok *t)
+{
+	return t->type == PYTOK_NAME && !(t->flags & PYTOK_KEYWORD);
+}
+
+/* Append `.`-separated segment to a bounded buffer; returns 0, or -1 if it does not fit. */
+static int seg_append(char *buf, size_t *len, const char *s, size_t n, int dot)
+{
+	size_t need = *len + (dot ? 1 : 0) + n;
+
+	if (need >= NAME_MAX_LEN)
+		return -1;
+	if (dot)
+		buf[(*len)++] = '.';
+	memcpy(buf + *len, s, n);
+	*len += n;
+	return 0;
+}
+
+/* ---- imports ---- */
+
+static void im_commit_from(struct scanner *sc)
+{
+	struct import_fsm *im = &sc->im;
+
+	if (im->has_name && !im->name_bad && !im->mod_bad && !im->need_seg) {
+		const char *mod = im->has_mod ? im->mod : NULL;
+		if (smap_setdefault(&sc->name2module, im->name, im->namelen, mod, im->modlen, 1) <
+		    0)
+			sc->oom = 1;
+		if (im->has_as && smap_setdefault(&sc->alias2name, im->as, im->aslen, im->name,
+		                                  im->namelen, 1) < 0)
+			sc->oom = 1;
+	}
+	im->has_name = im->name_bad = im->has_as = 0;
+	im->namelen = im->aslen = 0;
+}
+
+static void im_commit_import(struct scanner *sc)
+{
+	struct import_fsm *im = &sc->im;
+
+	if (im->has_mod && !im->mod_bad && !im->need_seg) {
+		int k;
+		if (im->has_as) {
+			k = smap_setdefault(&sc->modalias, im->as, im->aslen, im->mod, im->modlen,
+			                    1);
+		} else {
+			/* `import a.b` binds a to the module a */
+			const char *dot = memchr(im->mod, '.', im->modlen);
+			size_t n = dot ? (size_t)(dot - im->mod) : im->modlen;
+			k = smap_setdefault(&sc->modalias, im->mod, n, im->mod, n, 1);
+		}
+		if (k < 0)
+			sc->oom = 1;
+	}
+	im->has_mod = im->mod_bad = im->need_seg = im->has_as = 0;
+	im->modlen = im->aslen = 0;
+}
+
+static void im_start(struct scanner *sc, int state)
+{
+	struct import_fsm *im = &sc->im;
+
+	im->state = state;
+	im->modlen = im->namelen = im->aslen = 0;
+	im->has_mod = im->mod_bad = im->need_seg = 0;
+	im->has_name = im->name_bad = im->has_as = 0;
+	im->expect_name = 1;
+	im->paren = 0;
+}
+
+/* Feed one token to the import recogniser. `from m import a as b, c` and `import m.n as x`
+ * anywhere (nested in functions too), parenthesised name lists included. */
+static void im_feed(struct scanner *sc, const struct pytok *t)
+{
+	struct import_fsm *im = &sc->im;
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		switch (im->state) {
+		case IM_NONE:
+			if (t->type == PYTOK_NAME && (t->flags & PYTOK_KEYWORD)) {
+				if (kw_is(t, "from"))
+					im_start(sc, IM_FROM_MOD);
+				else if (kw_is(t, "import"))
+					im_start(sc, IM_IMP_MOD);
+			}
+			return;
+		case IM_FROM_MOD:
+			if (t->type == PYTOK_OP &&
+			    (tok_is(t, PYTOK_OP, ".") || tok_is(t, PYTOK_OP, "..."))) {
+				/* leading dots are relative levels: packj's node.module omits them
+				 */
+				if (im->has_mod) {
+					if (im->need_seg || t->len != 1)
+						im->mod_bad = 1;
+					im->need_seg = 1;
+				}
+				return;
+			}
+			if (is_plain_name(t)) {
+				if (im->has_mod && !im->need_seg) {
+					im->state = IM_NONE;
+					return;
+				}
+				if (seg_append(im->mod, &im->modlen, t->text, t->len, im->has_mod))
+					im->mod_bad = 1;
+				im->has_mod = 1;
+				im->need_seg = 0;
+				return;
+			}
+			if (kw_is(t, "import")) {
+				im->state = IM_FROM_NAMES;
+				im->expect_name = 1;
+				return;
+			}
+			im->state = IM_NONE;
+			continue;
+		case IM_FROM_NAMES:
+			if (im->expect_name && !im->has_name && !im->paren &&
+			    tok_is(t, PYTOK_OP, "(")) {
+				im->paren = 1;
+				return;
+			}
+			if (im->expect_name && (is_plain_name(t) || tok_is(t, PYTOK_OP, "*"))) {
+				im->has_name = 1;
+				im->expect_name = 0;
+				im->namelen = 0;
+				if (seg_append(im->name, &im->namelen, t->text, t->len, 0))
+					im->name_bad = 1;
+				return;
+			}
+			if (im->has_name && !im->has_as && kw_is(t, "as")) {
+				im->state = IM_FROM_AS;
+				return;
+			}
+			im_commit_from(sc);
+			if (tok_is(t, PYTOK_OP, ",")) {
+				im->expect_name = 1;
+				return;
+			}
+			im->state = IM_NONE;
+			if (tok_is(t, PYTOK_OP, ")"))
+				return;
+			continue;
+		case IM_FROM_AS:
+			if (is_plain_name(t)) {
+				im->has_as = 1;
+				im->aslen = 0;
+				if (seg_append(im->as, &im->aslen, t->text, t->len, 0))
+					im->name_bad = 1;
+				im->state = IM_FROM_NAMES;
+				return;
+			}
+			im->has_name = 0;
+			im->state = IM_NONE;
+			continue;
+		case IM_IMP_MOD:
+			if (tok_is(t, PYTOK_OP, ".")) {
+				if (!im->has_mod || im->need_seg)
+					im->mod_bad = 1;
+				im->need_seg = 1;
+				return;
+			}
+			if (is_plain_name(t) && (!im->has_mod || im->need_seg)) {
+				if (seg_append(im->mod, &im->modlen, t->text, t->len, im->has_mod))
+					im->mod_bad = 1;
+				im->has_mod = 1;
+				im->need_seg = 0;
+				return;
+			}
+			if (im->has_mod && !im->has_as && kw_is(t, "as")) {
+				im->state = IM_IMP_AS;
+				return;
+			}
+			im_commit_import(sc);
+			if (tok_is(t, PYTOK_OP, ","))
+				return;
+			im->state = IM_NONE;
+			continue;
+		case IM_IMP_AS:
+			if (is_plain_name(t) && !im->has_as) {
+				im->has_as = 1;
+				im->aslen = 0;
+				if (seg_append(im->as, &im->aslen, t->text, t->len, 0))
+					im->mod_bad = 1;
+				return;
+			}
+			im_commit_import(sc);
+			if (tok_is(t, PYTOK_OP, ",")) {
+				im->state = IM_IMP_MOD;
+				return;
+			}
+			im->state = IM_NONE;
+			continue;
+		}
+	}
+}
+
+/* ---- calls ---- */
+
+/* The bare-name rule of packj: alias2name, then name2module. Writes the full name into buf
+ * (NAME_MAX_LEN); returns its length, or 0 if it does not fit. */
+static size_t resolve_bare(const struct scanner *sc, const char *name, size_t n, char *buf)
+{
+	const struct sment *a = smap_get(&sc->alias2name, name, n), *m;
+	size_t len = 0;
+
+	if (a) {
+		name = a->val;
+		n = strlen(a->val);
+	}
+	m = smap_get(&sc->name2module, name, n);
+	if (m && m->val && seg_append(buf, &len, m->val, strlen(m->val), 0))
+		return 0;
+	if (seg_append(buf, &len, name, n, len > 0))
+		return 0;
+	return len;
+}
+
+/* Full name of a call on the pure chain in sc->text, into buf; 0 if it cannot match. */
+static size_t call_name(const struct scanner *sc, char *buf)
+{
+	const char *s = sc->text, *last = sc->text + sc->tlen, *dot;
+	size_t len = 0, first;
+
+	if (sc->ch.nseg == 1)
+		return resolve_bare(sc, s, sc->tlen, buf);
+	if (sc->mode != APISCAN_ALIASES) {
+		memcpy(buf, s, sc->tlen);
+		return sc->tlen;
+	}
+	/* aliases mode: resolve the first name of the base */
+	dot = memchr(s, '.', sc->tlen);
+	first = (size_t)(dot - s);
+	{
+		const struct sment *m = smap_get(&sc->modalias, s, first);
+		if (m) {
+			if (seg_append(buf, &len, m->val, strlen(m->val), 0))
+				return 0;
+		} else {
+			len = resolve_bare(sc, s, first, buf);
+			if (!len)
+				return 0;
+		}
+	}
+	if (seg_append(buf, &len, dot + 1, (size_t)(last - dot - 1), 1))
+		return 0;
+	return len;
+}
+
+static int add_hit(struct scanner *sc, const char *name, size_t n, const char *category,
+                   size_t end_line)
+{
+	struct api_hits *h = sc->out;
+	struct api_hit *e;
+	const char *dot;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 16;
+		struct api_hit *v = realloc(h->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		h->v = v;
+		h->cap = cap;
+	}
+	e = &h->v[h->n];
+	e->full_name = malloc(n + 1);
+	if (!e->full_name)
+		return -1;
+	memcpy(e->full_name, name, n);
+	e->full_name[n] = '\0';
+	dot = strrchr(e->full_name, '.');
+	e->short_name = dot ? dot + 1 : e->full_name;
+	e->category = category;
+	e->line = sc->ch.start_line;
+	e->end_line = end_line;
+	h->n++;
+	return 0;
+}
+
+static int push_level(struct scanner *sc, unsigned char kind, const struct pytok *t)
+{
+	struct level *l;
+
+	if (sc->nlv == sc->caplv) {
+		size_t cap = sc->caplv ? 2 * sc->caplv : 32;
+		struct level *v = realloc(sc->lv, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		sc->lv = v;
+		sc->caplv = cap;
+	}
+	l = &sc->lv[sc->nlv++];
+	l->kind = kind;
+	l->saved = sc->ch;
+	l->open_line = t->line;
+	l->open_tok = sc->tok;
+	l->hit = 0;
+	return 0;
+}
+
+static void chain_start(struct scanner *sc, const struct pytok *t, int pure)
+{
+	sc->ch.active = 1;
+	sc->ch.pure = (unsigned char)pure;
+	sc->ch.after_dot = 0;
+	sc->ch.string = 0;
+	sc->ch.start_line = t->line;
+	sc->ch.start_tok = sc->tok;
+	sc->ch.nseg = 0;
+	sc->tlen = 0;
+	if (pure) {
+		if (seg_append(sc->text, &sc->tlen, t->text, t->len, 0))
+			sc->ch.pure = 0;
+		sc->ch.nseg = 1;
+	}
+}
+
+static void chain_break(struct scanner *sc)
+{
+	memset(&sc->ch, 0, sizeof(sc->ch));
+}
+
+/* Pop the top level at its closing bracket (or at the end of a field or of the file). */
+static void pop_level(struct scanner *sc, size_t close_line)
+{
+	struct level *l = &sc->lv[--sc->nlv];
+
+	switch (l->kind) {
+	case LV_CALL:
+		if (l->hit)
+			sc->out->v[l->hit - 1].end_line = close_line;
+		/* fall through */
+	case LV_SUB:
+		sc->ch = l->saved;
+		sc->ch.pure = 0;
+		sc->ch.after_dot = 0;
+		sc->ch.string = 0;
+		break;
+	case LV_GROUP:
+		if (sc->ch.active && sc->ch.pure && !sc->ch.after_dot &&
+		    sc->ch.start_tok == l->open_tok + 1) {
+			/* `(a.b)`: still the dotted name a.b, starting at '(' */
+			sc->ch.start_line = l->open_line;
+			sc->ch.start_tok = l->open_tok;
+			break;
+		}
+		/* fall through */
+	case LV_DISPLAY:
+		sc->ch.active = 1;
+		sc->ch.pure = 0;
+		sc->ch.after_dot = 0;
+		sc->ch.string = 0;
+		sc->ch.start_line = l->open_line;
+		sc->ch.start_tok = l->open_tok;
+		sc->ch.nseg = 0;
+		break;
+	case LV_FIELD:
+		sc->ch = l->saved;
+		break;
+	}
+}
+
+static int on_open_paren(struct scanner *sc, const struct pytok *t)
+{
+	char buf[NAME_MAX_LEN];
+	size_t n;
+	const char *cat;
+
+	if (!sc->ch.active || sc->ch.after_dot) {
+		if (push_level(sc, LV_GROUP, t) < 0)
+			return -1;
+		chain_break(sc);
+		return 0;
+	}
+	if (push_level(sc, LV_CALL, t) < 0)
+		return -1;
+	if (sc->ch.pure && (n = call_name(sc, buf)) > 0 && (cat = table_lookup(sc->t, buf, n))) {
+		if (add_hit(sc, buf, n, cat, t->line) < 0)
+			return -1;
+		sc->lv[sc->nlv - 1].hit = sc->out->n;
+	}
+	chain_break(sc);
+	return 0;
+}
+
+static int feed(struct scanner *sc, const struct pytok *t)
+{
+	int def_pending = sc->def_pending;
+
+	sc->def_pending = 0;
+	if (t->type != PYTOK_NEWLINE)
+		sc->last_line = t->end_line;
+	im_feed(sc, t);
+	switch (t->type) {
+	case PYTOK_NAME:
+		if ((t->flags & PYTOK_KEYWORD) && !(sc->ch.active && sc->ch.after_dot)) {
+			if (kw_is(t, "True") || kw_is(t, "False") || kw_is(t, "None")) {
+				chain_start(sc, t, 0);
+				break;
+			}
+			chain_break(sc);
+			if (kw_is(t, "def") || kw_is(t, "class"))
+				sc->def_pending = 1;
+			break;
+		}
+		if (sc->ch.active && sc->ch.after_dot) {
+			if (sc->ch.pure && seg_append(sc->text, &sc->tlen, t->text, t->len, 1))
+				sc->ch.pure = 0;
+			sc->ch.nseg++;
+			sc->ch.after_dot = 0;
+			break;
+		}
+		if (def_pending) {
+			chain_break(sc);
+			break;
+		}
+		chain_start(sc, t, 1);
+		break;
+	case PYTOK_STRING:
+		if (sc->ch.active && sc->ch.string && !sc->ch.after_dot)
+			break; /* "a" "b": one literal */
+		chain_start(sc, t, 0);
+		sc->ch.string = 1;
+		break;
+	case PYTOK_NUMBER:
+		chain_start(sc, t, 0);
+		break;
+	case PYTOK_OP:
+		if (t->len == 1) {
+			switch (t->text[0]) {
+			case '.':
+				if (sc->ch.active && !sc->ch.after_dot)
+					sc->ch.after_dot = 1;
+				else
+					chain_break(sc);
+				return 0;
+			case '(':
+				return on_open_paren(sc, t);
+			case '[':
+				if (sc->ch.active && !sc->ch.after_dot) {
+					if (push_level(sc, LV_SUB, t) < 0)
+						return -1;
+				} else if (push_level(sc, LV_DISPLAY, t) < 0) {
+					return -1;
+				}
+				chain_break(sc);
+				return 0;
+			case '{':
+				if (push_level(sc, LV_DISPLAY, t) < 0)
+					return -1;
+				chain_break(sc);
+				return 0;
+			case ')':
+			case ']':
+			case '}':
+				if (sc->nlv && sc->lv[sc->nlv - 1].kind != LV_FIELD)
+					pop_level(sc, t->line);
+				else
+					chain_break(sc);
+				return 0;
+			}
+		}
+		chain_break(sc);
+		break;
+	case PYTOK_FSTART:
+		if (push_level(sc, LV_FIELD, t) < 0)
+			return -1;
+		chain_break(sc);
+		break;
+	case PYTOK_FEND: {
+		size_t k = sc->nlv;
+		while (k && sc->lv[k - 1].kind != LV_FIELD)
+			k--;
+		if (!k) {
+			chain_break(sc);
+			break;
+		}
+		while (sc->nlv >= k)
+			pop_level(sc, t->line);
+		break;
+	}
+	default: /* NEWLINE, ERROR */
+		chain_break(sc);
+		break;
+	}
+	return 0;
+}
+
+int apiscan_source(const struct api_table *t, const char *src, size_t len, enum apiscan_mode mode,
+                   const struct pylex_limits *lim, struct api_hits *out, struct diag *d)
+{
+	struct scanner sc;
+	struct pylex lx;
+	struct pytok tok;
+	int ret = 0, r;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.t = t;
+	sc.mode = mode;
+	sc.out = out;
+	if (pylex_init(&lx, src, len, lim, d) < 0) {
+		pylex_release(&lx);
+		return -1;
+	}
+	while ((r = pylex_next(&lx, &tok)) > 0) {
+		if (feed(&sc, &tok) < 0 || sc.oom) {
+			ret = diag_error(d, "out of memory scanning for api calls");
+			break;
+		}
+		sc.tok++;
+	}
+	if (r < 0)
+		ret = -1;
+	/* calls left open at the end of the file end on its last line */
+	while (sc.nlv)
+		pop_level(&sc, sc.last_line);
+	pylex_release(&lx);
+	free(sc.lv);
+	smap_release(&sc.name2module);
+	smap_release(&sc.alias2name);
+	smap_release(&sc.modalias);
+	return ret;
+}

@@ -1,0 +1,64 @@
+/* Error reporting: err_report() for generic code, struct diag for messages kept on a handle.
+ *
+ * Conventions (style.md section 2.5): functions return 0 on success and -1 on failure (or NULL),
+ * and the failure site writes one line, lower case, no final full stop, subject in quotes.
+ * Only pyvet.c, experiments/ and tests may call die(). BUG() is for programmer errors and is
+ * never compiled out.
+ *
+ * Memory management: struct diag is caller-owned; diag_init() sets it up, diag_release() frees
+ * the warnings it collected. Messages returned by diag_message() are borrowed from the handle. */
+#ifndef PYVET_ERR_H
+#define PYVET_ERR_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+#if defined(__GNUC__)
+#define PYVET_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define PYVET_NORETURN __attribute__((noreturn))
+#define UNUSED __attribute__((unused))
+#else
+#define PYVET_PRINTF(f, a)
+#define PYVET_NORETURN
+#define UNUSED
+#endif
+
+/** Print "pyvet: <message>" to stderr and return -1, so call sites read `return err_report(...)`.
+ */
+int err_report(const char *fmt, ...) PYVET_PRINTF(1, 2);
+
+/** Print "pyvet: <message>" to stderr and exit(2). Mains, experiments and tests only. */
+PYVET_NORETURN void die(const char *fmt, ...) PYVET_PRINTF(1, 2);
+
+/** Programmer error: print file, line and message, then abort(). */
+PYVET_NORETURN void bug_fl(const char *file, int line, const char *fmt, ...) PYVET_PRINTF(3, 4);
+#define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)
+
+#define DIAG_MSG_MAX 512
+#define DIAG_WARN_KEEP 16
+
+/* Messages attached to one unit of work (a package, an experiment cell). */
+struct diag {
+	char error[DIAG_MSG_MAX];       /* last error, "" if none */
+	int n_errors;                   /* errors recorded */
+	int n_warnings;                 /* warnings recorded (all, also those not kept) */
+	char *warnings[DIAG_WARN_KEEP]; /* first DIAG_WARN_KEEP warnings, owned */
+};
+
+/** Initialise an empty diag. */
+void diag_init(struct diag *d);
+
+/** Free the kept warnings and reset to empty. NULL-safe. */
+void diag_release(struct diag *d);
+
+/** Record an error message on `d` (replacing the previous one) and return -1. `d` may be NULL,
+ *  in which case the message is dropped. */
+int diag_error(struct diag *d, const char *fmt, ...) PYVET_PRINTF(2, 3);
+
+/** Record a warning (counted; the first DIAG_WARN_KEEP are kept). `d` may be NULL. */
+void diag_warn(struct diag *d, const char *fmt, ...) PYVET_PRINTF(2, 3);
+
+/** The last error message, or "" if none. Borrowed from `d`. */
+const char *diag_message(const struct diag *d);
+
+#endif

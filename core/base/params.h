@@ -1,0 +1,60 @@
+/* Parameter tables: every knob of a learner, feature set or limit is declared once here-style,
+ * and the parser, --help and the results sidecar all read the same table (style.md section 6).
+ *
+ * A table is an array of struct param_spec terminated by an entry with name == NULL. Values live
+ * in the caller's state struct at `offset`:
+ *   PARAM_INT    -> long
+ *   PARAM_DOUBLE -> double
+ *   PARAM_BOOL   -> int (0 or 1; accepts 0/1/true/false/yes/no)
+ *   PARAM_ENUM   -> int, the index of the value in `choices` ("a|b|c")
+ *   PARAM_STRING -> char[PARAM_STR_MAX]
+ *
+ * Memory management: nothing is allocated except by params_to_json() (caller owns the cJSON). */
+#ifndef PYVET_PARAMS_H
+#define PYVET_PARAMS_H
+
+#include <stddef.h>
+#include "core/base/err.h"
+#include "core/base/sbuf.h"
+
+#define PARAM_STR_MAX 512
+
+enum param_kind { PARAM_INT, PARAM_DOUBLE, PARAM_BOOL, PARAM_ENUM, PARAM_STRING };
+
+struct param_spec {
+	const char *name; /* "trees", "C", "mode" */
+	enum param_kind kind;
+	size_t offset;       /* offsetof() into the state struct */
+	const char *def;     /* default, as text: "12", "1e-3", "binary" */
+	const char *choices; /* PARAM_ENUM only: "binary|count|freq|tfidf" */
+	const char *doc;     /* one line; shown by --help, written to the sidecar */
+};
+
+/** Write every default of `spec` into `state`. 0, or -1 (a bad default: a bug) with `d` set. */
+int params_set_defaults(const struct param_spec *spec, void *state, struct diag *d);
+
+/** Set one parameter from text. -1 with a message on `d` for an unknown key or a bad value. */
+int params_set(const struct param_spec *spec, void *state, const char *key, const char *value,
+               struct diag *d);
+
+/** Parse "k=v,k=v" (empty or NULL string: nothing) and apply each pair with params_set(). */
+int params_parse(const struct param_spec *spec, void *state, const char *kv, struct diag *d);
+
+/** Append the resolved values as "k=v,k=v" (table order) to `out`. */
+int params_format(const struct param_spec *spec, const void *state, struct sbuf *out);
+
+/** Append one help line per parameter ("  name=default  doc [choices]") to `out`. */
+int params_help(const struct param_spec *spec, struct sbuf *out);
+
+/** Find a spec entry by name, NULL if absent. */
+const struct param_spec *params_find(const struct param_spec *spec, const char *name);
+
+/** The ENUM value name at index `i` of `choices` copied into buf (size n). Returns buf. */
+const char *params_enum_name(const char *choices, int i, char *buf, size_t n);
+
+struct cJSON;
+/** A JSON object {name: resolved value} for the sidecar; numbers as numbers, enums as strings.
+ *  The caller owns the result (cJSON_Delete). NULL on out of memory. */
+struct cJSON *params_to_json(const struct param_spec *spec, const void *state);
+
+#endif

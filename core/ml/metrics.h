@@ -1,0 +1,67 @@
+/* metrics: pure functions on (scores, labels): confusion matrix, per-class and macro
+ * precision/recall/F1 (the paper reports macro), accuracy, FPR, ROC-AUC, PR-AUC, recall at a
+ * fixed FPR (spec 5.3, D29, 8.7). Malicious (y = 1) is the positive class. Undefined ratios
+ * (0/0) are NaN in the struct; the *_zero variants of P/R/F1 follow scikit-learn's
+ * zero_division=0 convention used for the paper's tables, and `n_undefined` counts them. */
+#ifndef PYVET_METRICS_H
+#define PYVET_METRICS_H
+
+#include <stddef.h>
+
+struct confusion {
+	size_t tp, fp, tn, fn;
+};
+
+struct metrics {
+	struct confusion cm;
+	double p_mal, r_mal, f1_mal; /* malicious class; 0 where undefined (zero_division=0) */
+	double p_ben, r_ben, f1_ben; /* benign class */
+	double p_macro, r_macro, f1_macro;
+	double accuracy;
+	double fpr;      /* FP / (FP + TN); NaN if no benign rows */
+	double roc_auc;  /* NaN if a class is absent */
+	double pr_auc;   /* average precision; NaN if no positives */
+	int n_undefined; /* P/R/F1 values that were 0/0 and set to 0 */
+};
+
+/** Confusion matrix of predictions `score > threshold` against y (y != 0 is malicious; a NaN
+ *  score is never flagged). */
+struct confusion metrics_confusion(const double *score, const int *y, size_t n, double threshold);
+
+/** Every metric at once. P/R/F1 per class use zero_division=0 (0/0 -> 0, counted in
+ *  n_undefined); F1 = 2TP / (2TP + FP + FN) as scikit-learn; macro = mean of the two classes.
+ *  accuracy is NaN when n == 0. Never fails. */
+void metrics_compute(const double *score, const int *y, size_t n, double threshold,
+                     struct metrics *m);
+
+/** ROC-AUC with ties counted half (Mann-Whitney U / (P N)), O(n log n); NaN if a class is
+ *  absent, a score is NaN, or on out of memory. */
+double metrics_roc_auc(const double *score, const int *y, size_t n);
+
+/** Average precision as scikit-learn's average_precision_score: one point per distinct score
+ *  t (flag score >= t), AP = sum over points of (R_k - R_{k-1}) P_k. NaN without positives, with
+ *  a NaN score, or on out of memory. */
+double metrics_pr_auc(const double *score, const int *y, size_t n);
+
+/** Operating point at a fixed benign false-positive rate (spec 8.7). The candidate thresholds
+ *  are the distinct finite-or-infinite scores; a row is flagged iff score > t (strictly, so a
+ *  block of tied scores is flagged or not as a whole). Returns the lowest candidate t whose FPR
+ *  FP / (FP + TN) is <= target_fpr (the highest score always qualifies for target_fpr >= 0, as
+ *  it flags nothing) and writes the recall and FPR achieved at t. The lowest score is the
+ *  lowest candidate, so rows at the minimum score are never flagged.
+ *  Rows with a NaN score are never flagged and are not candidates, but count in the rates.
+ *  Without benign rows (or n == 0), or without any admissible candidate (target_fpr < 0, every
+ *  score NaN): returns +inf and writes NaN to *recall and *fpr. Without malicious rows: *recall
+ *  is NaN. NaN target_fpr or out of memory: returns NaN with NaN rates. */
+double metrics_threshold_at_fpr(const double *score, const int *y, size_t n, double target_fpr,
+                                double *recall, double *fpr);
+
+/** Names and accessors for the long-format results writer: metric_names[] is NULL-terminated
+ *  ("p_macro", "r_macro", "f1_macro", "p_mal", ..., "roc_auc", "pr_auc", "tp", "fp", "tn", "fn",
+ *  "n_undefined", METRICS_N_NAMES entries);
+ *  metrics_value(m, i) returns the i-th value (NaN for i past the end). */
+extern const char *const metric_names[];
+#define METRICS_N_NAMES 18
+double metrics_value(const struct metrics *m, size_t i);
+
+#endif
