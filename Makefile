@@ -1,6 +1,7 @@
 # pyvet: one non-recursive Makefile (style.md 2.15). `make deps` installs the Debian packages,
 # `make` builds ./pyvet, `make test` runs every unit and end-to-end test, `make check-asan` runs the
-# same suite under AddressSanitizer and UBSan, `make reproduce` reruns the study into results/.
+# same suite under AddressSanitizer and UBSan, `make reproduce` reruns the study into results/
+# (`make reproduce DEBIAN=1` also fetches the Debian slice and runs the Debian steps).
 
 DEBIAN_PACKAGES = build-essential pkg-config libgsl-dev libopenblas-dev libcsv-dev libsvm-dev \
 	liblinear-dev libcjson-dev libarchive-dev libpsl-dev libunistring-dev nettle-dev bandit gnuplot-nox \
@@ -78,9 +79,17 @@ check-asan: deps
 		PYVET_ASAN=1 BUILD=build-asan PYVET=./build-asan/pyvet ./tests/run.sh
 
 CORPUS ?= ../shared/corpus
+# The Debian slice (issue #10; ~560 MB, git-ignored): `make reproduce DEBIAN=1` fetches it first
+# (resumable); without it the Debian steps are skipped with a line saying how to fetch it.
+DEBIAN ?= 0
+DEBIAN_DIR ?= data/debian
 reproduce: deps
 	$(MAKE) -j$(NPROC) all
-	./pyvet reproduce --corpus $(CORPUS) --out results
+ifeq ($(DEBIAN),1)
+	scripts/fetch-debian-slice.sh $(DEBIAN_DIR) || \
+		echo "make reproduce: the Debian slice fetch reported errors (above); going on"
+endif
+	./pyvet reproduce --corpus $(CORPUS) --out results --debian $(DEBIAN_DIR)
 
 bench: all
 	bash scripts/bench/extract_vs_bandit.sh

@@ -27,7 +27,7 @@ struct cc_result {
 
 struct cc_state {
 	const struct manifest *m;
-	const char *corpus;
+	const char *corpus, *debian_dir;
 	size_t every;
 	struct cc_result *res;
 	size_t next;
@@ -37,7 +37,8 @@ struct cc_state {
 static int cc_usage(FILE *f)
 {
 	fprintf(
-	    f, "usage: pyvet check-corpus --manifest M --corpus DIR [--jobs N] [--every K]\n\n"
+	    f, "usage: pyvet check-corpus --manifest M --corpus DIR [--debian-dir D] [--jobs N]\n"
+	       "                          [--every K]\n\n"
 	       "Read every package listed in manifest M (paths relative to DIR) in memory, as the\n"
 	       "feature extraction would, and parse its metadata file. Prints a summary (read OK,\n"
 	       "failed, skipped members, formats, packages per second) and one line per failure:\n"
@@ -45,6 +46,8 @@ static int cc_usage(FILE *f)
 	       "reported, 1 on a manifest error, 2 on a usage error.\n\n"
 	       "  --manifest M   corpus manifest CSV (id,label,...,path,...)\n"
 	       "  --corpus DIR   directory the manifest paths are relative to\n"
+	       "  --debian-dir D the Debian slice: paths 'debian/...' (datasets/realistic) are\n"
+	       "                 relative to D\n"
 	       "  --jobs N       worker threads (default: online CPUs)\n"
 	       "  --every K      only rows 0, K, 2K, ... (a deterministic subset; default 1)\n");
 	return f == stdout ? 0 : 2;
@@ -58,7 +61,7 @@ static void check_one(struct cc_state *s, size_t i)
 	struct diag d;
 	struct package *p;
 	diag_init(&d);
-	if (sbuf_addf(&path, "%s/%s", s->corpus, row->path) < 0) {
+	if (manifest_row_file(row, s->corpus, s->debian_dir, &path) < 0) {
 		r->error = strdup("out of memory");
 		r->done = 1;
 		return;
@@ -122,15 +125,15 @@ static int parse_size(const char *s, size_t *out)
 
 int cmd_check_corpus(int argc, char **argv)
 {
-	const char *manifest = NULL, *corpus = NULL;
+	const char *manifest = NULL, *corpus = NULL, *debian_dir = NULL;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t jobs = cpus > 0 ? (size_t)cpus : 1, every = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return cc_usage(stdout);
-		if (strcmp(a, "--manifest") && strcmp(a, "--corpus") && strcmp(a, "--jobs") &&
-		    strcmp(a, "--every")) {
+		if (strcmp(a, "--manifest") && strcmp(a, "--corpus") && strcmp(a, "--debian-dir") &&
+		    strcmp(a, "--jobs") && strcmp(a, "--every")) {
 			fprintf(stderr, "pyvet: check-corpus: '%s': unknown option\n", a);
 			return 2;
 		}
@@ -143,6 +146,8 @@ int cmd_check_corpus(int argc, char **argv)
 			manifest = v;
 		else if (!strcmp(a, "--corpus"))
 			corpus = v;
+		else if (!strcmp(a, "--debian-dir"))
+			debian_dir = v;
 		else if (parse_size(v, !strcmp(a, "--jobs") ? &jobs : &every) < 0) {
 			fprintf(stderr, "pyvet: check-corpus: '%s': not a positive number\n", v);
 			return 2;
@@ -166,6 +171,7 @@ int cmd_check_corpus(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	s.m = m;
 	s.corpus = corpus;
+	s.debian_dir = debian_dir;
 	s.every = every;
 	s.res = calloc(m->n ? m->n : 1, sizeof(*s.res));
 	if (!s.res)

@@ -47,7 +47,7 @@ struct ex_result {
 
 struct ex_run {
 	const struct manifest *m;
-	const char *corpus;
+	const char *corpus, *debian_dir;
 	struct extractrow x; /* sets, analysis context, API table, domain list */
 	struct ex_result *res;
 	size_t next;
@@ -62,7 +62,7 @@ static int ex_usage(FILE *f)
 	    f,
 	    "usage: pyvet extract --manifest M.csv --out OUTDIR [--corpus DIR] [--jobs N]\n"
 	    "                     [--featuresets a,b,...] [--domains FILE] [--param K=V]...\n"
-	    "                     [--reuse] [--quiet]\n\n"
+	    "                     [--debian-dir D] [--reuse] [--quiet]\n\n"
 	    "Read every package of manifest M (paths relative to DIR, default the manifest's\n"
 	    "directory) in memory, analyse it once (spec D3) and compute the feature sets. Writes\n"
 	    "into OUTDIR: features.csv (id,label,name,version,cluster,first_seen, then one column\n"
@@ -71,6 +71,8 @@ static int ex_usage(FILE *f)
 	    "errors.csv (id,path,reason) and features.json (the sidecar, with the cache key).\n"
 	    "Failed packages are listed in errors.csv only. Output bytes do not depend on "
 	    "--jobs.\n\n"
+	    "  --debian-dir D   the Debian slice: paths 'debian/...' (datasets/realistic) are\n"
+	    "                   relative to D\n"
 	    "  --featuresets L  comma-separated (default " EX_DEFAULT_SETS ")\n"
 	    "  --domains FILE   popular-domain list (default: $PYVET_DOMAINS, ../shared/data/...)\n"
 	    "  --param K=V      SET.KEY=V for a feature set (e.g. code.long_str.threshold=60,\n"
@@ -229,7 +231,7 @@ static void process_one(struct ex_run *r, size_t i)
 	struct diag d;
 	memset(&er, 0, sizeof(er));
 	diag_init(&d);
-	if (sbuf_addf(&path, "%s/%s", r->corpus, row->path) < 0) {
+	if (manifest_row_file(row, r->corpus, r->debian_dir, &path) < 0) {
 		diag_error(&d, "out of memory");
 		goto fail;
 	}
@@ -354,7 +356,7 @@ static void progress(size_t done, size_t total, double t0, int final)
 
 int cmd_extract(int argc, char **argv)
 {
-	const char *manifest_path = NULL, *corpus = NULL, *outdir = NULL,
+	const char *manifest_path = NULL, *corpus = NULL, *debian_dir = NULL, *outdir = NULL,
 	           *sets_arg = EX_DEFAULT_SETS;
 	const char *domains_arg = NULL;
 	struct sbuf ex_kv = SBUF_INIT, key = SBUF_INIT, corpus_buf = SBUF_INIT;
@@ -387,14 +389,16 @@ int cmd_extract(int argc, char **argv)
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			quiet = 1;
 		} else if (i + 1 < argc && (!strcmp(a, "--manifest") || !strcmp(a, "--corpus") ||
-		                            !strcmp(a, "--out") || !strcmp(a, "--jobs") ||
-		                            !strcmp(a, "--featuresets") ||
+		                            !strcmp(a, "--debian-dir") || !strcmp(a, "--out") ||
+		                            !strcmp(a, "--jobs") || !strcmp(a, "--featuresets") ||
 		                            !strcmp(a, "--domains") || !strcmp(a, "--param"))) {
 			const char *v = argv[++i];
 			if (!strcmp(a, "--manifest"))
 				manifest_path = v;
 			else if (!strcmp(a, "--corpus"))
 				corpus = v;
+			else if (!strcmp(a, "--debian-dir"))
+				debian_dir = v;
 			else if (!strcmp(a, "--out"))
 				outdir = v;
 			else if (!strcmp(a, "--featuresets"))
@@ -562,6 +566,7 @@ int cmd_extract(int argc, char **argv)
 	/* run */
 	r.m = m;
 	r.corpus = corpus;
+	r.debian_dir = debian_dir;
 	r.res = calloc(m->n ? m->n : 1, sizeof(*r.res));
 	if (!r.res) {
 		fprintf(stderr, "pyvet: extract: out of memory\n");

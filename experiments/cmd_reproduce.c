@@ -35,7 +35,8 @@ static int reproduce_usage(FILE *f)
 	    f,
 	    "usage: pyvet reproduce [--corpus DIR] [--out DIR] [--quick] [--jobs N] [--seed S]\n"
 	    "                       [--dataset paper|full] [--force] [--no-bandit] "
-	    "[--no-report]\n\n"
+	    "[--no-report]\n"
+	    "                       [--debian DIR] [--debian-manifest FILE]\n\n"
 	    "Rerun the study: split the corpus manifest (datasets/README.md rules), extract the\n"
 	    "features, run every cross-validation cell (8 feature sets x 6 learners, stratified "
 	    "and\n"
@@ -46,6 +47,10 @@ static int reproduce_usage(FILE *f)
 	    "(markers in OUT/.steps; --force redoes everything); every step's outcome is in\n"
 	    "OUT/reproduce_status.csv.\n\n"
 	    "  --corpus DIR     the corpus (default ../shared/corpus)\n"
+	    "  --debian DIR     the Debian slice (scripts/fetch-debian-slice.sh DIR): adds the\n"
+	    "                   `realistic` dataset and the Debian steps; without it (or with\n"
+	    "                   packages missing) they are skipped with a line saying so\n"
+	    "  --debian-manifest FILE  its manifest (default datasets/debian/manifest.csv)\n"
 	    "  --out DIR        results folder (default results)\n"
 	    "  --quick          2 x 5-fold CV on a deterministic subset, small baseline sample;\n"
 	    "                   the report goes to OUT/report.md instead of paper/report.md\n"
@@ -58,6 +63,8 @@ static int reproduce_usage(FILE *f)
 	    "  --no-report      skip figures and report\n");
 	return f == stdout ? 0 : 2;
 }
+
+#define QUICK_MAX_KINDS 16
 
 static void mkdirs(const char *a, const char *b)
 {
@@ -79,9 +86,10 @@ static int run_program(char *const argv[])
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* Deterministic subset of `in` for --quick: per (split, label) the first `n_train` (train) or
- * `n_test` (test) rows in id order (ids are SHA-256 digests, so this is an unbiased sample). */
-static int quick_subset(const char *in, const char *out, size_t n_train, size_t n_test,
+/* Deterministic subset of `in` for --quick: per (split, label), and per kind too when `by_kind`,
+ * the first `n_train` (train) or `n_test` (test) rows in id order (ids are SHA-256 digests, so
+ * this is an unbiased sample). */
+static int quick_subset(const char *in, const char *out, size_t n_train, size_t n_test, int by_kind,
                         struct diag *d)
 {
 	struct csv_table *t = NULL;
@@ -89,9 +97,11 @@ static int quick_subset(const char *in, const char *out, size_t n_train, size_t 
 	if (csvio_read(in, 0, &t, d) < 0)
 		return -1;
 	long ci = csvio_column(t, "id"), cl = csvio_column(t, "label"),
-	     cs = csvio_column(t, "split");
+	     cs = csvio_column(t, "split"), ck = csvio_column(t, "kind");
+	const char *kinds[QUICK_MAX_KINDS];
+	size_t n_kinds = 0;
 	size_t *ord = malloc((t->n_rows + 1) * sizeof(*ord));
-	if (ci < 0 || cl < 0 || cs < 0 || !ord) {
+	if (ci < 0 || cl < 0 || cs < 0 || (by_kind && ck < 0) || !ord) {
 		free(ord);
 		csvio_table_free(t);
 		return diag_error(d, "'%s': needs id, label and split columns", in);
@@ -112,13 +122,22 @@ static int quick_subset(const char *in, const char *out, size_t n_train, size_t 
 		return diag_error(d, "'%s': cannot write", out);
 	}
 	int bad = csvio_write_row(o.f, (const char *const *)t->header, t->n_cols);
-	size_t taken[2][2] = {{0, 0}, {0, 0}};
+	size_t taken[QUICK_MAX_KINDS][2][2] = {{{0}}};
 	for (size_t k = 0; k < t->n_rows && !bad; k++) {
 		char **row = t->rows[ord[k]];
 		int test = !strcmp(row[cs], "test"), mal = !strcmp(row[cl], "malicious");
-		if (taken[test][mal] >= (test ? n_test : n_train))
+		size_t kind = 0;
+		if (by_kind) {
+			for (kind = 0; kind < n_kinds && strcmp(kinds[kind], row[ck]); kind++)
+				;
+			if (kind == QUICK_MAX_KINDS)
+				continue;
+			if (kind == n_kinds)
+				kinds[n_kinds++] = row[ck];
+		}
+		if (taken[kind][test][mal] >= (test ? n_test : n_train))
 			continue;
-		taken[test][mal]++;
+		taken[kind][test][mal]++;
 		bad |= csvio_write_row(o.f, (const char *const *)row, t->n_cols);
 	}
 	free(ord);
@@ -192,6 +211,7 @@ int cmd_reproduce(int argc, char **argv)
 	r.out = "results";
 	r.corpus = "../shared/corpus";
 	r.final_set = "T+MCF+pre";
+	r.debian_manifest = "datasets/debian/manifest.csv";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
@@ -222,6 +242,10 @@ int cmd_reproduce(int argc, char **argv)
 			seed_s = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "--dataset"))
 			dataset = argv[++i];
+		else if (i + 1 < argc && !strcmp(a, "--debian"))
+			r.debian_dir = argv[++i];
+		else if (i + 1 < argc && !strcmp(a, "--debian-manifest"))
+			r.debian_manifest = argv[++i];
 		else {
 			fprintf(stderr, "pyvet: reproduce: '%s': unknown option or missing value\n",
 			        a);
@@ -289,8 +313,8 @@ int cmd_reproduce(int argc, char **argv)
 		if (!rc && r.quick) {
 			repro_path(&r, "datasets/quick_paper.csv", p, sizeof(p));
 			repro_path(&r, "datasets/quick_full.csv", q, sizeof(q));
-			rc = quick_subset(paper_m, p, 40, 15, &sd) ||
-			     quick_subset(full_m, q, 40, 15, &sd);
+			rc = quick_subset(paper_m, p, 40, 15, 0, &sd) ||
+			     quick_subset(full_m, q, 40, 15, 0, &sd);
 			snprintf(paper_m, sizeof(paper_m), "%s", p);
 			snprintf(full_m, sizeof(full_m), "%s", q);
 		}
@@ -327,6 +351,46 @@ int cmd_reproduce(int argc, char **argv)
 		diag_release(&sd);
 		if (rc)
 			goto report;
+	}
+
+	/* 2b. The Debian slice (issue #10): the `realistic` dataset and its extraction, when the
+	 * slice is there; otherwise a visible line says how to fetch it. */
+	if (repro_debian_check(&r)) {
+		struct diag sd;
+		diag_init(&sd);
+		double t0 = repro_now();
+		repro_path(&r, "datasets/realistic/manifest.csv", p, sizeof(p));
+		int rc = repro_call(cmd_split, "split", "--manifest", corpus_manifest, "--debian",
+		                    r.debian_manifest, "--name", "realistic", "--seed", seed_arg,
+		                    "--out", p, (char *)NULL);
+		if (!rc && r.quick) {
+			repro_path(&r, "datasets/quick_realistic.csv", q, sizeof(q));
+			rc = quick_subset(p, q, 40, 15, 1, &sd);
+			snprintf(p, sizeof(p), "%s", q);
+		}
+		repro_record(&r, "split_realistic", rc ? -1 : 0, repro_now() - t0,
+		             diag_message(&sd));
+		diag_release(&sd);
+		if (!rc) {
+			snprintf(r.realistic_manifest, sizeof(r.realistic_manifest), "%s", p);
+			repro_path(&r, r.quick ? "features/quick_realistic" : "features/realistic",
+			           q, sizeof(q));
+			diag_init(&sd);
+			t0 = repro_now();
+			int x =
+			    repro_call(cmd_extract, "extract", "--manifest", r.realistic_manifest,
+			               "--corpus", r.corpus, "--debian-dir", r.debian_dir, "--out",
+			               q, "--jobs", jobs_arg, "--reuse", (char *)NULL);
+			if (x == 3)
+				diag_error(
+				    &sd, "some packages could not be read (see %s/errors.csv)", q);
+			repro_record(&r, "extract_realistic", x != 0 && x != 3 ? -1 : 0,
+			             repro_now() - t0, x ? diag_message(&sd) : "");
+			diag_release(&sd);
+			if (x == 0 || x == 3)
+				snprintf(r.realistic_features, sizeof(r.realistic_features), "%s",
+				         q);
+		}
 	}
 
 	/* 3. CV cells: stratified and grouped, 8 sets + the artifact-only leak check. */

@@ -8,6 +8,7 @@
 
 #include "core/base/csvio.h"
 #include "core/base/err.h"
+#include "core/base/sbuf.h"
 #include "core/pkg/manifest.h"
 #include "experiments/engine/split.h"
 
@@ -17,11 +18,19 @@ static int split_usage(FILE *f)
 {
 	fprintf(
 	    f, "usage: pyvet split --manifest CSV --name paper|full --out DIR/manifest.csv "
-	       "[options]\n\n"
+	       "[options]\n"
+	       "       pyvet split --manifest CSV --debian DEBIAN.csv --name realistic --out "
+	       "DIR/manifest.csv [options]\n\n"
 	       "Write the corpus manifest's rows that belong to the named dataset with an added "
 	       "'split'\n"
 	       "column (train|test), plus counts.csv and README.md in the output's folder. Rules:\n"
-	       "datasets/README.md. Deterministic for a given manifest and options.\n\n"
+	       "datasets/README.md. Deterministic for a given manifest and options. 'realistic' "
+	       "adds\n"
+	       "the Debian slice manifest (datasets/debian/manifest.csv): the corpus rows are "
+	       "split as\n"
+	       "'full', the Debian rows by source package; their paths are written as "
+	       "'debian/<path>'\n"
+	       "(resolved with --debian-dir DIR by extract and check-corpus).\n\n"
 	       "  --seed S                   run seed (default 1)\n"
 	       "  --probes 0|1               keep kind=probe malicious packages (default 0)\n"
 	       "  --n-malicious-train N      seeded sample of N older malware (paper: 138; full: 0 "
@@ -72,6 +81,15 @@ static const char *dir_of(const char *path, char *buf, size_t n)
 	return buf;
 }
 
+/* One input manifest: the corpus, or the Debian slice of `realistic`. */
+struct part {
+	const char *file;      /* the manifest file */
+	const char *prefix;    /* prepended to its `path` cells: "" or MANIFEST_DEBIAN_PREFIX */
+	struct manifest *m;    /* parsed rows */
+	struct csv_table *t;   /* the same rows as read, every column */
+	struct split_result r; /* assignment of each row */
+};
+
 struct count {
 	enum split_assign a;
 	const char *label, *kind;
@@ -80,34 +98,40 @@ struct count {
 };
 
 #define SPLIT_MAX_COUNTS 256
+#define SPLIT_MAX_PARTS 2
 
-static size_t tally(const struct manifest *m, const struct split_result *r, struct count *c)
+static size_t tally(const struct part *parts, size_t n_parts, struct count *c)
 {
 	size_t nc = 0;
 	for (int a = 0; a < SPLIT_N_ASSIGN; a++)
-		for (size_t i = 0; i < m->n; i++) {
-			const struct manifest_row *row = &m->rows[i];
-			if ((int)r->assign[i] != a)
-				continue;
-			size_t k;
-			for (k = 0; k < nc; k++)
-				if ((int)c[k].a == a && !strcmp(c[k].label, row->label) &&
-				    !strcmp(c[k].kind, row->kind))
-					break;
-			if (k == nc) {
-				if (nc == SPLIT_MAX_COUNTS)
+		for (size_t p = 0; p < n_parts; p++)
+			for (size_t i = 0; i < parts[p].m->n; i++) {
+				const struct manifest_row *row = &parts[p].m->rows[i];
+				if ((int)parts[p].r.assign[i] != a)
 					continue;
-				c[nc] = (struct count){
-				    (enum split_assign)a, row->label, row->kind, 0, NULL, NULL};
-				nc++;
+				size_t k;
+				for (k = 0; k < nc; k++)
+					if ((int)c[k].a == a && !strcmp(c[k].label, row->label) &&
+					    !strcmp(c[k].kind, row->kind))
+						break;
+				if (k == nc) {
+					if (nc == SPLIT_MAX_COUNTS)
+						continue;
+					c[nc] = (struct count){(enum split_assign)a,
+					                       row->label,
+					                       row->kind,
+					                       0,
+					                       NULL,
+					                       NULL};
+					nc++;
+				}
+				c[k].n++;
+				const char *dt = row->first_seen;
+				if (dt[0] && (!c[k].min || strcmp(dt, c[k].min) < 0))
+					c[k].min = dt;
+				if (dt[0] && (!c[k].max || strcmp(dt, c[k].max) > 0))
+					c[k].max = dt;
 			}
-			c[k].n++;
-			const char *dt = row->first_seen;
-			if (dt[0] && (!c[k].min || strcmp(dt, c[k].min) < 0))
-				c[k].min = dt;
-			if (dt[0] && (!c[k].max || strcmp(dt, c[k].max) > 0))
-				c[k].max = dt;
-		}
 	return nc;
 }
 
@@ -134,19 +158,43 @@ static int write_counts(const char *path, const struct count *c, size_t nc)
 	return csvio_out_commit(&o);
 }
 
-static size_t sum_counts(const struct count *c, size_t nc, int a, const char *label)
+/* Rows of assignment a (< 0: any) and label (NULL: any) and kind (NULL: any). */
+static size_t sum_counts(const struct count *c, size_t nc, int a, const char *label,
+                         const char *kind)
 {
 	size_t s = 0;
 	for (size_t k = 0; k < nc; k++)
-		if ((a < 0 || (int)c[k].a == a) && (!label || !strcmp(c[k].label, label)))
+		if ((a < 0 || (int)c[k].a == a) && (!label || !strcmp(c[k].label, label)) &&
+		    (!kind || !strcmp(c[k].kind, kind)))
 			s += c[k].n;
 	return s;
 }
 
-static int write_readme(const char *path, const char *src, const struct manifest *m,
-                        const struct split_options *o, const struct split_result *r,
-                        const struct count *c, size_t nc)
+/* Per (label, kind): train, test and the held-out share (datasets with two manifests). */
+static void write_kind_shares(FILE *f, const struct count *c, size_t nc)
 {
+	fprintf(f, "\nHeld-out share per kind (test / (train + test)):\n\n"
+	           "| label | kind | train | test | held-out share |\n"
+	           "|---|---|---:|---:|---:|\n");
+	for (size_t k = 0; k < nc; k++) {
+		size_t j;
+		for (j = 0; j < k; j++)
+			if (!strcmp(c[j].label, c[k].label) && !strcmp(c[j].kind, c[k].kind))
+				break;
+		if (j < k)
+			continue; /* this (label, kind) is printed already */
+		size_t tr = sum_counts(c, nc, SPLIT_TRAIN, c[k].label, c[k].kind),
+		       te = sum_counts(c, nc, SPLIT_TEST, c[k].label, c[k].kind);
+		if (tr + te)
+			fprintf(f, "| %s | %s | %zu | %zu | %.3f |\n", c[k].label, c[k].kind, tr,
+			        te, (double)te / (double)(tr + te));
+	}
+}
+
+static int write_readme(const char *path, const struct part *parts, size_t n_parts,
+                        const struct split_options *o, const struct count *c, size_t nc)
+{
+	const struct split_result *r = &parts[0].r;
 	struct csvio_out out;
 	if (csvio_out_open(&out, path) < 0)
 		return -1;
@@ -155,7 +203,14 @@ static int write_readme(const char *path, const char *src, const struct manifest
 	fprintf(f, "Generated by `pyvet split`; do not edit (rerun the command instead). The rules "
 	           "are in\n"
 	           "`datasets/README.md` and `experiments/engine/split.h`.\n\n");
-	fprintf(f, "- source manifest: `%s`, SHA-256 `%s`, %zu rows\n", src, m->sha256, m->n);
+	fprintf(f, "- source manifest: `%s`, SHA-256 `%s`, %zu rows\n", parts[0].file,
+	        parts[0].m->sha256, parts[0].m->n);
+	for (size_t p = 1; p < n_parts; p++)
+		fprintf(f,
+		        "- Debian slice manifest: `%s`, SHA-256 `%s`, %zu rows; its paths are "
+		        "written as `%s<path>`, relative to the Debian slice folder (`--debian-dir "
+		        "DIR`)\n",
+		        parts[p].file, parts[p].m->sha256, parts[p].m->n, parts[p].prefix);
 	fprintf(f,
 	        "- options: seed=%lu, probes=%d, n_malicious_train=%zu (0 = all older), "
 	        "test_malicious=%zu (0 = share), test_malicious_share=%g, test_benign_share=%g\n",
@@ -168,8 +223,8 @@ static int write_readme(const char *path, const char *src, const struct manifest
 	fprintf(f, "- malicious test cutoff: first_seen >= %s (train malware strictly older)\n\n",
 	        r->cutoff[0] ? r->cutoff : "(none)");
 	for (int a = SPLIT_TRAIN; a <= SPLIT_TEST; a++) {
-		size_t mal = sum_counts(c, nc, a, "malicious"),
-		       ben = sum_counts(c, nc, a, "benign");
+		size_t mal = sum_counts(c, nc, a, "malicious", NULL),
+		       ben = sum_counts(c, nc, a, "benign", NULL);
 		fprintf(f,
 		        "- %s: %zu packages, %zu malicious, %zu benign, malicious share %.1f %%\n",
 		        split_assign_name((enum split_assign)a), mal + ben, mal, ben,
@@ -181,64 +236,122 @@ static int write_readme(const char *path, const char *src, const struct manifest
 		fprintf(f, "| %s | %s | %s | %zu | %s | %s |\n", split_assign_name(c[k].a),
 		        c[k].label, c[k].kind, c[k].n, c[k].min ? c[k].min : "",
 		        c[k].max ? c[k].max : "");
+	if (n_parts > 1)
+		write_kind_shares(f, c, nc);
 	fprintf(f, "\nRows marked `excluded-*` are not in `manifest.csv`; the same table is in "
 	           "`counts.csv`.\n");
 	return csvio_out_commit(&out);
 }
 
-static int write_manifest(const char *path, const struct csv_table *t, const struct manifest *m,
-                          const struct split_result *r, struct diag *d)
+/* The output columns: the first manifest's (its `split` column kept in place), then the columns
+ * of later manifests it lacks, then `split` if no manifest had one. */
+static size_t output_columns(const struct part *parts, size_t n_parts, const char **cols,
+                             size_t cap)
 {
-	long split_col = csvio_column(t, "split");
-	long id_col = csvio_column(t, "id");
-	size_t n_out = (size_t)t->n_cols + (split_col < 0);
-	const char **f = calloc(n_out, sizeof(*f));
+	size_t n = 0;
+	int has_split = 0;
+	for (size_t p = 0; p < n_parts; p++)
+		for (size_t j = 0; j < parts[p].t->n_cols && n < cap; j++) {
+			const char *h = parts[p].t->header[j];
+			size_t k;
+			for (k = 0; k < n && strcmp(cols[k], h); k++)
+				;
+			if (k < n || (p > 0 && !strcmp(h, "split")))
+				continue;
+			has_split |= !strcmp(h, "split");
+			cols[n++] = h;
+		}
+	if (!has_split && n < cap)
+		cols[n++] = "split";
+	return n;
+}
+
+static int write_manifest(const char *path, const struct part *parts, size_t n_parts,
+                          struct diag *d)
+{
+	size_t cap = 1;
+	for (size_t p = 0; p < n_parts; p++)
+		cap += parts[p].t->n_cols;
+	const char **cols = calloc(cap, sizeof(*cols)), **f = calloc(cap, sizeof(*f));
+	long *at = calloc(cap, sizeof(*at));
+	struct sbuf prefixed = SBUF_INIT;
 	struct csvio_out o;
-	if (!f)
-		return diag_error(d, "out of memory");
-	if (t->n_rows != m->n || id_col < 0) {
-		free(f);
-		return diag_error(d, "manifest rows do not match the csv table");
+	int bad = 0, opened = 0;
+	if (!cols || !f || !at) {
+		diag_error(d, "out of memory");
+		goto fail;
+	}
+	size_t n_out = output_columns(parts, n_parts, cols, cap);
+	for (size_t p = 0; p < n_parts; p++) {
+		const struct csv_table *t = parts[p].t;
+		if (t->n_rows != parts[p].m->n || csvio_column(t, "id") < 0) {
+			diag_error(d, "'%s': manifest rows do not match the csv table",
+			           parts[p].file);
+			goto fail;
+		}
 	}
 	if (csvio_out_open(&o, path) < 0) {
-		free(f);
-		return diag_error(d, "'%s': cannot write", path);
+		diag_error(d, "'%s': cannot write", path);
+		goto fail;
 	}
-	int bad = 0;
-	for (size_t j = 0; j < t->n_cols; j++)
-		f[j] = t->header[j];
-	f[n_out - 1] = "split";
-	if (split_col >= 0)
-		f[split_col] = "split";
-	bad |= csvio_write_row(o.f, f, n_out);
-	for (size_t i = 0; i < t->n_rows && !bad; i++) {
-		if (strcmp(t->rows[i][id_col], m->rows[i].id)) {
-			csvio_out_abort(&o);
-			free(f);
-			return diag_error(d, "row %zu: id mismatch between readers", i + 1);
+	opened = 1;
+	bad |= csvio_write_row(o.f, cols, n_out);
+	for (size_t p = 0; p < n_parts && !bad; p++) {
+		const struct part *pt = &parts[p];
+		long id_col = csvio_column(pt->t, "id");
+		for (size_t j = 0; j < n_out; j++)
+			at[j] = csvio_column(pt->t, cols[j]);
+		for (size_t i = 0; i < pt->t->n_rows && !bad; i++) {
+			char **row = pt->t->rows[i];
+			if (strcmp(row[id_col], pt->m->rows[i].id)) {
+				diag_error(d, "'%s': row %zu: id mismatch between readers",
+				           pt->file, i + 1);
+				goto fail;
+			}
+			enum split_assign a = pt->r.assign[i];
+			if (a != SPLIT_TRAIN && a != SPLIT_TEST)
+				continue;
+			for (size_t j = 0; j < n_out; j++) {
+				if (!strcmp(cols[j], "split"))
+					f[j] = split_assign_name(a);
+				else if (at[j] < 0)
+					f[j] = "";
+				else if (pt->prefix[0] && !strcmp(cols[j], "path")) {
+					sbuf_reset(&prefixed);
+					if (sbuf_addf(&prefixed, "%s%s", pt->prefix, row[at[j]]) <
+					    0) {
+						diag_error(d, "out of memory");
+						goto fail;
+					}
+					f[j] = prefixed.buf;
+				} else
+					f[j] = row[at[j]];
+			}
+			bad |= csvio_write_row(o.f, f, n_out);
 		}
-		if (r->assign[i] != SPLIT_TRAIN && r->assign[i] != SPLIT_TEST)
-			continue;
-		for (size_t j = 0; j < t->n_cols; j++)
-			f[j] = t->rows[i][j];
-		const char *s = split_assign_name(r->assign[i]);
-		if (split_col >= 0)
-			f[split_col] = s;
-		else
-			f[n_out - 1] = s;
-		bad |= csvio_write_row(o.f, f, n_out);
 	}
-	free(f);
 	if (bad) {
-		csvio_out_abort(&o);
-		return diag_error(d, "'%s': write failed", path);
+		diag_error(d, "'%s': write failed", path);
+		goto fail;
 	}
+	free(cols);
+	free(f);
+	free(at);
+	sbuf_release(&prefixed);
 	return csvio_out_commit(&o) < 0 ? diag_error(d, "'%s': commit failed", path) : 0;
+fail:
+	if (opened)
+		csvio_out_abort(&o);
+	free(cols);
+	free(f);
+	free(at);
+	sbuf_release(&prefixed);
+	return -1;
 }
 
 int cmd_split(int argc, char **argv)
 {
-	const char *manifest_path = NULL, *name = NULL, *out = NULL;
+	const char *manifest_path = NULL, *debian_path = NULL, *name = NULL, *out = NULL;
 	const char *seed_s = NULL, *probes_s = NULL, *ntrain_s = NULL, *ntest_s = NULL;
 	const char *qmal_s = NULL, *qben_s = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -246,6 +359,7 @@ int cmd_split(int argc, char **argv)
 			const char *opt;
 			const char **dst;
 		} opts[] = {{"--manifest", &manifest_path},
+		            {"--debian", &debian_path},
 		            {"--name", &name},
 		            {"--out", &out},
 		            {"--seed", &seed_s},
@@ -274,7 +388,13 @@ int cmd_split(int argc, char **argv)
 		return split_usage(stderr);
 	struct split_options o;
 	if (split_options_for(name, &o) < 0) {
-		fprintf(stderr, "pyvet: split: '%s': unknown dataset (paper or full)\n", name);
+		fprintf(stderr, "pyvet: split: '%s': unknown dataset (paper, full or realistic)\n",
+		        name);
+		return 2;
+	}
+	if (!strcmp(name, "realistic") != !!debian_path) {
+		fprintf(stderr, "pyvet: split: '--debian FILE' is %s\n",
+		        debian_path ? "only for --name realistic" : "required by --name realistic");
 		return 2;
 	}
 	size_t v;
@@ -300,17 +420,27 @@ int cmd_split(int argc, char **argv)
 	int rc = 1;
 	struct diag d;
 	diag_init(&d);
-	struct manifest *m = NULL;
-	struct csv_table *t = NULL;
-	struct split_result r = {0};
+	struct part parts[SPLIT_MAX_PARTS];
+	size_t n_parts = debian_path ? 2 : 1;
+	memset(parts, 0, sizeof(parts));
+	parts[0].file = manifest_path;
+	parts[0].prefix = "";
+	parts[1].file = debian_path;
+	parts[1].prefix = MANIFEST_DEBIAN_PREFIX;
 	struct count *c = calloc(SPLIT_MAX_COUNTS, sizeof(*c));
 	char dir[4096], path[4200];
 	if (!c) {
 		fprintf(stderr, "pyvet: split: out of memory\n");
 		goto end;
 	}
-	if (manifest_read(manifest_path, &m, &d) < 0 || csvio_read(manifest_path, 0, &t, &d) < 0 ||
-	    split_run(m, &o, &r, &d) < 0) {
+	for (size_t p = 0; p < n_parts; p++)
+		if (manifest_read(parts[p].file, &parts[p].m, &d) < 0 ||
+		    csvio_read(parts[p].file, 0, &parts[p].t, &d) < 0) {
+			fprintf(stderr, "pyvet: split: %s\n", diag_message(&d));
+			goto end;
+		}
+	if (split_run(parts[0].m, &o, &parts[0].r, &d) < 0 ||
+	    (n_parts > 1 && split_run_debian(parts[0].m, parts[1].m, &o, &parts[1].r, &d) < 0)) {
 		fprintf(stderr, "pyvet: split: %s\n", diag_message(&d));
 		goto end;
 	}
@@ -319,8 +449,8 @@ int cmd_split(int argc, char **argv)
 		fprintf(stderr, "pyvet: split: '%s': %s\n", dir, strerror(errno));
 		goto end;
 	}
-	size_t nc = tally(m, &r, c);
-	if (write_manifest(out, t, m, &r, &d) < 0) {
+	size_t nc = tally(parts, n_parts, c);
+	if (write_manifest(out, parts, n_parts, &d) < 0) {
 		fprintf(stderr, "pyvet: split: %s\n", diag_message(&d));
 		goto end;
 	}
@@ -328,21 +458,28 @@ int cmd_split(int argc, char **argv)
 	if (write_counts(path, c, nc) < 0)
 		goto end;
 	snprintf(path, sizeof(path), "%s/README.md", dir);
-	if (write_readme(path, manifest_path, m, &o, &r, c, nc) < 0)
+	if (write_readme(path, parts, n_parts, &o, c, nc) < 0)
 		goto end;
+	size_t n_rows = 0;
+	for (size_t p = 0; p < n_parts; p++)
+		n_rows += parts[p].m->n;
 	for (int a = SPLIT_TRAIN; a <= SPLIT_TEST; a++)
 		fprintf(stderr, "pyvet: split: %s: %zu malicious, %zu benign\n",
-		        split_assign_name((enum split_assign)a), sum_counts(c, nc, a, "malicious"),
-		        sum_counts(c, nc, a, "benign"));
+		        split_assign_name((enum split_assign)a),
+		        sum_counts(c, nc, a, "malicious", NULL),
+		        sum_counts(c, nc, a, "benign", NULL));
 	fprintf(stderr, "pyvet: split: excluded %zu (see %s/counts.csv); cutoff %s\n",
-	        m->n - sum_counts(c, nc, SPLIT_TRAIN, NULL) - sum_counts(c, nc, SPLIT_TEST, NULL),
-	        dir, r.cutoff[0] ? r.cutoff : "(none)");
+	        n_rows - sum_counts(c, nc, SPLIT_TRAIN, NULL, NULL) -
+	            sum_counts(c, nc, SPLIT_TEST, NULL, NULL),
+	        dir, parts[0].r.cutoff[0] ? parts[0].r.cutoff : "(none)");
 	rc = 0;
 end:
 	free(c);
-	split_result_release(&r);
-	csvio_table_free(t);
-	manifest_free(m);
+	for (size_t p = 0; p < SPLIT_MAX_PARTS; p++) {
+		split_result_release(&parts[p].r);
+		csvio_table_free(parts[p].t);
+		manifest_free(parts[p].m);
+	}
 	diag_release(&d);
 	return rc;
 }

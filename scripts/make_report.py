@@ -203,9 +203,10 @@ class Report:
             with open(steps, newline="") as fh:
                 rows = list(csv.DictReader(fh))
             run_s = sum(fnum(r.get("seconds")) or 0 for r in rows)
-            failed = sum(1 for r in rows if r.get("status") != "ok")
+            failed = sum(1 for r in rows if r.get("status") not in ("ok", "skipped"))
+            skipped = sum(1 for r in rows if r.get("status") == "skipped")
             info.append(("steps of `pyvet reproduce` (reproduce_status.csv)",
-                         f"{len(rows)} ({failed} failed)"))
+                         f"{len(rows)} ({failed} failed, {skipped} skipped)"))
             info.append(("wall time of the steps (s, this run; skipped steps count 0)",
                          f"{run_s:.0f}"))
         else:

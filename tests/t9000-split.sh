@@ -21,6 +21,31 @@ for name in paper full; do
 		skip "$name: corpus manifest changed since datasets/$name was generated; rerun pyvet split"
 	fi
 done
+# realistic: the corpus + the committed Debian slice manifest (no package files needed).
+D=datasets/debian/manifest.csv
+R=$TMP/realistic/manifest.csv
+check "split realistic runs" $PYVET split --manifest "$CORPUS/manifest.csv" --debian "$D" --name realistic --out "$R" 2>/dev/null
+if grep -q "$sha" datasets/realistic/README.md 2>/dev/null &&
+	grep -q "$(sha256sum "$D" | cut -d' ' -f1)" datasets/realistic/README.md; then
+	check "realistic: committed manifest is current" cmp -s "$R" datasets/realistic/manifest.csv
+else
+	skip "realistic: corpus or Debian manifest changed since datasets/realistic was generated; rerun pyvet split"
+fi
+check "realistic: its corpus rows are the full dataset (same ids, same splits)" \
+	diff <(grep -v ',debian/' "$R" | tail -n +2 | awk -F, '{print $1, $NF}') \
+	<(tail -n +2 "$TMP/full/manifest.csv" | awk -F, '{print $1, $NF}')
+check "realistic: no overlap=corpus row" test "$(awk -F, 'NR>1 && $15=="corpus"' "$R" | wc -l)" -eq 0
+# No cluster (column 9) and no PEP 503 name (column 3) in both train and test, across both sources.
+both=$(awk -F, 'NR>1 {n=tolower($3); gsub(/[-_.]+/, "-", n); c[$9]=c[$9] $NF; m[n]=m[n] $NF}
+	END {k=0; for (x in c) if (c[x] ~ /train/ && c[x] ~ /test/) k++
+	for (x in m) if (m[x] ~ /train/ && m[x] ~ /test/) k++; print k}' "$R")
+check "realistic: no cluster or project name straddles train and test ($both)" test "$both" -eq 0
+for kind in popular sdist debian; do
+	check "realistic: counts.csv has train and test rows of kind $kind" \
+		test "$(grep -cE "^(train|test),benign,$kind," "$TMP/realistic/counts.csv")" -eq 2
+done
+check "realistic: every Debian path is debian/<file>" \
+	test "$(awk -F, 'NR>1 && $11=="debian" && $5 !~ /^debian\//' "$R" | wc -l)" -eq 0
 # paper: exactly 143 test malware (the corpus has enough), all newer than every train malware.
 check "paper: 143 test malware" test "$(awk -F, 'NR>1 && $2=="malicious" && $NF=="test"' "$TMP/paper/manifest.csv" | wc -l)" -eq 143
 newest_train=$(awk -F, 'NR>1 && $2=="malicious" && $NF=="train" {print $8}' "$TMP/paper/manifest.csv" | sort | tail -1)

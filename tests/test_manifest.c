@@ -48,6 +48,7 @@ int main(void)
 		      "top_rank empty -> -1");
 		CHECK(m->rows[0].cluster_size == 12 && m->rows[1].dropped_files == -1, "numbers");
 		CHECK_STR(m->rows[0].split, "", "no split column");
+		CHECK_STR(m->rows[0].overlap, "", "no overlap column");
 		CHECK_INT(strlen(m->sha256), 64, "sha256 of the file");
 	}
 	manifest_free(m);
@@ -55,6 +56,27 @@ int main(void)
 	m = read_text("id,label,path,split\nx,benign,p,train\ny,malicious,q,test\n", &d);
 	CHECK(m && m->n == 2 && !strcmp(m->rows[1].split, "test") && m->rows[0].bytes == -1,
 	      "minimal columns plus split (%s)", diag_message(&d));
+	manifest_free(m);
+	diag_release(&d);
+	m = read_text("id,label,path,overlap\nx,benign,debian/a_1_all.deb,corpus\n"
+	              "y,benign,benign/debian/b.tar.gz,none\n",
+	              &d);
+	CHECK(m && m->n == 2 && !strcmp(m->rows[0].overlap, "corpus"), "overlap column (%s)",
+	      diag_message(&d));
+	if (m) {
+		struct sbuf p = SBUF_INIT;
+		manifest_row_file(&m->rows[0], "/c", "/deb", &p);
+		CHECK_STR(sbuf_cstr(&p), "/deb/a_1_all.deb", "debian/ path under --debian-dir");
+		sbuf_reset(&p);
+		manifest_row_file(&m->rows[0], "/c", NULL, &p);
+		CHECK_STR(sbuf_cstr(&p), "/c/debian/a_1_all.deb",
+		          "without a Debian folder: corpus");
+		sbuf_reset(&p);
+		manifest_row_file(&m->rows[1], "/c", "/deb", &p);
+		CHECK_STR(sbuf_cstr(&p), "/c/benign/debian/b.tar.gz", "only a leading debian/");
+		sbuf_release(&p);
+		CHECK_STR(m->rows[0].split, "", "no split column");
+	}
 	manifest_free(m);
 	diag_release(&d);
 	m = read_text("id,label,path\nx,good,p\n", &d);

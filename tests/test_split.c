@@ -152,6 +152,128 @@ static void rule_tests(const struct manifest *m)
 	diag_release(&d);
 }
 
+/* The Debian slice beside `fixture`: d01-d03 overlap the corpus (name, cluster, column); src-a
+ * has three binaries, src-b two; d10 shares d09's project name under another source. */
+static const char *const debian_fixture =
+    "id,label,name,version,path,format,source,first_seen,cluster,cluster_size,kind,top_rank,"
+    "bytes,dropped_files,overlap\n"
+    "d01,benign,alpha,1-1,python3-alpha_1-1_all.deb,deb,s,,python-alpha,1,debian,,1,0,none\n"
+    "d02,benign,newproj,1-1,python3-newproj_1-1_all.deb,deb,s,,foo-bar,1,debian,,1,0,none\n"
+    "d03,benign,unique1,1-1,python3-unique1_1-1_all.deb,deb,s,,src-u,1,debian,,1,0,corpus\n"
+    "d04,benign,n04,1-1,p4.deb,deb,s,,src-a,3,debian,,1,0,none\n"
+    "d05,benign,n05,1-1,p5.deb,deb,s,,src-a,3,debian,,1,0,none\n"
+    "d06,benign,n06,1-1,p6.deb,deb,s,,src-a,3,debian,,1,0,none\n"
+    "d07,benign,n07,1-1,p7.deb,deb,s,,src-b,2,debian,,1,0,none\n"
+    "d08,benign,n08,1-1,p8.deb,deb,s,,src-b,2,debian,,1,0,none\n"
+    "d09,benign,n09,1-1,p9.deb,deb,s,,src-c,1,debian,,1,0,none\n"
+    "d10,benign,N09,2-1,p10.deb,deb,s,,src-d,1,debian,,1,0,none\n"
+    "d11,benign,n11,1-1,p11.deb,deb,s,,src-e,1,debian,,1,0,none\n"
+    "d12,benign,n12,1-1,p12.deb,deb,s,,src-f,1,debian,,1,0,none\n"
+    "d13,benign,n13,1-1,p13.deb,deb,s,,src-g,1,debian,,1,0,none\n";
+
+static struct manifest *manifest_of(const char *text)
+{
+	char path[] = "/tmp/pyvet-test-split.XXXXXX";
+	struct manifest *m = NULL;
+	struct diag d;
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	diag_init(&d);
+	if (manifest_read(path, &m, &d) < 0)
+		CHECK(0, "read manifest: %s", diag_message(&d));
+	diag_release(&d);
+	unlink(path);
+	return m;
+}
+
+static void debian_tests(const struct manifest *corpus)
+{
+	struct manifest *deb = manifest_of(debian_fixture);
+	struct split_options o, full;
+	struct split_result r = {0}, r2 = {0};
+	struct diag d;
+	diag_init(&d);
+	if (!deb)
+		return;
+	CHECK(split_options_for("realistic", &o) == 0 && split_options_for("full", &full) == 0 &&
+	          o.n_train_malicious == full.n_train_malicious &&
+	          o.n_test_malicious == full.n_test_malicious &&
+	          o.test_malicious_share == full.test_malicious_share &&
+	          o.test_benign_share == full.test_benign_share,
+	      "realistic splits the corpus as full");
+	o.test_benign_share = 0.3;
+	if (!CHECK(split_run_debian(corpus, deb, &o, &r, &d) == 0, "Debian split runs: %s",
+	           diag_message(&d))) {
+		manifest_free(deb);
+		return;
+	}
+	CHECK(assigned(deb, &r, "d01", SPLIT_EX_OVERLAP), "project name in the corpus: excluded");
+	CHECK(assigned(deb, &r, "d02", SPLIT_EX_OVERLAP), "cluster in the corpus: excluded");
+	CHECK(assigned(deb, &r, "d03", SPLIT_EX_OVERLAP), "overlap=corpus: excluded");
+	size_t n_test = count(deb, &r, SPLIT_TEST, 0), n_train = count(deb, &r, SPLIT_TRAIN, 0);
+	INT_IS(n_test + n_train, 10, "the 10 other rows are train or test");
+	CHECK(n_test >= 3 && n_test < 3 + 3, "whole sources until round(0.3 x 10) = 3 (got %zu)",
+	      n_test);
+	CHECK(no_straddling(deb, &r), "no source or project name straddles train/test");
+	CHECK(r.assign[find(deb, "d04")] == r.assign[find(deb, "d06")] &&
+	          r.assign[find(deb, "d09")] == r.assign[find(deb, "d10")],
+	      "binaries of one source, and one project, stay together");
+	CHECK(split_run_debian(corpus, deb, &o, &r2, &d) == 0 &&
+	          !memcmp(r.assign, r2.assign, deb->n * sizeof(*r.assign)),
+	      "same seed, same Debian split");
+	split_result_release(&r2);
+	int differs = 0, whole = 1;
+	for (o.seed = 2; o.seed < 40; o.seed++) {
+		if (split_run_debian(corpus, deb, &o, &r2, &d) < 0) {
+			whole = 0;
+			break;
+		}
+		differs |= memcmp(r.assign, r2.assign, deb->n * sizeof(*r.assign)) != 0;
+		whole &= no_straddling(deb, &r2) && count(deb, &r2, SPLIT_TEST, 0) >= 3;
+		split_result_release(&r2);
+	}
+	CHECK(differs, "another seed gives another Debian sample");
+	CHECK(whole, "seeds 2-39: never a straddling source or project, at least 3 test rows");
+	o.test_benign_share = 0;
+	CHECK(split_run_debian(corpus, deb, &o, &r2, &d) == 0 &&
+	          count(deb, &r2, SPLIT_TEST, 0) == 0,
+	      "share 0: no Debian test row");
+	split_result_release(&r2);
+	o.test_benign_share = 1;
+	CHECK(split_run_debian(corpus, deb, &o, &r2, &d) == 0 &&
+	          count(deb, &r2, SPLIT_TEST, 0) == 10,
+	      "share 1: every eligible Debian row is test");
+	split_result_release(&r2);
+	split_result_release(&r);
+	manifest_free(deb);
+
+	deb = manifest_of("id,label,name,path,cluster,overlap\nz1,benign,zz,p.deb,zz,corpus\n");
+	CHECK(deb && split_run_debian(corpus, deb, &o, &r2, &d) == 0 &&
+	          r2.assign[0] == SPLIT_EX_OVERLAP,
+	      "every Debian row overlapping: nothing to split, no crash");
+	split_result_release(&r2);
+	manifest_free(deb);
+	CHECK(split_run(deb = manifest_of("id,label,name,path,first_seen\n"
+	                                  "m1,malicious,m,p,2020-01-01\n"),
+	                &o, &r2, &d) == 0 &&
+	          r2.assign[0] == SPLIT_TRAIN,
+	      "a corpus without benign rows splits");
+	split_result_release(&r2);
+	manifest_free(deb);
+
+	deb = manifest_of("id,label,name,path,cluster\nz1,malicious,zz,p.deb,zz\n");
+	CHECK(deb && split_run_debian(corpus, deb, &o, &r2, &d) < 0 &&
+	          strstr(diag_message(&d), "not benign"),
+	      "a malicious row in the Debian manifest is an error (%s)", diag_message(&d));
+	split_result_release(&r2);
+	manifest_free(deb);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	toolkit_init();
@@ -170,6 +292,8 @@ int main(void)
 	diag_init(&d);
 	if (CHECK(manifest_read(path, &m, &d) == 0, "read fixture manifest: %s", diag_message(&d)))
 		rule_tests(m);
+	if (m)
+		debian_tests(m);
 	manifest_free(m);
 	diag_release(&d);
 	unlink(path);

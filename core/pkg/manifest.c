@@ -88,11 +88,11 @@ static int cmp_str_ptr(const void *a, const void *b)
 
 int manifest_read(const char *path, struct manifest **out, struct diag *d)
 {
-	static const char *const names[] = {"id",       "label",  "name",         "version",
-	                                    "path",     "format", "source",       "first_seen",
-	                                    "cluster",  "kind",   "split",        "cluster_size",
-	                                    "top_rank", "bytes",  "dropped_files"};
-	enum { N_COLS = 15, N_STR = 11 };
+	static const char *const names[] = {"id",           "label",    "name",   "version",
+	                                    "path",         "format",   "source", "first_seen",
+	                                    "cluster",      "kind",     "split",  "overlap",
+	                                    "cluster_size", "top_rank", "bytes",  "dropped_files"};
+	enum { N_COLS = 16, N_STR = 12 };
 	long col[N_COLS];
 	size_t len = 0;
 	struct csv_table *t = NULL;
@@ -132,7 +132,7 @@ int manifest_read(const char *path, struct manifest **out, struct diag *d)
 		struct manifest_row *r = &m->rows[i];
 		char **s[N_STR] = {&r->id,      &r->label,  &r->name,   &r->version,
 		                   &r->path,    &r->format, &r->source, &r->first_seen,
-		                   &r->cluster, &r->kind,   &r->split};
+		                   &r->cluster, &r->kind,   &r->split,  &r->overlap};
 		m->n = i + 1;
 		for (int k = 0; k < N_STR; k++)
 			if (!(*s[k] = cell(t, i, col[k])))
@@ -192,11 +192,21 @@ void manifest_free(struct manifest *m)
 		return;
 	for (size_t i = 0; i < m->n; i++) {
 		struct manifest_row *r = &m->rows[i];
-		char *s[] = {r->id,     r->label,      r->name,    r->version, r->path, r->format,
-		             r->source, r->first_seen, r->cluster, r->kind,    r->split};
+		char *s[] = {r->id,      r->label,  r->name,   r->version,
+		             r->path,    r->format, r->source, r->first_seen,
+		             r->cluster, r->kind,   r->split,  r->overlap};
 		for (size_t k = 0; k < sizeof(s) / sizeof(*s); k++)
 			free(s[k]);
 	}
 	free(m->rows);
 	free(m);
+}
+
+int manifest_row_file(const struct manifest_row *r, const char *corpus, const char *debian_dir,
+                      struct sbuf *out)
+{
+	static const char prefix[] = MANIFEST_DEBIAN_PREFIX;
+	if (debian_dir && !strncmp(r->path, prefix, sizeof(prefix) - 1))
+		return sbuf_addf(out, "%s/%s", debian_dir, r->path + sizeof(prefix) - 1);
+	return sbuf_addf(out, "%s/%s", corpus, r->path);
 }

@@ -10,7 +10,7 @@
 
 #include "core/base/rng.h"
 
-enum { STREAM_MALICIOUS_TRAIN = 1, STREAM_BENIGN = 2 };
+enum { STREAM_MALICIOUS_TRAIN = 1, STREAM_BENIGN = 2, STREAM_DEBIAN = 3 };
 
 #define SPLIT_NAME_MAX 256
 
@@ -27,7 +27,7 @@ int split_options_for(const char *name, struct split_options *o)
 		o->n_test_malicious = 143;  /* paper Sec. 4.1 */
 		return 0;
 	}
-	if (!strcmp(name, "full"))
+	if (!strcmp(name, "full") || !strcmp(name, "realistic"))
 		return 0;
 	return -1;
 }
@@ -40,7 +40,8 @@ const char *split_assign_name(enum split_assign a)
 	                                                  "excluded-undated",
 	                                                  "excluded-boundary",
 	                                                  "excluded-unused",
-	                                                  "excluded-straddling"};
+	                                                  "excluded-straddling",
+	                                                  "excluded-overlap"};
 	return (unsigned)a < SPLIT_N_ASSIGN ? names[a] : "?";
 }
 
@@ -214,7 +215,8 @@ int split_run(const struct manifest *m, const struct split_options *o, struct sp
 		diag_error(d, "out of memory in split");
 		goto end;
 	}
-	gsl_ran_shuffle(rng, ben, n_ben, sizeof(*ben));
+	if (n_ben > 1) /* gsl_ran_shuffle() does not take 0 elements */
+		gsl_ran_shuffle(rng, ben, n_ben, sizeof(*ben));
 	size_t ben_test = round_share(o->test_benign_share, n_ben);
 	for (size_t i = 0; i < n_ben; i++)
 		r->assign[ben[i].row] = i < ben_test ? SPLIT_TEST : SPLIT_TRAIN;
@@ -270,6 +272,153 @@ end:
 	free(mal);
 	free(ben);
 	free(cand);
+	if (ret < 0)
+		split_result_release(r);
+	return ret;
+}
+
+/* A group key and the Debian row it belongs to (components of split_run_debian()). */
+struct key_row {
+	char *key;
+	size_t row;
+};
+
+static int cmp_key_row(const void *a, const void *b)
+{
+	const struct key_row *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+static size_t uf_find(size_t *parent, size_t i)
+{
+	while (parent[i] != i)
+		i = parent[i] = parent[parent[i]];
+	return i;
+}
+
+/* The sorted group keys of every row of `m` into *out (2 per row, owned). */
+static int all_group_keys(const struct manifest *m, char ***out, size_t *n)
+{
+	char **k = calloc(2 * (m->n ? m->n : 1), sizeof(*k));
+	*out = k;
+	*n = 0;
+	if (!k)
+		return -1;
+	for (size_t i = 0; i < m->n; i++) {
+		char k1[SPLIT_NAME_MAX + 8], k2[SPLIT_NAME_MAX + 8];
+		if (group_keys(&m->rows[i], k1, k2, sizeof(k1)) < 0 || !(k[(*n)++] = strdup(k1)) ||
+		    !(k[(*n)++] = strdup(k2)))
+			return -1;
+	}
+	qsort(k, *n, sizeof(*k), cmp_str);
+	return 0;
+}
+
+int split_run_debian(const struct manifest *corpus, const struct manifest *deb,
+                     const struct split_options *o, struct split_result *r, struct diag *d)
+{
+	int ret = -1;
+	char **ckeys = NULL;
+	size_t n_ckeys = 0, n_el = 0, n_kr = 0, n_comp = 0;
+	struct key *el = NULL;
+	struct key_row *kr = NULL;
+	size_t *parent = NULL, *comp = NULL, *comp_size = NULL;
+	gsl_rng *rng = NULL;
+
+	memset(r, 0, sizeof(*r));
+	if (o->test_benign_share < 0 || o->test_benign_share > 1)
+		return diag_error(d, "split shares must lie in [0, 1]");
+	size_t cap = deb->n ? deb->n : 1;
+	r->n = deb->n;
+	r->assign = calloc(cap, sizeof(*r->assign));
+	el = calloc(cap, sizeof(*el));
+	kr = calloc(2 * cap, sizeof(*kr));
+	parent = calloc(cap, sizeof(*parent));
+	comp = calloc(cap, sizeof(*comp));
+	comp_size = calloc(cap, sizeof(*comp_size));
+	if (!r->assign || !el || !kr || !parent || !comp || !comp_size ||
+	    all_group_keys(corpus, &ckeys, &n_ckeys) < 0) {
+		diag_error(d, "out of memory in split");
+		goto end;
+	}
+
+	/* Overlap with the corpus; the group keys of the eligible rows. */
+	for (size_t i = 0; i < deb->n; i++) {
+		const struct manifest_row *row = &deb->rows[i];
+		char k1[SPLIT_NAME_MAX + 8], k2[SPLIT_NAME_MAX + 8];
+		if (row->y != 0) {
+			diag_error(d, "Debian manifest row %zu ('%s'): not benign", i + 1, row->id);
+			goto end;
+		}
+		parent[i] = i;
+		if (group_keys(row, k1, k2, sizeof(k1)) < 0) {
+			diag_error(d, "out of memory in split");
+			goto end;
+		}
+		if (!strcmp(row->overlap, "corpus") || in_sorted(ckeys, n_ckeys, k1) ||
+		    in_sorted(ckeys, n_ckeys, k2)) {
+			r->assign[i] = SPLIT_EX_OVERLAP;
+			continue;
+		}
+		r->assign[i] = SPLIT_TRAIN;
+		el[n_el].row = i;
+		el[n_el].id = row->id;
+		split_normalise_name(row->name ? row->name : "", el[n_el].norm, sizeof(el->norm));
+		n_el++;
+		kr[n_kr++] = (struct key_row){strdup(k1), i};
+		kr[n_kr++] = (struct key_row){strdup(k2), i};
+		if (!kr[n_kr - 2].key || !kr[n_kr - 1].key) {
+			diag_error(d, "out of memory in split");
+			goto end;
+		}
+	}
+
+	/* Components: rows sharing a key are joined. */
+	qsort(kr, n_kr, sizeof(*kr), cmp_key_row);
+	for (size_t j = 1; j < n_kr; j++)
+		if (!strcmp(kr[j - 1].key, kr[j].key)) {
+			size_t a = uf_find(parent, kr[j - 1].row), b = uf_find(parent, kr[j].row);
+			if (a != b)
+				parent[a > b ? a : b] = a < b ? a : b;
+		}
+
+	/* Components in the order of their first row by (normalised name, id); seeded shuffle. */
+	qsort(el, n_el, sizeof(*el), cmp_norm);
+	for (size_t j = 0; j < n_el; j++) {
+		size_t root = uf_find(parent, el[j].row);
+		if (!comp_size[root]++)
+			comp[n_comp++] = root;
+	}
+	if (!(rng = rng_alloc(rng_derive(o->seed, STREAM_DEBIAN)))) {
+		diag_error(d, "out of memory in split");
+		goto end;
+	}
+	if (n_comp > 1) /* gsl_ran_shuffle() does not take 0 elements */
+		gsl_ran_shuffle(rng, comp, n_comp, sizeof(*comp));
+	size_t target = round_share(o->test_benign_share, n_el), n_test = 0;
+	for (size_t c = 0; c < n_comp; c++) {
+		if (n_test >= target)
+			break;
+		n_test += comp_size[comp[c]];
+		comp_size[comp[c]] = 0; /* marks a test component */
+	}
+	for (size_t j = 0; j < n_el; j++)
+		if (!comp_size[uf_find(parent, el[j].row)])
+			r->assign[el[j].row] = SPLIT_TEST;
+	ret = 0;
+end:
+	rng_free(rng);
+	for (size_t j = 0; ckeys && j < n_ckeys; j++)
+		free(ckeys[j]);
+	free(ckeys);
+	for (size_t j = 0; kr && j < n_kr; j++)
+		free(kr[j].key);
+	free(kr);
+	free(el);
+	free(parent);
+	free(comp);
+	free(comp_size);
 	if (ret < 0)
 		split_result_release(r);
 	return ret;

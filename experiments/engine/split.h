@@ -19,6 +19,10 @@
  * - If fewer eligible malicious rows exist than n_train_malicious + n_test_malicious, both are
  *   scaled down in proportion (recorded in the counts).
  *
+ * The `realistic` dataset adds the Debian slice (datasets/debian/manifest.csv) to the corpus:
+ * the corpus rows are split by split_run() exactly as `full` (same options), the Debian rows by
+ * split_run_debian() below, so the corpus side of `realistic` is the `full` dataset.
+ *
  * Memory management: split_run() fills a caller-owned array of assignments; split_result_release()
  * frees what it allocated. */
 #ifndef PYVET_SPLIT_H
@@ -30,7 +34,7 @@
 #include "core/pkg/manifest.h"
 
 struct split_options {
-	const char *name;            /* "paper" or "full" (only recorded) */
+	const char *name;            /* "paper", "full" or "realistic" (only recorded) */
 	unsigned long seed;          /* run seed; streams derived with rng_derive() */
 	int include_probes;          /* keep kind=probe malicious rows */
 	size_t n_train_malicious;    /* 0 = every malicious row older than the cutoff */
@@ -40,7 +44,8 @@ struct split_options {
 };
 
 /** The defaults of a named dataset ("paper": 138 train / 143 test malicious, 20 % benign held
- *  out; "full": every malicious row, latest 20 % as test, 20 % benign held out). -1 if unknown. */
+ *  out; "full": every malicious row, latest 20 % as test, 20 % benign held out; "realistic": as
+ *  "full", plus the Debian slice). -1 if unknown. */
 int split_options_for(const char *name, struct split_options *o);
 
 /* Why a row is not in the dataset; SPLIT_TRAIN and SPLIT_TEST are in it. */
@@ -52,6 +57,7 @@ enum split_assign {
 	SPLIT_EX_BOUNDARY,
 	SPLIT_EX_UNUSED,
 	SPLIT_EX_STRADDLING,
+	SPLIT_EX_OVERLAP, /* a Debian row whose project is also in the corpus */
 	SPLIT_N_ASSIGN
 };
 
@@ -69,6 +75,20 @@ struct split_result {
 /** Assign every row of `m`. 0, or -1 with the reason on `d` (out of memory, bad options). */
 int split_run(const struct manifest *m, const struct split_options *o, struct split_result *r,
               struct diag *d);
+
+/** Assign every row of the Debian slice manifest `deb` for the `realistic` dataset, beside the
+ *  corpus manifest `corpus` (split separately by split_run()):
+ *  - a row is excluded as SPLIT_EX_OVERLAP when its `overlap` column is "corpus" or when it
+ *    shares a group (cluster, else normalised name; or normalised name) with any corpus row, so
+ *    no Debian row can straddle a corpus row and the corpus assignment stays that of `full`;
+ *  - the other rows are joined into components (rows sharing a cluster = Debian source package,
+ *    or a normalised name), sorted by normalised name and id, the components shuffled with
+ *    rng_derive(seed, 3), and whole components go to test until at least
+ *    round(test_benign_share x eligible rows) rows are test; the rest is train. No component
+ *    straddles, so nothing is excluded as straddling.
+ *  Every row must be benign. 0, or -1 with the reason on `d`. */
+int split_run_debian(const struct manifest *corpus, const struct manifest *deb,
+                     const struct split_options *o, struct split_result *r, struct diag *d);
 
 /** Free. NULL-safe on a zeroed result. */
 void split_result_release(struct split_result *r);

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "core/base/csvio.h"
+#include "core/base/sbuf.h"
+#include "core/pkg/manifest.h"
 #include "learners/learner.h"
 
 #define REPRO_MAX_ARGS 64
@@ -67,6 +69,53 @@ int repro_record(struct repro *r, const char *step, int rc, double seconds, cons
 	fprintf(stderr, "pyvet: reproduce: %s: %s (%.1f s)%s%s\n", step, rc == 0 ? "ok" : "FAILED",
 	        seconds, msg && msg[0] ? ": " : "", msg ? msg : "");
 	return rc;
+}
+
+void repro_skip(struct repro *r, const char *step, const char *msg)
+{
+	if (r->status) {
+		const char *f[] = {step, "skipped", "0.0", msg};
+		csvio_write_row(r->status, f, 4);
+		fflush(r->status);
+	}
+	fprintf(stderr, "pyvet: reproduce: %s: skipped: %s\n", step, msg);
+}
+
+int repro_debian_check(struct repro *r)
+{
+	struct manifest *m = NULL;
+	struct diag d;
+	struct sbuf path = SBUF_INIT, msg = SBUF_INIT;
+	size_t missing = 0;
+	diag_init(&d);
+	if (!r->debian_dir) {
+		sbuf_addstr(&msg, "no Debian slice given (--debian DIR)");
+	} else if (manifest_read(r->debian_manifest, &m, &d) < 0) {
+		sbuf_addf(&msg, "%s", diag_message(&d));
+	} else {
+		for (size_t i = 0; i < m->n; i++) {
+			struct stat st;
+			sbuf_reset(&path);
+			if (manifest_row_file(&m->rows[i], r->debian_dir, NULL, &path) < 0 ||
+			    stat(path.buf, &st) != 0)
+				missing++;
+		}
+		if (missing)
+			sbuf_addf(&msg, "%zu of the %zu packages of '%s' are not in '%s'", missing,
+			          m->n, r->debian_manifest, r->debian_dir);
+	}
+	if (msg.len) {
+		sbuf_addstr(&msg,
+		            "; the Debian steps are skipped. Fetch the slice (about 560 MB) "
+		            "with scripts/fetch-debian-slice.sh, or run make reproduce DEBIAN=1");
+		repro_skip(r, "debian_slice", sbuf_cstr(&msg));
+		r->debian_dir = NULL;
+	}
+	manifest_free(m);
+	sbuf_release(&path);
+	sbuf_release(&msg);
+	diag_release(&d);
+	return r->debian_dir != NULL;
 }
 
 int repro_call(int (*fn)(int, char **), const char *name, ...)

@@ -26,6 +26,13 @@ struct repro {
 	char full_manifest[REPRO_PATH_MAX]; /* the `full` dataset (temporal experiment) */
 	char features[REPRO_PATH_MAX];      /* extraction folder */
 	const char *final_set;              /* "T+MCF+pre" */
+	/* The Debian slice (issue #10): debian_dir is NULL unless every package of debian_manifest
+	 * is in it (repro_debian_check()); the Debian steps run only then, on realistic_manifest
+	 * (the `realistic` dataset) and realistic_features (its extraction, --debian-dir). */
+	const char *debian_dir;
+	const char *debian_manifest;             /* datasets/debian/manifest.csv */
+	char realistic_manifest[REPRO_PATH_MAX]; /* "" until split */
+	char realistic_features[REPRO_PATH_MAX]; /* "" until extracted */
 	unsigned long seed;
 	size_t jobs, folds, repeats, imp_repeats;
 	int quick, force;
@@ -43,6 +50,15 @@ int repro_done(const struct repro *r, const char *step);
 /** Record the outcome of `step` (rc 0 = ok, writes the marker) with its wall time and message;
  *  progress line on stderr. Returns rc. */
 int repro_record(struct repro *r, const char *step, int rc, double seconds, const char *msg);
+
+/** Record `step` as skipped (status "skipped", no marker, not a failure) with the reason `msg`,
+ *  printed on stderr as "pyvet: reproduce: STEP: skipped: MSG". */
+void repro_skip(struct repro *r, const char *step, const char *msg);
+
+/** Whether the Debian slice can be used: r->debian_dir is set and every file listed in
+ *  r->debian_manifest is in it. If not, r->debian_dir is set to NULL and the step
+ *  "debian_slice" is recorded as skipped with a line saying how to fetch the slice. 1 or 0. */
+int repro_debian_check(struct repro *r);
 
 /** Run `fn(argc, argv)` (a subcommand's entry point) with the NULL-terminated argument list
  *  that follows `name` (argv[0]); returns its exit status. */
