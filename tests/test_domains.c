@@ -1,7 +1,6 @@
 /* Unit tests for core/domains: list loading, registrable-domain reduction and matching (D5). */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "core/base/datafile.h"
@@ -122,13 +121,14 @@ static void fixture_tests(void)
 
 static void real_list_tests(void)
 {
-	const char *path = "../shared/data/top-domains.csv";
-	struct stat st;
+	char buf[4096];
+	const char *path = harness_shared_file("data/top-domains.csv", buf, sizeof(buf));
 	struct diag d;
 	struct domains *dl = NULL;
 	struct timespec t0, t1;
-	if (stat(path, &st) != 0) {
-		SKIP("real domain list '%s' not present", path);
+	if (!path) {
+		SKIP("real domain list <shared>/data/top-domains.csv not present (PYVET_SHARED, "
+		     "../shared)");
 		return;
 	}
 	diag_init(&d);
