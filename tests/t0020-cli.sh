@@ -64,7 +64,9 @@ fi
 
 # help and errors
 for c in ls meta check-corpus; do
-	check "$c --help exits 0" sh -c "$PYVET $c --help | grep -q '^usage: pyvet $c'"
+	"$PYVET" $c --help >"$TMP/help.out" 2>"$TMP/help.err"
+	check "$c --help exits 0" test $? -eq 0
+	check "$c --help prints its usage on stdout" grep -q "^usage: pyvet $c" "$TMP/help.out"
 done
 expect_rc() { local want=$1 pat=$2; shift 2; "$@" >/dev/null 2>"$TMP/err"; local rc=$?
 	if [ "$rc" -eq "$want" ] && grep -q -- "$pat" "$TMP/err" && [ "$(wc -l < "$TMP/err")" -eq 1 ]; then

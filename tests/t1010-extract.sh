@@ -26,8 +26,15 @@ if [ -z "$CORPUS" ]; then
 	finish
 	exit $?
 fi
-DOM=
-[ -f ../shared/data/top-domains.csv ] || DOM="--domains tests/data/top-domains-mini.csv"
+# The popular-domain list: the real one of ../shared when present; else the mini list, as a
+# visible skip of the real list and an explicit mode that the sidecar check below asserts.
+if [ -n "$SHARED_DOMAINS" ]; then
+	DOMFILE=$SHARED_DOMAINS
+else
+	DOMFILE=tests/data/top-domains-mini.csv
+	skip "real popular-domain list <shared>/data/top-domains.csv absent: extracting with the mini list $DOMFILE"
+fi
+DOM="--domains $DOMFILE"
 M=$TMP/m.csv
 { head -n 1 "$CORPUS/manifest.csv"
   grep ',benign,' "$CORPUS/manifest.csv" | awk 'NR % 16 == 1' | head -n 20
@@ -53,6 +60,8 @@ check "evidence keys in fixed order" grep -q '^{"id":"[0-9a-f]*","api_hits":\[.*
 check "some malicious package has an install command" awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i=="code.has_install_cmd") c=i} NR>1 && $2=="malicious" && $c==1 {f=1} END{exit !f}' "$TMP/o1/features.csv"
 check "sidecar records the cache key and counts" grep -q '"cache_key"' "$TMP/o1/features.json"
 check "sidecar counts ok=40" grep -q '"ok":[[:space:]]*40' "$TMP/o1/features.json"
+check "sidecar: extracted with the domain list $DOMFILE (its SHA-256)" \
+	grep -q "\"domains\":[[:space:]]*\"$(sha256sum "$DOMFILE" | cut -d' ' -f1)\"" "$TMP/o1/features.json"
 
 # --reuse: same key, nothing rewritten
 before=$(stat -c %Y.%s "$TMP/o1/features.csv")

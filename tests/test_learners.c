@@ -309,8 +309,8 @@ static void test_logreg_sklearn(void)
 		ok &= fabs(p[i] - p_sk[i]) < 1e-6;
 	CHECK(ok, "logreg probabilities = sklearn's within 1e-6");
 	txt = save_text(l);
-	if (txt && sscanf(strstr(txt, "\nd 3\n") + 5, "%la %la %la %la", &w[0], &w[1], &w[2],
-	                  &w[3]) == 4) {
+	const char *wl = txt ? strstr(txt, "\nd 3\n") : NULL;
+	if (wl && sscanf(wl + 5, "%la %la %la %la", &w[0], &w[1], &w[2], &w[3]) == 4) {
 		(void)CHECK_REL(w[0], w_sk[0], 1e-5, "logreg w0 = sklearn coef_[0]");
 		(void)CHECK_REL(w[2], w_sk[2], 1e-5, "logreg w2 = sklearn coef_[2]");
 		(void)CHECK_REL(w[3], w_sk[3], 1e-5,
