@@ -10,6 +10,7 @@
 #include "core/base/sbuf.h"
 #include "core/base/toolkit.h"
 #include "tests/harness.h"
+#include "tests/realpkg.h"
 
 static struct api_table *table;
 
@@ -364,6 +365,48 @@ static void test_big(void)
 	diag_release(&d);
 }
 
+/* Real packages (tests/data/realpkg/apiscan.csv): the hits of a sample of corpus .py members
+ * in both modes against an independent scan on Python's ast (every ast.Call whose callee is a
+ * name or a dotted name, named by the D8 rules; format in tests/data/realpkg/generate.py),
+ * through the hit count and a SHA-256 of "line, end line, full name" per hit. */
+static void test_real_packages(void)
+{
+	struct realpkg rp;
+	char **row;
+	if (realpkg_begin(&rp, "apiscan.csv", "the API scan") < 0)
+		return;
+	long cmode = realpkg_col(&rp, "mode"), cn = realpkg_col(&rp, "n_hits"),
+	     csha = realpkg_col(&rp, "sha256");
+	while (realpkg_next(&rp, &row) > 0) {
+		struct api_hits h = {0};
+		struct diag d;
+		struct digest dg;
+		char hex[65];
+		enum apiscan_mode mode =
+		    strcmp(row[cmode], "aliases") ? APISCAN_PACKJ : APISCAN_ALIASES;
+		int r;
+		diag_init(&d);
+		digest_init(&dg);
+		r = apiscan_source(table, rp.text.buf, rp.text.len, mode, NULL, &h, &d);
+		for (size_t k = 0; k < h.n; k++)
+			realpkg_digestf(&dg, "%zu\t%zu\t%s\n", h.v[k].line, h.v[k].end_line,
+			                h.v[k].full_name);
+		digest_hex(&dg, hex);
+		if (!CHECK(r == 0 && h.n == strtoull(row[cn], NULL, 10) && !strcmp(hex, row[csha]),
+		           "real %s: %s: %s mode: %zu hits as the ast scan", row[rp.c_package],
+		           row[rp.c_member], row[cmode], h.n)) {
+			printf("#   expected %s hits (%s), got %s\n", row[cn], row[csha],
+			       diag_message(&d));
+			for (size_t k = 0; k < h.n; k++)
+				printf("#   %zu-%zu %s\n", h.v[k].line, h.v[k].end_line,
+				       h.v[k].full_name);
+		}
+		api_hits_release(&h);
+		diag_release(&d);
+	}
+	realpkg_end(&rp, "API scan");
+}
+
 int main(void)
 {
 	char path[4096];
@@ -383,6 +426,7 @@ int main(void)
 	test_syntax();
 	test_records();
 	test_big();
+	test_real_packages();
 	api_table_free(table);
 	sbuf_release(&sb);
 	diag_release(&d);

@@ -7,6 +7,7 @@
 #include "core/base/sbuf.h"
 #include "core/base/toolkit.h"
 #include "tests/harness.h"
+#include "tests/realpkg.h"
 
 /* Render the tokens of `src` compactly: N:name K:keyword S:string D:number O:op E:error, "NL"
  * for NEWLINE, "{" / "}" for field start / end; with `lines`, "@line" or "@line-end" follows.
@@ -463,6 +464,85 @@ static void test_random_soup(void)
 	rng_free(r);
 }
 
+/* Real packages (tests/data/realpkg/pylex.csv): the top-level token stream of a sample of
+ * corpus .py members (names, numbers, strings, operators and logical-line ends, with their start
+ * lines) against Python 3.11's tokenize, through counts and a SHA-256 of the stream (format in
+ * tests/data/realpkg/generate.py). Tokens inside f-string replacement fields are left out:
+ * Python 3.11 returns an f-string as one STRING token. */
+static void test_real_packages(void)
+{
+	struct realpkg rp;
+	char **row;
+	if (realpkg_begin(&rp, "pylex.csv", "the lexer") < 0)
+		return;
+	long cn[5] = {realpkg_col(&rp, "n_name"), realpkg_col(&rp, "n_number"),
+	              realpkg_col(&rp, "n_string"), realpkg_col(&rp, "n_op"),
+	              realpkg_col(&rp, "n_newline")};
+	long csha = realpkg_col(&rp, "sha256");
+	while (realpkg_next(&rp, &row) > 0) {
+		static const char kinds[] = "NUSOL";
+		struct pylex lx;
+		struct pytok t;
+		struct diag d;
+		struct digest dg;
+		size_t n[5] = {0, 0, 0, 0, 0}, depth = 0, errors = 0;
+		char hex[65];
+		int r = -1, same = 1;
+		diag_init(&d);
+		digest_init(&dg);
+		if (pylex_init(&lx, rp.text.buf, rp.text.len, NULL, &d) == 0) {
+			while ((r = pylex_next(&lx, &t)) > 0) {
+				int k;
+				if (t.type == PYTOK_FSTART || t.type == PYTOK_FEND) {
+					depth += t.type == PYTOK_FSTART ? 1 : (size_t)-1;
+					continue;
+				}
+				if (depth)
+					continue;
+				switch (t.type) {
+				case PYTOK_NAME:
+					k = 0;
+					break;
+				case PYTOK_NUMBER:
+					k = 1;
+					break;
+				case PYTOK_STRING:
+					k = 2;
+					break;
+				case PYTOK_OP:
+					k = 3;
+					break;
+				case PYTOK_NEWLINE:
+					k = 4;
+					break;
+				default:
+					errors++;
+					continue;
+				}
+				n[k]++;
+				realpkg_digestf(&dg, "%c\t%zu\t", kinds[k], t.line);
+				if (k != 4)
+					digest_update(&dg, t.text, t.len);
+				digest_update(&dg, "\n", 1);
+			}
+		}
+		pylex_release(&lx);
+		digest_hex(&dg, hex);
+		for (int k = 0; k < 5; k++)
+			same &= n[k] == strtoull(row[cn[k]], NULL, 10);
+		if (!CHECK(r == 0 && !errors && same && !strcmp(hex, row[csha]),
+		           "real %s: %s: tokens as Python's tokenize (%zu names, %zu strings)",
+		           row[rp.c_package], row[rp.c_member], n[0], n[2]))
+			printf("#   got N %zu U %zu S %zu O %zu L %zu, %zu error tokens, %s; "
+			       "expected N %s U %s "
+			       "S %s O %s L %s, %s (%s)\n",
+			       n[0], n[1], n[2], n[3], n[4], errors, hex, row[cn[0]], row[cn[1]],
+			       row[cn[2]], row[cn[3]], row[cn[4]], row[csha], diag_message(&d));
+		diag_release(&d);
+	}
+	realpkg_end(&rp, "lexer");
+}
+
 int main(void)
 {
 	struct sbuf b = SBUF_INIT;
@@ -476,6 +556,7 @@ int main(void)
 	test_limits();
 	test_long_lines();
 	test_random_soup();
+	test_real_packages();
 	sbuf_release(&b);
 	return harness_done();
 }

@@ -7,6 +7,7 @@
 #include "core/base/toolkit.h"
 #include "core/analysis/urls.h"
 #include "tests/harness.h"
+#include "tests/realpkg.h"
 
 static struct domains *dl;
 static struct url_rules rules;
@@ -268,6 +269,48 @@ static void big_line(void)
 	free(t);
 }
 
+/* Real packages (tests/data/realpkg/urls.csv): the finds in a sample of corpus members (.py,
+ * metadata, setup.cfg, READMEs, text) against the D15 grammar as one Python regular expression
+ * and Python's ipaddress: count and a SHA-256 of "line, column, text, host, reason bits" per
+ * find (format in tests/data/realpkg/generate.py). "unlisted" is left out of the bits: it
+ * depends on the domain list, which the unit tests of domains.c cover. */
+static void real_packages(void)
+{
+	struct realpkg rp;
+	char **row;
+	if (realpkg_begin(&rp, "urls.csv", "URL extraction") < 0)
+		return;
+	long cn = realpkg_col(&rp, "n_finds"), csha = realpkg_col(&rp, "sha256");
+	while (realpkg_next(&rp, &row) > 0) {
+		struct url_finds f = {0};
+		struct diag d;
+		struct digest dg;
+		char hex[65];
+		int r;
+		diag_init(&d);
+		digest_init(&dg);
+		r = urls_scan(dl, &rules, rp.text.buf, rp.text.len, 0, &f, &d);
+		for (size_t k = 0; k < f.n; k++) {
+			realpkg_digestf(&dg, "%zu\t%zu\t", f.v[k].line, f.v[k].col);
+			digest_update(&dg, f.v[k].text, strlen(f.v[k].text));
+			realpkg_digestf(&dg, "\t%s\t%u\n", f.v[k].host,
+			                f.v[k].reasons & ~(unsigned)URL_UNLISTED);
+		}
+		digest_hex(&dg, hex);
+		if (!CHECK(r == 0 && f.n == strtoull(row[cn], NULL, 10) && !strcmp(hex, row[csha]),
+		           "real %s: %s: %zu URLs and IPs as the regular expression",
+		           row[rp.c_package], row[rp.c_member], f.n)) {
+			printf("#   expected %s finds (%s)\n", row[cn], row[csha]);
+			for (size_t k = 0; k < f.n && k < 20; k++)
+				printf("#   %zu:%zu %.80s host %.60s bits %u\n", f.v[k].line,
+				       f.v[k].col, f.v[k].text, f.v[k].host, f.v[k].reasons);
+		}
+		url_finds_release(&f);
+		diag_release(&d);
+	}
+	realpkg_end(&rp, "URL extraction");
+}
+
 int main(void)
 {
 	char path[512];
@@ -286,6 +329,7 @@ int main(void)
 	options();
 	parse();
 	big_line();
+	real_packages();
 	domains_free(dl);
 	return harness_done();
 }
