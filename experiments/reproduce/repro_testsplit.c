@@ -420,7 +420,28 @@ static int write_curves(struct repro *r, const char *learner, const struct repro
 	}
 	free(idx);
 	int rc = csvio_out_commit(&a);
-	return csvio_out_commit(&b) < 0 || rc < 0 ? -1 : 0;
+	if (csvio_out_commit(&b) < 0 || rc < 0)
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		struct sidecar *sc = sidecar_new(0, NULL);
+		if (!sc)
+			return -1;
+		sidecar_set_seed(sc, r->seed);
+		sidecar_set_string(sc, "learner", learner);
+		sidecar_set_string(sc, "set", r->final_set);
+		sidecar_set_string(
+		    sc, "data",
+		    "repeat-1 out-of-fold scores of the stratified CV of the training "
+		    "split (each package scored by the model of its fold); one point "
+		    "per distinct score, flagging score >= t");
+		sidecar_set_number(sc, "n_malicious", (double)P);
+		sidecar_set_number(sc, "n_benign", (double)N);
+		rc = sidecar_write(sc, k ? p2 : p1);
+		sidecar_free(sc);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int repro_operating_points(struct repro *r, struct diag *d)
@@ -434,10 +455,10 @@ int repro_operating_points(struct repro *r, struct diag *d)
 	repro_path(r, "operating_points.csv", out, sizeof(out));
 	if (csvio_out_open(&o, out) < 0)
 		return diag_error(d, "'%s': cannot write", out);
-	static const char *const head[] = {"learner",     "target_fpr", "threshold",
-	                                   "cv_recall",   "cv_fpr",     "cv_n_benign",
-	                                   "test_recall", "test_fpr",   "test_n_benign"};
-	int bad = csvio_write_row(o.f, head, 9);
+	static const char *const head[] = {
+	    "learner", "target_fpr",  "status",      "threshold", "cv_recall",
+	    "cv_fpr",  "cv_n_benign", "test_recall", "test_fpr",  "test_n_benign"};
+	int bad = csvio_write_row(o.f, head, 10);
 	for (int l = 0; l < N_SIX && !bad; l++) {
 		struct repro_scores cv, te;
 		struct diag ld;
@@ -463,7 +484,14 @@ int repro_operating_points(struct repro *r, struct diag *d)
 			    t = metrics_threshold_at_fpr(cv.score, cv.y, cv.n, targets[k], &rec,
 			                                 &fpr);
 			double trec = NAN, tfpr = NAN;
-			if (have_test && !isnan(t)) {
+			/* The lowest admissible threshold flags nothing: no operating point with
+			 * any detection meets the target (the top score block holds too many benign
+			 * packages). Marked, never written as a threshold. */
+			int unreachable =
+			    isnan(t) || isinf(t) || ((rec == 0 || isnan(rec)) && fpr == 0);
+			if (unreachable) {
+				t = rec = fpr = NAN;
+			} else if (have_test) {
 				size_t tp = 0, fp = 0;
 				for (size_t i = 0; i < te.n; i++)
 					if (te.score[i] > t) {
@@ -482,8 +510,11 @@ int repro_operating_points(struct repro *r, struct diag *d)
 			write_num(v[5], sizeof(v[5]), trec);
 			write_num(v[6], sizeof(v[6]), tfpr);
 			snprintf(v[7], sizeof(v[7]), "%zu", teb);
-			const char *f[] = {six[l], v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
-			bad |= csvio_write_row(o.f, f, 9);
+			const char *f[] = {six[l], v[0], unreachable ? "unreachable" : "ok",
+			                   v[1],   v[2], v[3],
+			                   v[4],   v[5], v[6],
+			                   v[7]};
+			bad |= csvio_write_row(o.f, f, 10);
 		}
 		repro_scores_release(&cv);
 		if (have_test)
@@ -499,8 +530,13 @@ int repro_operating_points(struct repro *r, struct diag *d)
 	if (sc) {
 		sidecar_set_string(
 		    sc, "rule",
-		    "threshold = metrics_threshold_at_fpr on the repeat-1 out-of-fold "
-		    "scores; applied unchanged to the train->test model's test scores");
+		    "threshold = metrics_threshold_at_fpr on the repeat-1 out-of-fold scores (each "
+		    "scored by the model of its CV fold, fitted without it); applied unchanged to "
+		    "the "
+		    "test scores of the final model (fitted on the whole training split); status "
+		    "unreachable = the lowest admissible threshold flags nothing, so no threshold "
+		    "is "
+		    "written; thresholds as %.17g (round-trip exact)");
 		sidecar_write(sc, out);
 		sidecar_free(sc);
 	}
