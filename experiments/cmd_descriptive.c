@@ -1,6 +1,7 @@
 /* `pyvet descriptive`: the share of each binary feature per label next to the paper's stated
  * prevalences (paper Sec. 4.2, 5.2; spec 2.4), and the Pearson correlation of the seven binary
- * features of the paper (spec D19), from an extract output directory. */
+ * features of the paper (spec D19), from an extract output directory; optionally restricted to
+ * one split of a dataset manifest (D19: the training data). */
 #include <cjson/cJSON.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -13,6 +14,7 @@
 #include "core/base/datafile.h"
 #include "core/base/err.h"
 #include "core/base/results.h"
+#include "core/base/strset.h"
 
 int cmd_descriptive(int argc, char **argv);
 
@@ -24,7 +26,8 @@ static int ds_usage(FILE *f)
 	    f,
 	    "usage: pyvet descriptive --features DIR --out results/descriptive.csv\n"
 	    "                         [--targets paper/targets.csv] [--corr "
-	    "results/feature_correlation.csv]\n\n"
+	    "results/feature_correlation.csv]\n"
+	    "                         [--manifest FILE [--split NAME]]\n\n"
 	    "Reads DIR/features.csv (written by 'pyvet extract') and writes, per binary feature "
 	    "of\n"
 	    "the meta, code, file and artifacts sets and per label, the number of packages, the\n"
@@ -33,7 +36,10 @@ static int ds_usage(FILE *f)
 	    "of\n"
 	    "the paper's seven binary features (spec D19; pairs with |r| >= 0.5 flagged) to "
 	    "--corr\n"
-	    "(default: feature_correlation.csv next to --out). Each CSV gets a JSON sidecar.\n");
+	    "(default: feature_correlation.csv next to --out). Each CSV gets a JSON sidecar.\n"
+	    "With --manifest, only the packages of that dataset manifest whose split column is\n"
+	    "NAME (default train, the paper's basis for both tables) are counted; the sidecars\n"
+	    "record the manifest, the split and the number of packages used.\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -72,6 +78,42 @@ static double target(const struct csv_table *t, const char *row, const char *col
 	return NAN;
 }
 
+/* The ids of the rows of dataset manifest `path` whose split column is `split`, into `ids`.
+ * 0, or -1 with the reason on `d`. */
+static int read_split_ids(const char *path, const char *split, struct strset *ids, struct diag *d)
+{
+	struct csv_table *t = NULL;
+	long ci, cs;
+	int rc = 0;
+	if (csvio_read(path, 0, &t, d) < 0)
+		return -1;
+	ci = csvio_column(t, "id");
+	cs = csvio_column(t, "split");
+	if (ci < 0 || cs < 0) {
+		csvio_table_free(t);
+		return diag_error(d, "'%s': needs id and split columns", path);
+	}
+	for (size_t i = 0; i < t->n_rows && !rc; i++)
+		if (!strcmp(t->rows[i][cs], split) &&
+		    strset_add(ids, t->rows[i][ci], strlen(t->rows[i][ci]), NULL) < 0)
+			rc = diag_error(d, "out of memory");
+	csvio_table_free(t);
+	if (!rc && !ids->count)
+		rc = diag_error(d, "'%s': no row with split '%s'", path, split);
+	return rc;
+}
+
+/* Record which rows a table counts. */
+static void set_rows_note(struct sidecar *sc, const char *manifest, const char *split)
+{
+	if (manifest) {
+		sidecar_set_string(sc, "manifest", manifest);
+		sidecar_set_string(sc, "split", split);
+	} else {
+		sidecar_set_string(sc, "split", "all rows of features.csv");
+	}
+}
+
 static void dir_of(const char *path, char *buf, size_t n)
 {
 	const char *s = strrchr(path, '/');
@@ -84,6 +126,10 @@ static void dir_of(const char *path, char *buf, size_t n)
 int cmd_descriptive(int argc, char **argv)
 {
 	const char *fdir = NULL, *out = NULL, *targets_path = NULL, *corr_path = NULL;
+	const char *manifest_path = NULL, *split = "train";
+	struct strset keep_ids = STRSET_INIT;
+	unsigned char *keep = NULL;
+	size_t n_kept = 0;
 	struct csv_table *ft = NULL, *tt = NULL;
 	struct diag d;
 	char path[4096], corr_buf[4096], hex[65];
@@ -113,6 +159,10 @@ int cmd_descriptive(int argc, char **argv)
 			targets_path = argv[++i];
 		else if (!strcmp(argv[i], "--corr"))
 			corr_path = argv[++i];
+		else if (!strcmp(argv[i], "--manifest"))
+			manifest_path = argv[++i];
+		else if (!strcmp(argv[i], "--split"))
+			split = argv[++i];
 		else {
 			fprintf(stderr, "pyvet: descriptive: '%s': unknown option\n", argv[i]);
 			return ds_usage(stderr);
@@ -144,18 +194,30 @@ int cmd_descriptive(int argc, char **argv)
 		fprintf(stderr, "pyvet: descriptive: '%s': no label column\n", path);
 		goto done;
 	}
+	if (manifest_path && read_split_ids(manifest_path, split, &keep_ids, &d) < 0) {
+		fprintf(stderr, "pyvet: descriptive: %s\n", diag_message(&d));
+		goto done;
+	}
 	n_cols = ft->n_cols;
 	cols = calloc(n_cols, sizeof(*cols));
+	keep = calloc(ft->n_rows + 1, 1);
 	x = malloc((ft->n_rows ? ft->n_rows : 1) * n_cols * sizeof(double));
 	y = malloc((ft->n_rows ? ft->n_rows : 1) * sizeof(int));
-	if (!cols || !x || !y) {
+	if (!cols || !x || !y || !keep) {
 		fprintf(stderr, "pyvet: descriptive: out of memory\n");
 		rc = 1;
 		goto done;
 	}
+	long cid = csvio_column(ft, "id");
 	for (size_t i = 0; i < ft->n_rows; i++) {
 		const char *lab = ft->rows[i][cl];
 		y[i] = !strcmp(lab, "malicious") ? 1 : !strcmp(lab, "benign") ? 0 : -1;
+		keep[i] = !manifest_path ||
+		          (cid >= 0 && strset_find(&keep_ids, ft->rows[i][cid],
+		                                   strlen(ft->rows[i][cid])) != (size_t)-1);
+		if (!keep[i])
+			y[i] = -1;
+		n_kept += keep[i];
 		for (size_t j = 0; j < n_cols; j++)
 			if (csvio_parse_double(ft->rows[i][j], &x[i * n_cols + j]) < 0)
 				x[i * n_cols + j] = NAN;
@@ -215,7 +277,8 @@ int cmd_descriptive(int argc, char **argv)
 			sidecar_add_hash(sc, "features.csv", hex);
 		if (targets_path && datafile_sha256(targets_path, hex) == 0)
 			sidecar_add_hash(sc, "targets.csv", hex);
-		sidecar_set_number(sc, "packages", (double)ft->n_rows);
+		sidecar_set_number(sc, "packages", (double)n_kept);
+		set_rows_note(sc, manifest_path, split);
 		if (sidecar_write(sc, out) < 0) {
 			rc = 1;
 			goto done;
@@ -253,7 +316,7 @@ int cmd_descriptive(int argc, char **argv)
 				for (size_t i = 0; i < ft->n_rows; i++) {
 					double p = x[i * n_cols + cols[a]],
 					       q = x[i * n_cols + cols[b]];
-					if (isnan(p) || isnan(q))
+					if (!keep[i] || isnan(p) || isnan(q))
 						continue;
 					u[n] = p;
 					v[n] = q;
@@ -279,6 +342,8 @@ int cmd_descriptive(int argc, char **argv)
 		}
 		if (sc) {
 			sidecar_set_string(sc, "features", path);
+			sidecar_set_number(sc, "packages", (double)n_kept);
+			set_rows_note(sc, manifest_path, split);
 			sidecar_set_number(sc, "flag_threshold", DS_CORR_FLAG);
 			sidecar_set_number(sc, "pairs_flagged", (double)n_flag);
 			if (sidecar_write(sc, corr_path) < 0) {
@@ -295,6 +360,8 @@ done:
 	free(cols);
 	free(x);
 	free(y);
+	free(keep);
+	strset_release(&keep_ids);
 	diag_release(&d);
 	return rc;
 }

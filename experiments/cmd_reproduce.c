@@ -34,32 +34,34 @@ static int reproduce_usage(FILE *f)
 	fprintf(
 	    f,
 	    "usage: pyvet reproduce [--corpus DIR] [--out DIR] [--quick] [--jobs N] [--seed S]\n"
-	    "                       [--dataset paper|full] [--force] [--no-bandit] "
-	    "[--no-report]\n"
-	    "                       [--debian DIR] [--debian-manifest FILE]\n\n"
+	    "                       [--dataset paper|full] [--grouped-sets final|all] [--force]\n"
+	    "                       [--no-bandit] [--no-report] [--debian DIR]\n"
+	    "                       [--debian-manifest FILE]\n\n"
 	    "Rerun the study: split the corpus manifest (datasets/README.md rules), extract the\n"
-	    "features, run every cross-validation cell (8 feature sets x 6 learners, stratified "
-	    "and\n"
-	    "cluster-grouped, plus the artifact-only leak check), fit train -> test, compute the\n"
-	    "permutation importance, the bandit / packj-equivalent baselines and the prevalences,\n"
-	    "then draw the figures and write paper/report.md. Finished steps are skipped on a "
-	    "rerun\n"
-	    "(markers in OUT/.steps; --force redoes everything); every step's outcome is in\n"
-	    "OUT/reproduce_status.csv.\n\n"
+	    "features, run the cross-validation cells -- stratified folds for the 8 feature sets\n"
+	    "x 6 learners and the artifact-only leak check; cluster-grouped folds for the leak\n"
+	    "check, MCF and the final set T+MCF+pre (all 8 sets with --grouped-sets all) -- fit\n"
+	    "train -> test, compute the permutation importance (on the training split, D32, and\n"
+	    "on held-out folds), the bandit / packj-equivalent baselines and the prevalences and\n"
+	    "correlations of the training split, then draw the figures and write\n"
+	    "paper/report.md. Finished steps are skipped on a rerun (markers in OUT/.steps;\n"
+	    "--force redoes everything); every step's outcome is in OUT/reproduce_status.csv.\n\n"
 	    "  --corpus DIR     the corpus (default ../shared/corpus)\n"
 	    "  --debian DIR     the Debian slice (scripts/fetch-debian-slice.sh DIR): adds the\n"
 	    "                   `realistic` dataset and the Debian steps; without it (or with\n"
 	    "                   packages missing) they are skipped with a line saying so\n"
 	    "  --debian-manifest FILE  its manifest (default datasets/debian/manifest.csv)\n"
 	    "  --out DIR        results folder (default results)\n"
-	    "  --quick          2 x 5-fold CV on a deterministic subset, small baseline sample;\n"
-	    "                   the report goes to OUT/report.md instead of paper/report.md\n"
+	    "  --quick          2 x 5-fold CV on a deterministic subset, grouped CV of the final\n"
+	    "                   set and the leak check only, small baseline sample; the report\n"
+	    "                   goes to OUT/report.md instead of paper/report.md\n"
 	    "  --jobs N         worker threads (default 2)\n"
 	    "  --seed S         run seed (default 1)\n"
 	    "  --dataset NAME   paper (default) or full: the train/test split of the main tables\n"
-	    "  --no-bandit      packj-equivalent baseline only\n"
 	    "  --grouped-sets final|all  cluster-grouped CV of MCF and the final set (default)\n"
 	    "                   or of all 8 sets (about twice the run time)\n"
+	    "  --force          redo the steps finished in an earlier run\n"
+	    "  --no-bandit      packj-equivalent baseline only\n"
 	    "  --no-report      skip figures and report\n");
 	return f == stdout ? 0 : 2;
 }
@@ -466,7 +468,8 @@ int cmd_reproduce(int argc, char **argv)
 	repro_path(&r, "prevalence.csv", p, sizeof(p));
 	STEP(&r, "prevalence",
 	     repro_call(cmd_descriptive, "descriptive", "--features", r.features, "--out", p,
-	                "--targets", "paper/targets.csv", (char *)NULL));
+	                "--targets", "paper/targets.csv", "--manifest", r.manifest, "--split",
+	                "train", (char *)NULL));
 
 report:
 	if (!no_report) {
