@@ -6,9 +6,11 @@ Run with Debian's /usr/bin/python3 (standard library only):
     /usr/bin/python3 scripts/make_report.py [--results results] [--targets paper/targets.csv]
                                             [--out paper/report.md] [--figures results/figures]
 
-Every number in the report is read from a CSV; the prose is fixed text. A missing results file
-is reported as "not produced", never filled in. Percentages are the CSV fractions x 100; deltas
-are pyvet minus paper, in percentage points (pp) or counts.
+Every number in the report is read from a CSV under --results (and paper/targets.csv); the prose
+is fixed text. A missing results file is reported as "not produced", never filled in.
+Percentages are the CSV fractions x 100; deltas are pyvet minus paper, in percentage points (pp)
+or counts. Thresholds are printed with Python's repr(), the shortest text that reads back as the
+same double.
 
 Expected input files (the experiment drivers write exactly these columns):
 
@@ -26,17 +28,24 @@ Expected input files (the experiment drivers write exactly these columns):
                                    status   (split = train_oof: repeat-1 out-of-fold tally, D30;
                                    test: fitted on train, scored on the unseen test split, D31)
   results/temporal.csv             same columns as table5 (split = temporal_test)
-  results/fig2_importance.csv      rank,feature,importance,sd
+  results/fig2_importance.csv      rank,feature,importance,sd,tied,nonzero   (D32: fitted and
+                                   evaluated on the training split; rank = competition rank,
+                                   ties share it; nonzero = |importance| above the tolerance)
+  results/fig2_importance_heldout.csv  the same plus folds: mean over the held-out folds of
+                                   repeat 1 of the stratified CV
+  results/feature_correlation.csv  feature_a,feature_b,n,r,flagged   (D19, training split)
   results/fig3_summary.csv         sample,tool,scope,n,mean,q1,median,q3,whisker_low,
                                    whisker_high,min,max,sum,n_any,n_flagged,n_error
   results/table6_alerts.csv        source,package,id,present,label,packj_equiv.package,
                                    packj_equiv.setup,bandit.package,bandit.setup,status
   results/fig4_intersection.csv    split,region,count   (core/ml/intersection.h names)
   results/hard_negatives.csv       learner,split,group,n_benign,fp,fpr
-  results/operating_points.csv     learner,target_fpr,threshold,cv_recall,cv_fpr,cv_n_benign,
-                                   test_recall,test_fpr,test_n_benign
+  results/operating_points.csv     learner,target_fpr,status,threshold,cv_recall,cv_fpr,
+                                   cv_n_benign,test_recall,test_fpr,test_n_benign
+                                   (status ok or unreachable: no threshold flags anything)
   results/prevalence.csv           feature,label,n,n_defined,n_one,share,paper_share,
-                                   paper_share_alt   (pyvet descriptive)
+                                   paper_share_alt   (pyvet descriptive; training split)
+  results/datasets/                the run's dataset manifests (counts of the Data section)
   results/roc_<learner>.csv        fpr,tpr        results/pr_<learner>.csv  recall,precision
   Each X.csv may have a sidecar X.json (wall_seconds, seed, git commit, cells).
 """
@@ -188,24 +197,33 @@ class Report:
                " pyvet minus paper, in percentage points (pp) or counts.\n")
         info = []
         total = 0.0
-        commit = seed = None
+        seed = None
+        commits = {}
         for f in sorted(os.listdir(self.res)) if os.path.isdir(self.res) else []:
             if f.endswith(".csv"):
                 sc = read_sidecar(self.path(f))
                 if sc:
                     total += fnum(sc.get("wall_seconds")) or 0
-                    commit = commit or sc.get("git_commit") or sc.get("commit")
+                    c = sc.get("git_commit") or sc.get("commit") or "unknown"
+                    commits[c] = commits.get(c, 0) + 1
                     seed = seed if seed is not None else sc.get("seed")
-        info.append(("git commit of the run", commit or "unknown"))
+        # every results file's sidecar names its commit; several commits mean a mixed folder
+        by_count = sorted(commits.items(), key=lambda kv: (-kv[1], kv[0]))
+        if len(by_count) == 1:
+            info.append(("git commit of the run", by_count[0][0]))
+        else:
+            info.append(("git commits in the sidecars (mixed results folder)",
+                         "; ".join(f"{c} ({n} files)" for c, n in by_count) or "unknown"))
         info.append(("run seed", seed if seed is not None else "unknown"))
         steps = self.path("reproduce_status.csv")
         if os.path.exists(steps):
             with open(steps, newline="") as fh:
-                rows = list(csv.DictReader(fh))
+                # the report's own row is appended after this file is written: leave all out
+                rows = [r for r in csv.DictReader(fh) if r.get("step") != "report"]
             run_s = sum(fnum(r.get("seconds")) or 0 for r in rows)
             failed = sum(1 for r in rows if r.get("status") not in ("ok", "skipped"))
             skipped = sum(1 for r in rows if r.get("status") == "skipped")
-            info.append(("steps of `pyvet reproduce` (reproduce_status.csv)",
+            info.append(("steps of `pyvet reproduce` before the report (reproduce_status.csv)",
                          f"{len(rows)} ({failed} failed, {skipped} skipped)"))
             info.append(("wall time of the steps (s, this run; skipped steps count 0)",
                          f"{run_s:.0f}"))
@@ -217,18 +235,25 @@ class Report:
         self.w("## Data\n")
         self.w("The corpus is not the paper's (spec 2.8): the malicious side comes from"
                " pypi_malregistry with one sample per code-skeleton cluster and per name, the"
-               " benign side from popular projects rebuilt as sdist-like hybrids. The split rules"
-               " are in `datasets/README.md`.\n")
+               " benign side from popular projects rebuilt as sdist-like hybrids (`popular`) and"
+               " real PyPI sdists (`sdist`). The split rules are in `datasets/README.md`; the"
+               " counts are those of the run's own manifests (`results/datasets/`).\n")
         rows = []
         for name in ("paper", "full"):
-            counts = read_csv(os.path.join("datasets", name, "counts.csv"))
+            counts = self.dataset_counts(name)
             if counts is None:
                 rows.append([name, NOT_PRODUCED, "", "", "", ""])
                 continue
-            def n(split, label):
-                return sum(int(r["n"]) for r in counts if r["split"] == split and r["label"] == label)
-            tb, tm, sb, sm = n("train", "benign"), n("train", "malicious"), n("test", "benign"), n("test", "malicious")
-            rows.append([name, tb, tm, f"{100 * tm / max(1, tb + tm):.1f} %", sb, sm])
+            def n(split, label, kind=None):
+                return sum(v for (sp, lb, kd), v in counts.items()
+                           if sp == split and lb == label and (kind is None or kd == kind))
+            def ben(split):
+                kinds = sorted({kd for (sp, lb, kd) in counts if sp == split and lb == "benign"})
+                parts = " + ".join(f"{n(split, 'benign', k)} {k}" for k in kinds)
+                return f"{n(split, 'benign')} ({parts})" if len(kinds) > 1 else str(n(split, "benign"))
+            tb, tm = n("train", "benign"), n("train", "malicious")
+            rows.append([name, ben("train"), tm, f"{100 * tm / max(1, tb + tm):.1f} %", ben("test"),
+                         n("test", "malicious")])
         p = [self.t.get("data", "train", "benign"), self.t.get("data", "train", "malicious"),
              self.t.get("data", "train", "malicious_share_pct"), self.t.get("data", "test", "benign"),
              self.t.get("data", "test", "malicious")]
@@ -240,6 +265,20 @@ class Report:
                " higher. Macro precision and the benign false-positive counts are not comparable"
                " one to one; the code takes any benign count, and the split rule scales with the"
                " manifest.\n")
+
+    def dataset_counts(self, name):
+        """{(split, label, kind): n} of the manifest the run used for dataset `name`."""
+        quick = self.path(os.path.join("datasets", f"quick_{name}.csv"))
+        full = self.path(os.path.join("datasets", name, "manifest.csv"))
+        rows = read_csv(quick if os.path.exists(quick) else full)
+        if rows is None:
+            self.missing.append(f"datasets/{name}/manifest.csv")
+            return None
+        out = {}
+        for r in rows:
+            k = (r.get("split", ""), r.get("label", ""), r.get("kind", ""))
+            out[k] = out.get(k, 0) + 1
+        return out
 
     def leak_section(self, leak):
         self.w("## Leak check: an artifact-only classifier (spec 8.4)\n")
@@ -399,24 +438,60 @@ class Report:
             self.w(f"Malware first seen on or after {sc['cutoff']} is test.\n")
         self.w(table(["learner", "test benign", "test malicious", "FP", "FN", "macro F1", "recall mal", "status"], rows))
 
-    def fig2_section(self, imp):
+    def importance_rows(self, imp):
+        """The rows with non-zero importance, ranked, and the rows tied at zero. `nonzero` is the
+        driver's verdict (|importance| > 1e-9); files without the column are judged the same way."""
+        rows = sorted(imp, key=lambda r: (int(r["rank"]), r["feature"]))
+        def nonzero(r):
+            if "nonzero" in r:
+                return r["nonzero"] == "1"
+            return abs(fnum(r["importance"]) or 0) > 1e-9
+        return [r for r in rows if nonzero(r)], [r for r in rows if not nonzero(r)]
+
+    def fig2_section(self, imp, held):
         self.w("## Figure 2: permutation importance of the stacking model\n")
-        if imp is None:
-            self.w(f"`fig2_importance.csv`: {NOT_PRODUCED}.\n")
-            return
         paper = sorted(((self.t.get("fig2", k[1], "rank"), k[1]) for k in self.t.v
                         if k[0] == "fig2" and k[2] == "rank"))
-        ours = sorted(imp, key=lambda r: int(r["rank"]))[:10]
-        rows = []
-        for i in range(10):
-            o = ours[i] if i < len(ours) else None
-            p = paper[i][1] if i < len(paper) else None
-            rows.append([i + 1, o["feature"] if o else "–", num(fnum(o["importance"]) if o else None, 5),
-                         p or "–", num(self.t.get("fig2", p, "importance"), 6) if p else "–"])
-        self.w(table(["rank", "pyvet feature", "pyvet importance", "paper feature", "paper importance (read from the figure)"], rows))
-        top = {r["feature"] for r in ours}
-        common = sorted(top & {p for _, p in paper})
-        self.w(f"Features in both top-10 lists: {len(common)} of 10 ({', '.join(common) or 'none'}).\n")
+        ptop = [p for _, p in paper]
+        self.w("Drop in accuracy when one column is permuted, for the stacking model"
+               " on the final set. Only importances above the tolerance count (|importance| >"
+               " 1e-9; an accuracy drop is a multiple of 1/(rows x repeats), so anything smaller"
+               " is rounding noise). Features with equal importance share a rank; all features"
+               " at zero are one tie, listed by count, not ranked. The paper's list, read from"
+               " its figure:"
+               f" {', '.join(f'{i + 1}. {p}' for i, p in enumerate(ptop)) or 'not transcribed'}.\n")
+        for title, rows, name in (
+                ("Training split (D32, as the paper: the model fitted and evaluated on the same rows)",
+                 imp, "fig2_importance.csv"),
+                ("Held-out folds (mean over the folds of repeat 1 of the stratified CV; a model per"
+                 " fold fitted on the other folds)", held, "fig2_importance_heldout.csv")):
+            self.w(f"### {title}\n")
+            if rows is None:
+                self.w(f"`{name}`: {NOT_PRODUCED}.\n")
+                continue
+            sc = read_sidecar(self.path(name)) or {}
+            base = fnum(sc.get("baseline_accuracy", sc.get("baseline_accuracy_mean")))
+            nz, zero = self.importance_rows(rows)
+            pos = [r for r in nz if (fnum(r["importance"]) or 0) > 0]
+            neg = [r for r in nz if (fnum(r["importance"]) or 0) < 0]
+            shown = pos[:10]
+            out = []
+            for r in shown:
+                tie = int(r.get("tied") or 1)
+                out.append([r["rank"] + (f" (tie of {tie})" if tie > 1 else ""), r["feature"],
+                            num(fnum(r["importance"]), 5), num(fnum(r["sd"]), 5),
+                            "yes" if r["feature"] in ptop else "no"])
+            if out:
+                self.w(table(["rank", "feature", "importance", "sd", "in the paper's top 10"], out))
+            listed = f" (the first {len(shown)} listed)" if len(pos) > len(shown) else ""
+            zrank = f" (rank {zero[0]['rank']})" if zero else ""
+            common = [r["feature"] for r in pos if r["feature"] in ptop]
+            self.w(f"{len(pos)} of {len(rows)} features have an importance above the tolerance{listed};"
+                   f" {len(zero)} are tied at zero{zrank}; {len(neg)} are below minus the tolerance"
+                   " (permuting them raised the accuracy). Of the features above the tolerance,"
+                   f" {len(common)} are in the paper's top 10 ({', '.join(common) or 'none'})."
+                   f" Baseline accuracy {num(base, 4)}; {num(fnum(sc.get('repeats')))} permutations"
+                   " per column.\n")
 
     def fig3_section(self, summ, t6):
         self.w("## Figure 3 and Table 6: bandit and packj-equivalent alerts\n")
@@ -515,21 +590,63 @@ class Report:
         if not op:
             self.w(f"`operating_points.csv`: {NOT_PRODUCED}.\n")
             return
-        self.w("Thresholds chosen on the repeat-1 out-of-fold scores for a target benign FPR, then"
-               " applied to the model fitted on all training data and scored on the test split. A"
-               " rate below 1/(benign count) cannot be measured; the count is shown.\n")
-        rows = [[LEARNER_NAMES.get(r["learner"], r["learner"]), pct(fnum(r["target_fpr"]), 1),
-                 num(fnum(r["threshold"]), 4), pct(fnum(r["cv_recall"])), pct(fnum(r["cv_fpr"]), 2),
-                 r["cv_n_benign"], pct(fnum(r["test_recall"])), pct(fnum(r["test_fpr"]), 2), r["test_n_benign"]]
-                for r in op]
+        self.w("Thresholds are chosen on the repeat-1 out-of-fold scores, where each training package"
+               " is scored by the model of its CV fold (fitted without it), for a target benign FPR;"
+               " the same threshold is then applied to the test scores of the final model, fitted on"
+               " the whole training split. A package is flagged iff its score is above the threshold"
+               " (printed in full: the shortest decimal that reads back as the same double). A rate"
+               " below 1/(benign count) cannot be measured; the count is shown. *Unreachable*: no"
+               " threshold flags any package while keeping the target (the highest scores already"
+               " include too many benign packages), so there is no operating point.\n")
+        rows = []
+        for r in op:
+            t = fnum(r.get("threshold"))
+            unreachable = r.get("status") == "unreachable"
+            rows.append([LEARNER_NAMES.get(r["learner"], r["learner"]), pct(fnum(r["target_fpr"]), 1),
+                         "**unreachable**" if unreachable else ("–" if t is None else repr(t)),
+                         pct(fnum(r["cv_recall"])), pct(fnum(r["cv_fpr"]), 2), r["cv_n_benign"],
+                         pct(fnum(r["test_recall"])), pct(fnum(r["test_fpr"]), 2), r["test_n_benign"]])
         self.w(table(["learner", "target FPR (%)", "threshold", "CV recall (%)", "CV FPR (%)", "CV benign",
                       "test recall (%)", "test FPR (%)", "test benign"], rows))
+
+    def split_note(self, name):
+        sc = read_sidecar(self.path(name)) or {}
+        split = sc.get("split")
+        if not split:
+            return "rows: not recorded in the sidecar"
+        if sc.get("manifest"):
+            return (f"the `{split}` split of `{os.path.basename(sc['manifest'])}`,"
+                    f" {num(fnum(sc.get('packages')))} packages")
+        return f"{split}, {num(fnum(sc.get('packages')))} packages"
+
+    def correlation_section(self, corr):
+        self.w("## Correlation of the seven binary features (spec D19)\n")
+        if not corr:
+            self.w(f"`feature_correlation.csv`: {NOT_PRODUCED}.\n")
+            return
+        self.w(f"Pearson r over {self.split_note('feature_correlation.csv')}. The paper states that"
+               " its features are not correlated, without a threshold; pyvet flags |r| >= 0.5.\n")
+        flagged = [r for r in corr if r.get("flagged") == "1"]
+        rows = sorted(corr, key=lambda r: -abs(fnum(r["r"]) or 0))
+        if flagged:
+            self.w(f"**Pairs correlated at |r| >= 0.5: {len(flagged)} of {len(corr)}, contrary to"
+                   " the paper's \"no correlation\":** "
+                   + "; ".join(f"{r['feature_a']} and {r['feature_b']} (r = {num(fnum(r['r']), 3)})"
+                               for r in flagged) + ".\n")
+        else:
+            self.w(f"No pair reaches |r| >= 0.5 (the largest: {rows[0]['feature_a']} and"
+                   f" {rows[0]['feature_b']}, r = {num(fnum(rows[0]['r']), 3)}).\n")
+        self.w(table(["feature", "feature", "packages", "r", "flagged (abs. r >= 0.5)"],
+                     [[r["feature_a"], r["feature_b"], r["n"], num(fnum(r["r"]), 3),
+                       "yes" if r.get("flagged") == "1" else ""] for r in rows[:8]]))
+        self.w("The eight pairs with the largest |r| are listed; every pair is in the CSV.\n")
 
     def prevalence_section(self, prev):
         self.w("## Feature prevalence (paper Sec. 4.2, 5.2)\n")
         if not prev:
             self.w(f"`prevalence.csv`: {NOT_PRODUCED}.\n")
             return
+        self.w(f"Counted on {self.split_note('prevalence.csv')}.\n")
         rows = []
         for r in prev:
             p = fnum(r.get("paper_share"))
@@ -550,8 +667,9 @@ class Report:
     def figures_section(self):
         self.w("## Figures\n")
         fig = self.a.figures
-        names = [("fig2_importance", "Permutation importance, top 10"),
-                 ("fig3_alerts", "Alert box plots"), ("fig4_intersection", "Venn regions"),
+        names = [("fig2_importance", "Permutation importance, non-zero features (training split; held-out folds)"),
+                 ("fig3_alerts", "Alert box plots"),
+                 ("fig4_intersection", "Venn diagrams of the detected malware (train, test)"),
                  ("roc_curves", "ROC curves of the six learners"), ("pr_curves", "PR curves of the six learners")]
         for n, title in names:
             svg = os.path.join(fig, n + ".svg")
@@ -590,7 +708,8 @@ class Report:
                        f" {num(self.t.get('table5', 'test', 'fn'))} of {num(self.t.get('table5', 'test', 'n_malicious'))}"
                        f" and {num(self.t.get('table5', 'test', 'fp'))} of {num(self.t.get('table5', 'test', 'n_benign'))})."
                        " The paper's test benign packages were random PyPI uploads; ours are"
-                       " held-out popular projects, an easier negative class (spec 2.2).")
+                       " held-out popular-project hybrids and real PyPI sdists (counts per kind"
+                       " in the Data section), an easier negative class (spec 2.2).")
         self.w("- **Ambiguity decisions.** Where the paper is silent pyvet follows the documented"
                " decisions D1-D36 of the spec (e.g. the stacking meta-learner, the text document, the"
                " licence and homepage rules); each is a parameter recorded in the sidecars, and"
@@ -611,6 +730,8 @@ class Report:
         t5 = self.load("table5_train_test.csv")
         temporal = self.load("temporal.csv")
         imp = self.load("fig2_importance.csv")
+        held = self.load("fig2_importance_heldout.csv")
+        corr = self.load("feature_correlation.csv")
         summ = self.load("fig3_summary.csv")
         t6 = self.load("table6_alerts.csv")
         f4 = self.load("fig4_intersection.csv")
@@ -624,12 +745,13 @@ class Report:
         self.table4_section(t4)
         self.grouped_section(t3, g)
         self.table5_section(t5, temporal)
-        self.fig2_section(imp)
+        self.fig2_section(imp, held)
         self.fig3_section(summ, t6)
         self.fig4_section(f4)
         self.hard_section(hn)
         self.op_section(op)
         self.prevalence_section(prev)
+        self.correlation_section(corr)
         self.figures_section()
         self.discussion(t4, leak, t5)
         if self.missing:

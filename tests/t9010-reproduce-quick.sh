@@ -18,8 +18,9 @@ check "reproduce --quick exits 0 (got $rc)" test $rc -eq 0
 secs=$(( $(date +%s) - start ))
 echo "# reproduce --quick took ${secs} s"
 for f in table3_featuresets table4_learners table5_train_test grouped_cv leak_check temporal \
-	fig2_importance fig3_alerts fig3_summary table6_alerts fig4_intersection hard_negatives \
-	operating_points prevalence roc_stack pr_stack; do
+	fig2_importance fig2_importance_heldout fig3_alerts fig3_summary table6_alerts \
+	fig4_intersection hard_negatives operating_points prevalence feature_correlation roc_stack \
+	pr_stack; do
 	n=$( [ -f "$R/$f.csv" ] && tail -n +2 "$R/$f.csv" | grep -c . || echo 0)
 	check "$f.csv has rows ($n)" test "$n" -gt 0
 done
@@ -31,6 +32,16 @@ check "without the Debian slice: a visible line says how to fetch it" \
 	grep -q 'debian_slice: skipped: .*scripts/fetch-debian-slice.sh' "$TMP/err"
 check "report written without missing files" grep -q '^# pyvet rerun' "$R/report.md"
 check "report: no 'not produced'" test "$(grep -c 'not produced' "$R/report.md")" -eq 0
+check "importance: ranks are competition ranks with a nonzero flag" awk -F, 'NR == 1 { ok = ($1 == "rank" && $5 == "tied" && $6 == "nonzero") }
+	NR > 1 { if ($1 > NR - 1 || ($6 == 0 && ($3 > 1e-9 || $3 < -1e-9))) ok = 0 } END { exit !ok }' "$R/fig2_importance_heldout.csv"
+check "operating points: every row ok or unreachable, no threshold when unreachable" awk -F, 'NR == 1 { ok = ($3 == "status") }
+	NR > 1 { if (!($3 == "ok" && $4 != "") && !($3 == "unreachable" && $4 == "")) ok = 0 } END { exit !ok }' "$R/operating_points.csv"
+for f in prevalence feature_correlation; do
+	check "$f counted on the training split (sidecar)" grep -q '"split":[[:space:]]*"train"' "$R/$f.json"
+done
+check "every results table has a sidecar" sh -c 'for f in "$1"/*.csv; do case $f in */reproduce_status.csv) continue;; esac; [ -s "${f%.csv}.json" ] || { echo "# no sidecar: $f"; exit 1; }; done' sh "$R"
+/usr/bin/python3 scripts/make_report.py --results "$R" --out "$R/report2.md" 2>/dev/null
+check "the report regenerated from the results is the same bytes" cmp -s "$R/report.md" "$R/report2.md"
 if command -v gnuplot >/dev/null; then
 	check "figures drawn" test -s "$R/figures/fig3_alerts.svg" -a -s "$R/figures/roc_curves.png"
 else
