@@ -11,16 +11,18 @@ set xrange [0:1]
 set yrange [0:1.02]
 set grid
 set key bottom right noenhanced
+name(l) = l eq 'rf' ? 'Random Forest' : l eq 'svm' ? 'SVM (linear)' : l eq 'dt' ? 'Decision Tree' : \
+	l eq 'mlp' ? 'MLP' : l eq 'nb' ? 'Naive Bayes' : l eq 'stack' ? 'Stacking' : l
 if (kind eq 'roc') {
-	set title 'ROC curves (out-of-fold, final feature set)'
-	set xlabel 'false-positive rate (benign flagged)'
-	set ylabel 'true-positive rate (malware detected)'
-	plot for [l in learners] sprintf('%s/roc_%s.csv', resdir, l) skip 1 using 1:2 with lines lw 2 title l, \
+	set title 'ROC curves (repeat-1 out-of-fold scores, final feature set)'
+	set xlabel 'false-positive rate (fraction of benign packages flagged)'
+	set ylabel 'true-positive rate (fraction of malware detected)'
+	plot for [l in learners] sprintf('%s/roc_%s.csv', resdir, l) skip 1 using 1:2 with lines lw 2 title name(l), \
 	     x with lines dt 2 lc rgb 'grey' notitle
 } else {
-	set title 'Precision-recall curves (out-of-fold, final feature set)'
-	set xlabel 'recall (malware)'
-	set ylabel 'precision (malware)'
+	set title 'Precision-recall curves (repeat-1 out-of-fold scores, final feature set)'
+	set xlabel 'recall (fraction of malware detected)'
+	set ylabel 'precision (fraction of flagged packages that are malware)'
 	set key bottom left
-	plot for [l in learners] sprintf('%s/pr_%s.csv', resdir, l) skip 1 using 1:2 with lines lw 2 title l
+	plot for [l in learners] sprintf('%s/pr_%s.csv', resdir, l) skip 1 using 1:2 with lines lw 2 title name(l)
 }

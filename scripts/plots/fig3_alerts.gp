@@ -13,6 +13,7 @@ set xrange [0.4:2.6]
 set xtics ('packj-equivalent' 1, 'bandit' 2) scale 0
 set yrange [0:*]
 set key off
+set ylabel 'alerts per package (count)'
 set offsets 0, 0, graph 0.08, 0
 tx(t) = t eq 'packj_equiv' ? 1 : t eq 'bandit' ? 2 : NaN
 sel(s, sc) = (strcol(1) eq s && strcol(3) eq sc) ? tx(strcol(2)) : NaN

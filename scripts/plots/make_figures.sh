@@ -26,7 +26,9 @@ one() { # name script input
 	if [ -s "$RES/$3" ]; then draw "$1" "$2" "infile='$RES/$3'"
 	else echo "make_figures: $1: '$RES/$3' missing, skipped" >&2; fi
 }
-one fig2_importance fig2_importance.gp fig2_importance.csv
+if [ -s "$RES/fig2_importance.csv" ]; then
+	draw fig2_importance fig2_importance.gp "infile='$RES/fig2_importance.csv'; heldfile='$RES/fig2_importance_heldout.csv'"
+else echo "make_figures: fig2_importance: '$RES/fig2_importance.csv' missing, skipped" >&2; fi
 one fig3_alerts fig3_alerts.gp fig3_summary.csv
 one fig4_intersection fig4_intersection.gp fig4_intersection.csv
 for kind in roc pr; do
