@@ -5,6 +5,9 @@
 # and extract with --debian-dir. The .debs are built here with dpkg-deb and never unpacked.
 . "$(dirname "$0")/lib.sh"
 FETCH=scripts/fetch-debian-slice.sh
+# extract and reproduce below need a popular-domain list; without ../shared's the mini list
+# (this test is about the slice's manifest and paths, not about domains)
+[ -n "$SHARED_DOMAINS" ] || export PYVET_DOMAINS=$PWD/tests/data/top-domains-mini.csv
 if ! command -v dpkg-deb >/dev/null; then
 	skip "dpkg-deb not installed: fetch script not tested"
 	finish
