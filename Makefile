@@ -19,7 +19,7 @@ OPT ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --define-variable=GSL_CBLAS_LIB=-lopenblas --libs $(PKGS) 2>/dev/null)
 LIBS = $(PKG_LIBS) -lsvm -llinear -lcsv -lunistring -lpthread -lm
-FINAL_CFLAGS = $(STD) $(WARN) $(OPT) -I. $(PKG_CFLAGS) -MMD -MP $(CFLAGS) $(PYVET_CFLAGS)
+FINAL_CFLAGS = $(STD) $(WARN) $(OPT) -I. -I$(BUILD) $(PKG_CFLAGS) -MMD -MP $(CFLAGS) $(PYVET_CFLAGS)
 FINAL_LDFLAGS = $(LDFLAGS) $(PYVET_LDFLAGS)
 
 BUILD ?= build
@@ -36,7 +36,7 @@ else
 PYVET_BIN = $(BUILD)/pyvet
 endif
 
-.PHONY: all deps test check-asan clean format-check check-layers reproduce tests-build bench fuzz
+.PHONY: FORCE all deps test check-asan clean format-check check-layers reproduce tests-build bench fuzz
 all: $(PYVET_BIN) tests-build
 
 deps:
@@ -48,6 +48,15 @@ deps:
 		SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	else echo "make deps: all Debian packages present"; fi
+
+# The commit the binary is built from (scripts/build/version.sh; pyvet never runs git itself).
+# Run on every make; the header is rewritten only when the commit or the dirty flag changes.
+GEN_VERSION = $(BUILD)/gen/version.h
+$(GEN_VERSION): FORCE
+	@mkdir -p $(dir $@)
+	@scripts/build/version.sh $@ .
+$(BUILD)/core/base/toolkit.o: $(GEN_VERSION)
+FORCE:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

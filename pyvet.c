@@ -1,4 +1,5 @@
 /* ./pyvet: Git-style subcommand dispatcher (the table lives in experiments/commands.h). */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,6 +36,22 @@ static int usage(FILE *f)
 	return f == stdout ? 0 : 2;
 }
 
+/* `pyvet --version`: the version, the build commit and every linked library's version (the
+ * same facts as the "versions" object of every results sidecar), one "name version" per line. */
+static int version(void)
+{
+	cJSON *v = toolkit_versions_json();
+	const cJSON *it;
+	printf("pyvet %s\ncommit %s\n", PYVET_VERSION, toolkit_build_commit());
+	cJSON_ArrayForEach(it, v)
+	{
+		if (cJSON_IsString(it) && strcmp(it->string, "pyvet"))
+			printf("%s %s\n", it->string, it->valuestring);
+	}
+	cJSON_Delete(v);
+	return fflush(stdout) ? 4 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	toolkit_init();
@@ -42,10 +59,8 @@ int main(int argc, char **argv)
 		return usage(stderr);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage(stdout);
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("pyvet %s\n", PYVET_VERSION);
-		return 0;
-	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
+		return version();
 	for (const struct cmd *c = commands; c->name; c++)
 		if (!strcmp(c->name, argv[1]))
 			return c->run(argc - 1, argv + 1);

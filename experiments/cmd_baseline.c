@@ -116,10 +116,10 @@ static void run_job(struct shared *sh, struct job *j)
 	const void **srcs = NULL;
 	size_t *lens = NULL;
 	struct bandit_counts *bc = NULL;
-	char path[BASELINE_PATH_MAX];
+	char *path;
 	diag_init(&d);
-	snprintf(path, sizeof(path), "%s/%s", sh->corpus, j->row->path);
-	if (package_open(&p, path, NULL, &d) < 0 || analysis_run(p, sh->ctx, &a, &d) < 0) {
+	path = manifest_package_path(j->row, sh->corpus, NULL, &d);
+	if (!path || package_open(&p, path, NULL, &d) < 0 || analysis_run(p, sh->ctx, &a, &d) < 0) {
 		snprintf(j->status, sizeof(j->status), "%s", diag_message(&d));
 		goto end;
 	}
@@ -187,6 +187,7 @@ end:
 	free(bc);
 	analysis_free(a);
 	package_free(p);
+	free(path);
 	diag_release(&d);
 }
 
@@ -202,10 +203,10 @@ static void *worker(void *arg)
 		run_job(sh, &sh->jobs[i]);
 		pthread_mutex_lock(&sh->lock);
 		size_t done = ++sh->done;
-		fprintf(stderr, "pyvet: baseline: [%zu/%zu] %s %s: %zu .py sent to bandit%s%s\n",
-		        done, sh->n_jobs, sh->jobs[i].row->name, sh->jobs[i].row->version,
-		        sh->jobs[i].files_sent, sh->jobs[i].status[0] ? "; error: " : "",
-		        sh->jobs[i].status);
+		err_report("baseline: [%zu/%zu] %s %s: %zu .py sent to bandit%s%s", done,
+		           sh->n_jobs, sh->jobs[i].row->name, sh->jobs[i].row->version,
+		           sh->jobs[i].files_sent, sh->jobs[i].status[0] ? "; error: " : "",
+		           sh->jobs[i].status); /* escaped: manifest and package strings */
 		pthread_mutex_unlock(&sh->lock);
 	}
 	return NULL;

@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include "core/base/err.h"
+#include "core/base/escape.h"
 #include "core/pkg/manifest.h"
 #include "core/pkg/package.h"
 #include "core/pkg/pkginfo.h"
 #include "core/base/sbuf.h"
+#include "experiments/commands.h"
 
 #define CC_MAX_JOBS 64
 #define CC_MAX_FORMATS 32
@@ -42,8 +44,11 @@ static int cc_usage(FILE *f)
 	       "Read every package listed in manifest M (paths relative to DIR) in memory, as the\n"
 	       "feature extraction would, and parse its metadata file. Prints a summary (read OK,\n"
 	       "failed, skipped members, formats, packages per second) and one line per failure:\n"
-	       "'FAIL <id> <path>: <reason>'. Exit status 0 when every listed package was read or\n"
-	       "reported, 1 on a manifest error, 2 on a usage error.\n\n"
+	       "'FAIL <id> <path>: <reason>' (path and reason escaped: \\n, \\x1b, \\u202e).\n"
+	       "Manifest paths must stay inside DIR: an absolute path, a '..' component or a\n"
+	       "symbolic link leading out of DIR is a failure of that package.\n"
+	       "Exit status: 0 every listed package was read; 2 usage error or a bad manifest; 3\n"
+	       "some packages could not be read (listed); 4 write error.\n\n"
 	       "  --manifest M   corpus manifest CSV (id,label,...,path,...)\n"
 	       "  --corpus DIR   directory the manifest paths are relative to\n"
 	       "  --debian-dir D the Debian slice: paths 'debian/...' (datasets/realistic) are\n"
@@ -57,16 +62,17 @@ static void check_one(struct cc_state *s, size_t i)
 {
 	struct cc_result *r = &s->res[i];
 	const struct manifest_row *row = &s->m->rows[i];
-	struct sbuf path = SBUF_INIT;
+	char *path;
 	struct diag d;
 	struct package *p;
 	diag_init(&d);
-	if (manifest_row_file(row, s->corpus, s->debian_dir, &path) < 0) {
-		r->error = strdup("out of memory");
+	if (!(path = manifest_package_path(row, s->corpus, s->debian_dir, &d))) {
+		r->error = strdup(diag_message(&d));
 		r->done = 1;
+		diag_release(&d);
 		return;
 	}
-	if (package_open(&p, path.buf, NULL, &d) < 0) {
+	if (package_open(&p, path, NULL, &d) < 0) {
 		r->error = strdup(diag_message(&d));
 	} else {
 		r->ok = 1;
@@ -89,7 +95,7 @@ static void check_one(struct cc_state *s, size_t i)
 	}
 	r->done = 1;
 	diag_release(&d);
-	sbuf_release(&path);
+	free(path);
 }
 
 static void *cc_worker(void *arg)
@@ -134,7 +140,7 @@ int cmd_check_corpus(int argc, char **argv)
 			return cc_usage(stdout);
 		if (strcmp(a, "--manifest") && strcmp(a, "--corpus") && strcmp(a, "--debian-dir") &&
 		    strcmp(a, "--jobs") && strcmp(a, "--every")) {
-			fprintf(stderr, "pyvet: check-corpus: '%s': unknown option\n", a);
+			err_report("check-corpus: '%s': unknown option", a);
 			return 2;
 		}
 		if (i + 1 >= argc) {
@@ -149,7 +155,7 @@ int cmd_check_corpus(int argc, char **argv)
 		else if (!strcmp(a, "--debian-dir"))
 			debian_dir = v;
 		else if (parse_size(v, !strcmp(a, "--jobs") ? &jobs : &every) < 0) {
-			fprintf(stderr, "pyvet: check-corpus: '%s': not a positive number\n", v);
+			err_report("check-corpus: '%s': not a positive number", v);
 			return 2;
 		}
 	}
@@ -163,9 +169,9 @@ int cmd_check_corpus(int argc, char **argv)
 	diag_init(&d);
 	struct manifest *m;
 	if (manifest_read(manifest, &m, &d) < 0) {
-		fprintf(stderr, "pyvet: %s\n", diag_message(&d));
+		err_report("%s", diag_message(&d));
 		diag_release(&d);
-		return 1;
+		return EXIT_USAGE;
 	}
 	struct cc_state s;
 	memset(&s, 0, sizeof(s));
@@ -232,17 +238,21 @@ int cmd_check_corpus(int argc, char **argv)
 	       wall > 0 ? (double)listed / wall : 0.0, started ? started : 1);
 	for (size_t i = 0; i < m->n; i += every) {
 		struct cc_result *r = &s.res[i];
-		if (!r->ok)
-			printf("FAIL %s %s: %s\n", m->rows[i].id, m->rows[i].path,
-			       r->error ? r->error : "out of memory");
+		if (!r->ok) { /* the id is checked by manifest_read(); path and reason escaped */
+			printf("FAIL %s ", m->rows[i].id);
+			escape_fputs(m->rows[i].path, stdout);
+			fputs(": ", stdout);
+			escape_fputs(r->error ? r->error : "out of memory", stdout);
+			putchar('\n');
+		}
 		free(r->error);
 	}
 	free(s.res);
 	manifest_free(m);
 	diag_release(&d);
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "pyvet: check-corpus: write error\n");
-		return 1;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		err_report("check-corpus: write error");
+		return EXIT_INTERNAL;
 	}
-	return 0;
+	return failed ? EXIT_UNREADABLE : EXIT_OK;
 }

@@ -226,16 +226,14 @@ static void process_one(struct ex_run *r, size_t i)
 {
 	struct ex_result *res = &r->res[i];
 	const struct manifest_row *row = &r->m->rows[i];
-	struct sbuf path = SBUF_INIT;
+	char *path = NULL;
 	struct extractrow_result er;
 	struct diag d;
 	memset(&er, 0, sizeof(er));
 	diag_init(&d);
-	if (manifest_row_file(row, r->corpus, r->debian_dir, &path) < 0) {
-		diag_error(&d, "out of memory");
+	if (!(path = manifest_package_path(row, r->corpus, r->debian_dir, &d)))
 		goto fail;
-	}
-	if (extractrow_run(&r->x, path.buf, NULL, &er, &d) < 0)
+	if (extractrow_run(&r->x, path, NULL, &er, &d) < 0)
 		goto fail;
 	res->evidence = build_evidence(r, row->id, er.a, er.pkg, er.ev);
 	if (!res->evidence) {
@@ -254,7 +252,7 @@ fail:
 	res->error = strdup(diag_message(&d)[0] ? diag_message(&d) : "unknown error");
 out:
 	extractrow_result_release(&er);
-	sbuf_release(&path);
+	free(path);
 	diag_release(&d);
 }
 

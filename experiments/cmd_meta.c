@@ -8,10 +8,12 @@
 #include <unistr.h>
 
 #include "core/base/err.h"
+#include "core/base/escape.h"
 #include "core/pkg/package.h"
 #include "core/pkg/pkginfo.h"
 #include "core/base/sbuf.h"
 #include "experiments/cli/pkgarg.h"
+#include "experiments/commands.h"
 
 int cmd_meta(int argc, char **argv);
 
@@ -25,7 +27,10 @@ static int meta_usage(FILE *f)
 	    "as JSON: input, format, root, metadata path, name, version, every header field as\n"
 	    "{key, value, line} in file order, the first present value of each key (UNKNOWN and\n"
 	    "empty values are absent) and the body length. Bytes that are not UTF-8 are shown\n"
-	    "as U+FFFD in the JSON only.\n\n"
+	    "as U+FFFD in the JSON only; JSON escapes control characters, and messages on stderr\n"
+	    "show them escaped (\\x1b, \\u202e).\n"
+	    "Exit status: 0 printed; 2 usage error; 3 the package or its metadata file cannot be\n"
+	    "read or parsed; 4 write error.\n\n"
 	    "  --password P   zip password to try (repeatable; default: infected)\n");
 	return f == stdout ? 0 : 2;
 }
@@ -67,17 +72,16 @@ int cmd_meta(int argc, char **argv)
 	struct diag d;
 	diag_init(&d);
 	if (!p->metadata) {
-		fprintf(stderr, "pyvet: '%s': no metadata file (PKG-INFO or METADATA)\n", input);
+		err_report("'%s': no metadata file (PKG-INFO or METADATA)", input);
 		package_free(p);
-		return 1;
+		return EXIT_UNREADABLE;
 	}
 	struct pkginfo *pi;
 	if (pkginfo_parse((const char *)p->metadata->data, p->metadata->size, NULL, &pi, &d) < 0) {
-		fprintf(stderr, "pyvet: '%s': '%s': %s\n", input, p->metadata->path,
-		        diag_message(&d));
+		err_report("'%s': '%s': %s", input, p->metadata->path, diag_message(&d));
 		package_free(p);
 		diag_release(&d);
-		return 1;
+		return EXIT_UNREADABLE;
 	}
 	cJSON *j = cJSON_CreateObject(), *fields = cJSON_CreateArray(),
 	      *first = cJSON_CreateObject();
@@ -107,19 +111,20 @@ int cmd_meta(int argc, char **argv)
 	cJSON_AddNumberToObject(j, "body_length", (double)pi->body_len);
 	char *s = cJSON_Print(j);
 	if (!s) {
-		fprintf(stderr, "pyvet: meta: out of memory\n");
-		rc = 1;
+		err_report("meta: out of memory");
+		rc = EXIT_INTERNAL;
 	} else {
-		puts(s);
+		escape_json_fputs(s, stdout); /* bidi and C1 characters as \u escapes */
+		putchar('\n');
 		free(s);
 	}
 	cJSON_Delete(j);
 	pkginfo_free(pi);
 	package_free(p);
 	diag_release(&d);
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "pyvet: meta: write error\n");
-		rc = 1;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		err_report("meta: write error");
+		rc = EXIT_INTERNAL;
 	}
 	return rc;
 }

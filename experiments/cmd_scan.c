@@ -15,6 +15,7 @@
 #include "experiments/engine/extractrow.h"
 #include "experiments/engine/model.h"
 #include "experiments/cli/scanout.h"
+#include "experiments/commands.h"
 
 int cmd_scan(int argc, char **argv);
 
@@ -71,8 +72,11 @@ static int scan_usage(FILE *f)
 	    "  --out FILE        write the report to FILE (default: standard output)\n\n"
 	    "Exit status: 0 no package judged malicious; 1 at least one malicious verdict; 2 "
 	    "usage\n"
-	    "or configuration error (also an unwritable --out); 3 at least one package could not\n"
-	    "be analysed and none was malicious. A batch always finishes.\n\nscan parameters:\n");
+	    "or configuration error (also an --out that cannot be created); 3 at least one "
+	    "package\n"
+	    "could not be analysed and none was malicious; 4 the report could not be written.\n"
+	    "A batch always finishes. Names and paths from packages are shown escaped in text\n"
+	    "(\\n, \\x1b, \\u202e).\n\nscan parameters:\n");
 	params_help(scan_param_spec, &sb);
 	fputs(sbuf_cstr(&sb), f);
 	sbuf_release(&sb);
@@ -373,7 +377,7 @@ int cmd_scan(int argc, char **argv)
 	struct csvio_out out = {0};
 	FILE *f = stdout;
 	struct diag d;
-	int status = 2, options_done = 0;
+	int status = EXIT_USAGE, options_done = 0;
 
 	memset(&x, 0, sizeof(x));
 	memset(&sm, 0, sizeof(sm));
@@ -382,7 +386,7 @@ int cmd_scan(int argc, char **argv)
 	params_set_defaults(scan_param_spec, &sp, NULL);
 	pkgs = calloc((size_t)argc + 1, sizeof(char *));
 	if (!pkgs)
-		die("out of memory");
+		die("out of memory"); /* exit 4 */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (options_done || a[0] != '-' || !a[1]) {
@@ -546,15 +550,17 @@ int cmd_scan(int argc, char **argv)
 		else
 			wrc = scanout_sarif_add(sarif, &r);
 		if (!r.ok && strstr(r.error, r.input))
-			fprintf(stderr, "pyvet: scan: %s\n", r.error);
+			err_report("scan: %s", r.error); /* escaped, as every message */
 		else if (!r.ok)
-			fprintf(stderr, "pyvet: scan: '%s': %s\n", r.input, r.error);
+			err_report("scan: '%s': %s", r.input, r.error);
 		scan_report_release(&r);
 		if (wrc < 0) {
 			err_report("scan: cannot write the report");
+			status = EXIT_INTERNAL;
 			goto end;
 		}
 	}
+	status = EXIT_INTERNAL;
 	if (sarif && scanout_sarif_write(f, sarif) < 0) {
 		err_report("scan: cannot write the report");
 		goto end;
@@ -568,11 +574,11 @@ int cmd_scan(int argc, char **argv)
 		err_report("scan: cannot write to standard output");
 		goto end;
 	}
-	status = n_mal ? 1 : n_bad ? 3 : 0;
+	status = n_mal ? EXIT_MALICIOUS : n_bad ? EXIT_UNREADABLE : EXIT_OK;
 	goto end;
 usage:
 	scan_usage(stderr);
-	status = 2;
+	status = EXIT_USAGE;
 end:
 	if (out.f)
 		csvio_out_abort(&out);

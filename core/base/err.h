@@ -24,10 +24,12 @@
 #endif
 
 /** Print "pyvet: <message>" to stderr and return -1, so call sites read `return err_report(...)`.
- */
+ *  The formatted message is escaped (core/base/escape.h), so it may quote untrusted strings. */
 int err_report(const char *fmt, ...) PYVET_PRINTF(1, 2);
 
-/** Print "pyvet: <message>" to stderr and exit(2). Mains, experiments and tests only. */
+/** Print "pyvet: <message>" (escaped, as err_report()) to stderr and exit(4), the
+ *  internal-error status (experiments/commands.h). For out of memory in mains, experiments and
+ *  tests only. */
 PYVET_NORETURN void die(const char *fmt, ...) PYVET_PRINTF(1, 2);
 
 /** Programmer error: print file, line and message, then abort(). */

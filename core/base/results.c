@@ -69,7 +69,7 @@ struct sidecar *sidecar_new(int argc, char *const *argv)
 	    !cJSON_AddStringToObject(s->root, "pyvet_version", PYVET_VERSION) ||
 	    !cJSON_AddItemToObject(s->root, "command", cmd))
 		goto fail;
-	if (!cJSON_AddStringToObject(s->root, "git_commit", toolkit_git_commit()) ||
+	if (!cJSON_AddStringToObject(s->root, "git_commit", toolkit_build_commit()) ||
 	    !cJSON_AddItemToObject(s->root, "versions", toolkit_versions_json()) ||
 	    !cJSON_AddItemToObject(s->root, "host", host_json()) ||
 	    !cJSON_AddStringToObject(s->root, "started_utc", when) ||

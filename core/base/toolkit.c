@@ -1,15 +1,21 @@
-/* toolkit_init(): one place that configures GSL, libsvm, liblinear and the locale. */
+/* toolkit_init(): one place that configures GSL, libsvm, liblinear and the locale; the versions
+ * and the build commit every sidecar records. */
 #include "core/base/toolkit.h"
 
 #include <archive.h>
 #include <cjson/cJSON.h>
+#include <csv.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
 #include <libpsl.h>
 #include <libsvm/svm.h>
 #include <locale.h>
+#include <nettle/version.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistring/version.h>
+
+#include "gen/version.h" /* PYVET_BUILD_COMMIT, PYVET_BUILD_DIRTY: written by make */
 
 extern int liblinear_version;
 /* liblinear's print hook; declared here to avoid including <linear.h> outside its adapter. */
@@ -31,7 +37,6 @@ void toolkit_init(void)
 	gsl_set_error_handler_off();
 	svm_set_print_string_function(quiet_print);
 	set_print_string_function(quiet_print);
-	(void)toolkit_git_commit();
 }
 
 struct cJSON *toolkit_versions_json(void)
@@ -50,33 +55,17 @@ struct cJSON *toolkit_versions_json(void)
 	cJSON_AddStringToObject(o, "libarchive", archive_version_string());
 	cJSON_AddStringToObject(o, "libpsl", psl_get_version());
 	cJSON_AddStringToObject(o, "openblas", openblas_get_config());
+	snprintf(buf, sizeof(buf), "%d.%d", nettle_version_major(), nettle_version_minor());
+	cJSON_AddStringToObject(o, "nettle", buf);
+	snprintf(buf, sizeof(buf), "%d.%d.%d (headers)", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+	cJSON_AddStringToObject(o, "libcsv", buf);
+	snprintf(buf, sizeof(buf), "%d.%d.%d", _libunistring_version >> 16,
+	         (_libunistring_version >> 8) & 0xff, _libunistring_version & 0xff);
+	cJSON_AddStringToObject(o, "libunistring", buf);
 	return o;
 }
 
-const char *toolkit_git_commit(void)
+const char *toolkit_build_commit(void)
 {
-	static char commit[80];
-	FILE *p;
-	if (commit[0])
-		return commit;
-	strcpy(commit, "unknown");
-	p = popen("git rev-parse HEAD 2>/dev/null && (git diff --quiet HEAD -- . 2>/dev/null || "
-	          "echo dirty)",
-	          "r");
-	if (p) {
-		char line[80], out[80] = "";
-		int n = 0;
-		while (fgets(line, sizeof(line), p)) {
-			line[strcspn(line, "\n")] = '\0';
-			if (n == 0 && strlen(line) == 40)
-				snprintf(out, sizeof(out), "%s", line);
-			else if (n == 1 && !strcmp(line, "dirty") && out[0])
-				strncat(out, "-dirty", sizeof(out) - strlen(out) - 1);
-			n++;
-		}
-		pclose(p);
-		if (out[0])
-			snprintf(commit, sizeof(commit), "%s", out);
-	}
-	return commit;
+	return PYVET_BUILD_DIRTY ? PYVET_BUILD_COMMIT "-dirty" : PYVET_BUILD_COMMIT;
 }

@@ -13,13 +13,16 @@ struct cJSON;
 /** Configure dependencies. Idempotent. */
 void toolkit_init(void);
 
-/** A new JSON object with the versions of pyvet and of every linked library (gsl, libsvm,
- *  liblinear, cJSON, libarchive, libpsl, openblas). Caller owns it. NULL on out of memory. */
+/** A new JSON object with the versions of pyvet and of every linked library, as the libraries
+ *  report them at run time (gsl, libsvm, liblinear, cjson, libarchive, libpsl, openblas, nettle,
+ *  libunistring; libcsv has no run-time version, its header's is given). Caller owns it. NULL on
+ *  out of memory. `pyvet --version` prints it. */
 struct cJSON *toolkit_versions_json(void);
 
-/** The git commit of the working tree pyvet runs from ("<sha>" or "<sha>-dirty"), or "unknown".
- *  Looked up once (git rev-parse in the current directory) and cached; thread-safe after the
- *  first call from the main thread. Borrowed, static storage. */
-const char *toolkit_git_commit(void);
+/** The git commit this binary was built from ("<sha>", "<sha>-dirty" when the checkout had
+ *  uncommitted changes, or "unknown" for a build outside a git checkout), recorded by make in
+ *  $(BUILD)/gen/version.h (scripts/build/version.sh). pyvet never runs git: a directory's
+ *  .git/config can make git run any program. Static storage; thread-safe. */
+const char *toolkit_build_commit(void);
 
 #endif

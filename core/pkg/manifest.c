@@ -2,6 +2,7 @@
 #include "core/pkg/manifest.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,96 @@ static int cell_long(const struct csv_table *t, size_t row, long col, long *out)
 	return 0;
 }
 
+int manifest_id_valid(const char *id)
+{
+	size_t n = 0;
+	if (!((*id >= '0' && *id <= '9') || (*id >= 'A' && *id <= 'Z') ||
+	      (*id >= 'a' && *id <= 'z')))
+		return 0;
+	for (; id[n]; n++) {
+		char c = id[n];
+		if (n >= MANIFEST_ID_MAX ||
+		    !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Why relative manifest path `p` may not be joined to the corpus directory, or NULL if it may:
+ * empty, absolute, too long, holding a control byte or a ".." component. */
+static const char *path_problem(const char *p)
+{
+	size_t n = strlen(p);
+	if (!n)
+		return "empty path";
+	if (p[0] == '/')
+		return "absolute path";
+	if (n > MANIFEST_PATH_MAX)
+		return "path too long";
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+			return "control character in path";
+	for (const char *c = p; *c;) {
+		size_t k = strcspn(c, "/");
+		if (k == 2 && c[0] == '.' && c[1] == '.')
+			return "'..' component in path";
+		c += k;
+		while (*c == '/')
+			c++;
+	}
+	return NULL;
+}
+
+char *manifest_package_path(const struct manifest_row *r, const char *corpus,
+                            const char *debian_dir, struct diag *d)
+{
+	static const char prefix[] = MANIFEST_DEBIAN_PREFIX;
+	const char *rel = r->path, *why;
+	if (debian_dir && !strncmp(rel, prefix, sizeof(prefix) - 1)) {
+		corpus = debian_dir; /* a Debian-slice row of a mixed dataset */
+		rel += sizeof(prefix) - 1;
+	}
+	why = path_problem(rel);
+	char *root = NULL, *real = NULL, *joined = NULL;
+	size_t nr, n;
+	if (why) {
+		diag_error(d, "manifest path '%s': %s (must stay inside the corpus directory)", rel,
+		           why);
+		return NULL;
+	}
+	if (!(root = realpath(corpus, NULL))) {
+		diag_error(d, "corpus directory '%s': %s", corpus, strerror(errno));
+		return NULL;
+	}
+	n = strlen(corpus) + 1 + strlen(rel) + 1;
+	if (!(joined = malloc(n))) {
+		diag_error(d, "out of memory");
+		goto fail;
+	}
+	snprintf(joined, n, "%s/%s", corpus, rel);
+	if (!(real = realpath(joined, NULL))) {
+		diag_error(d, "'%s': %s", joined, strerror(errno));
+		goto fail;
+	}
+	nr = strlen(root);
+	/* inside: the corpus itself is not a package; "/" as corpus holds every path */
+	if (!(strncmp(real, root, nr) == 0 && (real[nr] == '/' || (nr == 1 && real[1])))) {
+		diag_error(d,
+		           "manifest path '%s' leads outside the corpus directory '%s' (to '%s')",
+		           rel, corpus, real);
+		goto fail;
+	}
+	free(root);
+	free(real);
+	return joined;
+fail:
+	free(root);
+	free(real);
+	free(joined);
+	return NULL;
+}
+
 static int cmp_str_ptr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -118,7 +209,7 @@ int manifest_read(const char *path, struct manifest **out, struct diag *d)
 	buf = NULL;
 	for (int i = 0; i < N_COLS; i++)
 		col[i] = csvio_column(t, names[i]);
-	if (col[0] < 0 || col[1] < 0 || col[4] < 0) {
+	if (col[0] < 0 || col[1] < 0 || col[4] < 0) { /* reported as the file, line 1 */
 		diag_error(d, "'%s': missing column '%s'", path,
 		           col[0] < 0   ? "id"
 		           : col[1] < 0 ? "label"
@@ -138,10 +229,11 @@ int manifest_read(const char *path, struct manifest **out, struct diag *d)
 			if (!(*s[k] = cell(t, i, col[k])))
 				goto oom;
 		long *nums[4] = {&r->cluster_size, &r->top_rank, &r->bytes, &r->dropped_files};
+		size_t line = t->line[i];
 		for (int k = 0; k < 4; k++)
 			if (cell_long(t, i, col[N_STR + k], nums[k]) < 0) {
-				diag_error(d, "'%s': row %zu: bad %s '%s'", path, i + 1,
-				           names[N_STR + k], t->rows[i][col[N_STR + k]]);
+				diag_error(d, "%s:%zu: bad %s '%s'", path, line, names[N_STR + k],
+				           t->rows[i][col[N_STR + k]]);
 				goto fail;
 			}
 		if (!strcmp(r->label, "malicious"))
@@ -149,13 +241,27 @@ int manifest_read(const char *path, struct manifest **out, struct diag *d)
 		else if (!strcmp(r->label, "benign"))
 			r->y = 0;
 		else {
-			diag_error(d, "'%s': row %zu: label '%s' is not malicious or benign", path,
-			           i + 1, r->label);
+			diag_error(d, "%s:%zu: label '%s' is not malicious or benign", path, line,
+			           r->label);
 			goto fail;
 		}
 		if (!r->id[0] || !r->path[0]) {
-			diag_error(d, "'%s': row %zu: empty %s", path, i + 1,
-			           r->id[0] ? "path" : "id");
+			diag_error(d, "%s:%zu: empty %s", path, line, r->id[0] ? "path" : "id");
+			goto fail;
+		}
+		if (!manifest_id_valid(r->id)) {
+			diag_error(d,
+			           "%s:%zu: id '%s' is not 1 to %d characters of [0-9A-Za-z._-] "
+			           "starting with a letter or digit",
+			           path, line, r->id, MANIFEST_ID_MAX);
+			goto fail;
+		}
+		const char *why = path_problem(r->path);
+		if (why) {
+			diag_error(d,
+			           "%s:%zu: path '%s': %s (paths are relative to the corpus "
+			           "directory and stay inside it)",
+			           path, line, r->path, why);
 			goto fail;
 		}
 	}
@@ -168,7 +274,7 @@ int manifest_read(const char *path, struct manifest **out, struct diag *d)
 		qsort(ids, m->n, sizeof(*ids), cmp_str_ptr);
 		for (size_t i = 1; i < m->n; i++)
 			if (!strcmp(ids[i - 1], ids[i])) {
-				diag_error(d, "'%s': duplicate id '%s'", path, ids[i]);
+				diag_error(d, "%s: duplicate id '%s'", path, ids[i]);
 				free(ids);
 				goto fail;
 			}

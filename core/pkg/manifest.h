@@ -37,9 +37,29 @@ struct manifest {
 	char sha256[65]; /* of the manifest file */
 };
 
-/** Read and validate a manifest (required columns present, label is malicious|benign, id and
- *  path non-empty, ids unique). 0 and *out, or -1 with the reason (file and line) on `d`. */
+#define MANIFEST_ID_MAX 128    /* bytes of an id */
+#define MANIFEST_PATH_MAX 1024 /* bytes of a package path */
+
+/** Read and validate a manifest: required columns present; label is malicious|benign; ids
+ *  unique and manifest_id_valid() (ids name rows of tokens.tsv, features.csv and scores.csv,
+ *  so a TAB, LF or comma in one would break them); paths relative, without a ".." component or
+ *  a control character, at most MANIFEST_PATH_MAX bytes. 0 and *out, or -1 with the reason on
+ *  `d` as "FILE:LINE: ...". */
 int manifest_read(const char *path, struct manifest **out, struct diag *d);
+
+/** 1 if `id` is 1 to MANIFEST_ID_MAX characters of [0-9A-Za-z._-] starting with a letter or
+ *  digit (so also never a spreadsheet formula or an option), else 0. */
+int manifest_id_valid(const char *id);
+
+/** The path to open for row `r`: its file as manifest_row_file() names it ("<corpus>/<path>",
+ *  or "<debian_dir>/<path without debian/>"), after checking that the path is relative, has no
+ *  ".." component and that its real path (symbolic links resolved) lies inside the real path
+ *  of the folder it is relative to. The one way to open a manifest path (check-corpus, extract,
+ *  baseline, and reproduce through them). malloc'd (caller frees), or NULL with the reason on
+ *  `d` (also when the file does not exist). The check and the later open are two steps: a
+ *  corpus folder that someone changes in between is not defended. */
+char *manifest_package_path(const struct manifest_row *r, const char *corpus,
+                            const char *debian_dir, struct diag *d);
 
 /** Free. NULL-safe. */
 void manifest_free(struct manifest *m);

@@ -26,7 +26,7 @@ int pkgarg_open(struct pkgarg *a, const char *cmd, int argc, char **argv, int (*
 			}
 			pw[n_pw++] = argv[++i];
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "pyvet: %s: '%s': unknown option\n", cmd, argv[i]);
+			err_report("%s: '%s': unknown option", cmd, argv[i]);
 			return 2;
 		} else if (a->input) {
 			fprintf(stderr, "pyvet: %s: more than one package given\n", cmd);
@@ -47,10 +47,10 @@ int pkgarg_open(struct pkgarg *a, const char *cmd, int argc, char **argv, int (*
 	struct diag d;
 	diag_init(&d);
 	if (package_open(&a->pkg, a->input, &o, &d) < 0) {
-		fprintf(stderr, "pyvet: %s\n", diag_message(&d));
+		err_report("%s", diag_message(&d)); /* escaped: it may quote member paths */
 		diag_release(&d);
 		a->pkg = NULL;
-		return 1;
+		return 3; /* EXIT_UNREADABLE of experiments/commands.h (a layer above) */
 	}
 	diag_release(&d);
 	return 0;

@@ -21,8 +21,8 @@ struct pkgarg {
  *  PKGARG_MAX_PASSWORDS passwords; none = the reader's default) and open PKG with
  *  package_open(). `--help`/`-h` calls usage(stdout). `cmd` names the subcommand in messages
  *  ("pyvet: CMD: ..." on stderr). Returns 0 with a->pkg set; otherwise a->pkg is NULL and the
- *  return value is the exit status: usage(stdout)'s after --help, 2 for a usage error, 1 when
- *  the package cannot be read. */
+ *  return value is the exit status (experiments/commands.h): usage(stdout)'s after --help, 2
+ *  for a usage error, 3 when the package cannot be read (the reason printed, escaped). */
 int pkgarg_open(struct pkgarg *a, const char *cmd, int argc, char **argv, int (*usage)(FILE *));
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/analysis/apiscan.h"
 #include "core/analysis/domains.h"
 #include "core/pkg/pkginfo.h"
+#include "core/base/escape.h"
 #include "core/base/sbuf.h"
 #include "core/base/toolkit.h"
 
@@ -131,21 +132,39 @@ static void text_value(FILE *f, double v)
 		fprintf(f, "%.17g", v);
 }
 
-/* Print at most `n` bytes of `s` on one line (control bytes as '?'). */
+/* Every string of the text format that comes from a package, the command line or the model
+ * goes through put() or text_clip(): escaped (core/base/escape.h), so no package can add,
+ * hide or reorder a line. */
+static void put(FILE *f, const char *s)
+{
+	escape_fputs(s ? s : "", f);
+}
+
+/* At most `n` bytes of `s` (cut before a partial UTF-8 character), escaped; "..." if cut. */
 static void text_clip(FILE *f, const char *s, size_t n)
 {
-	for (size_t i = 0; s && s[i] && i < n; i++)
-		fputc((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i], f);
-	if (s && strlen(s) > n)
+	struct sbuf sb = SBUF_INIT;
+	size_t len = s ? strlen(s) : 0, k = len;
+	if (k > n) {
+		k = n;
+		while (k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+			k--;
+	}
+	if (escape_add(&sb, s ? s : "", k) == 0)
+		fputs(sbuf_cstr(&sb), f);
+	sbuf_release(&sb);
+	if (len > k)
 		fputs("...", f);
 }
 
 static void text_evidence_line(FILE *f, const struct evidence *e, const char *level)
 {
-	fprintf(f, "    %-7s %s", level, e->file ? e->file : "(package)");
+	fprintf(f, "    %-7s ", level);
+	put(f, e->file ? e->file : "(package)");
 	if (e->line)
 		fprintf(f, ":%zu", e->line);
-	fprintf(f, "  %s", e->rule ? e->rule : "");
+	fputs("  ", f);
+	put(f, e->rule);
 	if (e->snippet) {
 		fputs("  ", f);
 		text_clip(f, e->snippet, 100);
@@ -161,21 +180,30 @@ static void text_evidence_line(FILE *f, const struct evidence *e, const char *le
 int scanout_text(FILE *f, const struct scan_config *c, const struct scan_report *r)
 {
 	const char *name = pkg_field(r, "Name"), *version = pkg_field(r, "Version");
-	fprintf(f, "%s: ", r->input);
+	put(f, r->input);
+	fputs(": ", f);
 	if (!r->ok) {
-		fprintf(f, "ERROR could not be analysed: %s\n\n", r->error);
+		fputs("ERROR could not be analysed: ", f);
+		put(f, r->error);
+		fputs("\n\n", f);
 		return ferror(f) ? -1 : 0;
 	}
 	if (r->scored) {
-		fprintf(f, "%s (score %.6g, threshold %.6g; model %s, set %s)\n",
+		fprintf(f, "%s (score %.6g, threshold %.6g; model %s, set ",
 		        r->score > r->threshold ? "MALICIOUS" : "benign", r->score, r->threshold,
-		        c->m->learner->type->name, c->m->set);
+		        c->m->learner->type->name);
+		put(f, c->m->set);
+		fputs(")\n", f);
 	} else {
 		fputs("no verdict (no --model: features and evidence only)\n", f);
 	}
-	fprintf(f, "  package    %s %s (%s, root '%s'%s%s)\n", name ? name : "(no name)",
-	        version ? version : "(no version)", r->er.pkg->format, r->er.pkg->root,
-	        r->er.pkg->sha256[0] ? ", sha256 " : "", r->er.pkg->sha256);
+	fputs("  package    ", f);
+	put(f, name ? name : "(no name)");
+	fputc(' ', f);
+	put(f, version ? version : "(no version)");
+	fprintf(f, " (%s, root '", r->er.pkg->format);
+	put(f, r->er.pkg->root);
+	fprintf(f, "'%s%s)\n", r->er.pkg->sha256[0] ? ", sha256 " : "", r->er.pkg->sha256);
 	fputs("  features  ", f);
 	for (size_t i = 0; i < N_SEVEN; i++) {
 		fprintf(f, " %s=", strchr(seven[i].col, '.') + 1);
@@ -189,8 +217,10 @@ int scanout_text(FILE *f, const struct scan_config *c, const struct scan_report 
 		fprintf(f, "  tokens     %zu of the model's %zu vocabulary tokens present", n,
 		        c->m->vocab.n_words);
 		for (size_t j = 1, shown = 0; j <= c->m->vocab.n_words && shown < 20; j++)
-			if (r->mrow[c->m->n_fixed + j] != 0)
-				fprintf(f, "%s%s", shown++ ? " " : ": ", c->m->vocab.word[j - 1]);
+			if (r->mrow[c->m->n_fixed + j] != 0) {
+				fputs(shown++ ? " " : ": ", f);
+				put(f, c->m->vocab.word[j - 1]);
+			}
 		if (n > 20)
 			fputs(" ...", f);
 		fputc('\n', f);
@@ -223,8 +253,10 @@ int scanout_text(FILE *f, const struct scan_config *c, const struct scan_report 
 		        r->n_differing, r->n_attr, r->n_attr ? ":" : "");
 		for (size_t i = 0; i < r->n_attr; i++) {
 			const struct scan_attr *a = &r->attr[i];
-			fprintf(f, "    %+.6f  %s = %.6g (baseline %.6g -> score %.6g)\n", a->delta,
-			        c->col_name[a->col], a->value, a->majority, a->score_at_majority);
+			fprintf(f, "    %+.6f  ", a->delta);
+			put(f, c->col_name[a->col]);
+			fprintf(f, " = %.6g (baseline %.6g -> score %.6g)\n", a->value, a->majority,
+			        a->score_at_majority);
 		}
 	}
 	{
@@ -443,7 +475,7 @@ int scanout_json(FILE *f, const struct scan_config *c, const struct scan_report 
 	int rc = -1;
 	cJSON_Delete(o);
 	if (text) {
-		fputs(text, f);
+		escape_json_fputs(text, f); /* bidi and C1 characters as \u escapes */
 		fputc('\n', f);
 		rc = ferror(f) ? -1 : 0;
 		cJSON_free(text);
@@ -759,7 +791,7 @@ int scanout_sarif_write(FILE *f, struct scanout_sarif *s)
 	text = cJSON_Print(s->root);
 	if (!text)
 		return -1;
-	fputs(text, f);
+	escape_json_fputs(text, f);
 	fputc('\n', f);
 	cJSON_free(text);
 	return ferror(f) ? -1 : 0;

@@ -48,7 +48,7 @@ int model_write(const char *path, const struct cvrun_fit *fit, const char *set_n
 		return err_report("learner '%s' cannot be saved (no save hook)", l->type->name);
 	cJSON *h = cJSON_CreateObject();
 	cJSON_AddStringToObject(h, "pyvet_version", PYVET_VERSION);
-	cJSON_AddStringToObject(h, "git_commit", toolkit_git_commit());
+	cJSON_AddStringToObject(h, "git_commit", toolkit_build_commit());
 	cJSON_AddStringToObject(h, "learner", l->type->name);
 	learner_params_format(l, &ps);
 	cJSON_AddStringToObject(h, "learner_params", sbuf_cstr(&ps));

@@ -5,7 +5,9 @@
 #   < experiments/engine < experiments/cli < experiments/reproduce < experiments (cmd_*.c) < pyvet.c
 # featuresets/ and learners/ share a rank and may not include each other. Tests, fuzz targets and
 # benchmarks (tests/, scripts/) may include anything. Includes must be root-relative
-# ("core/base/err.h"), except the X-macro lists read by their own registry. Prints each offence
+# ("core/base/err.h"), except the X-macro lists read by their own registry. Headers under gen/ are
+# written by make into $(BUILD)/gen/ (the build commit) and may be included by core/base only.
+# Prints each offence
 # as FILE:LINE: message and exits 1 if there is any.
 set -u
 cd "$(dirname "$0")/../.."
@@ -33,6 +35,10 @@ while IFS= read -r f; do
 	while IFS=: read -r line inc; do
 		[ -n "$inc" ] || continue
 		if [ "$inc" = list.h ] && [ "$(basename "$f")" = registry.c ]; then continue; fi
+		if [[ "$inc" == gen/* ]]; then
+			[ "$rf" -eq 0 ] || { echo "$f:$line: generated \"$inc\" is for core/base only"; bad=1; }
+			continue
+		fi
 		if [[ "$inc" != */* ]]; then
 			echo "$f:$line: include \"$inc\" is not root-relative"; bad=1; continue
 		fi
