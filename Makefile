@@ -98,7 +98,8 @@ ifeq ($(DEBIAN),1)
 	scripts/fetch-debian-slice.sh $(DEBIAN_DIR) || \
 		echo "make reproduce: the Debian slice fetch reported errors (above); going on"
 endif
-	./pyvet reproduce --corpus $(CORPUS) --out results --debian $(DEBIAN_DIR)
+	./pyvet reproduce --corpus $(CORPUS) --out results --debian $(DEBIAN_DIR); st=$$?; \
+		sh scripts/report.sh results paper/report.md || st=4; exit $$st
 
 bench: all
 	bash scripts/bench/extract_vs_bandit.sh

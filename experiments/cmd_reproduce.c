@@ -1,20 +1,20 @@
 /* `pyvet reproduce`: rerun the whole study into results/ (issue #5): dataset splits, feature
- * extraction, every CV cell, train -> test, importance, baselines, descriptive statistics, then
- * the figures (gnuplot) and paper/report.md. Resumable: finished steps are skipped (see
- * experiments/reproduce/repro.h); a failing step is recorded and the others go on. */
+ * extraction, every CV cell, train -> test, importance, baselines, descriptive statistics
+ * (figures and paper/report.md: scripts/report.sh, run by `make reproduce`). Resumable: finished
+ * steps are skipped (see experiments/reproduce/repro.h); a failing step is recorded and the others
+ * go on. */
 #include <errno.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/base/csvio.h"
 #include "core/base/err.h"
 #include "core/pkg/manifest.h"
+#include "experiments/commands.h"
 #include "experiments/reproduce/repro.h"
 #include "learners/learner.h"
 
@@ -24,8 +24,6 @@ int cmd_extract(int argc, char **argv);
 int cmd_cv(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_descriptive(int argc, char **argv);
-
-extern char **environ;
 
 static const char *const eight_sets[] = {"M", "C", "F", "T", "MCF", "T+pre", "T+MCF", "T+MCF+pre"};
 
@@ -43,9 +41,10 @@ static int reproduce_usage(FILE *f)
 	    "check, MCF and the final set T+MCF+pre (all 8 sets with --grouped-sets all) -- fit\n"
 	    "train -> test, compute the permutation importance (on the training split, D32, and\n"
 	    "on held-out folds), the bandit / packj-equivalent baselines and the prevalences and\n"
-	    "correlations of the training split, then draw the figures and write\n"
-	    "paper/report.md. Finished steps are skipped on a rerun (markers in OUT/.steps;\n"
-	    "--force redoes everything); every step's outcome is in OUT/reproduce_status.csv.\n\n"
+	    "correlations of the training split (figures and paper/report.md: 'sh\n"
+	    "scripts/report.sh OUT REPORT', which 'make reproduce' runs; pyvet starts no script).\n"
+	    "Finished steps are skipped on a rerun (markers in OUT/.steps; --force redoes\n"
+	    "everything); every step's outcome is in OUT/reproduce_status.csv.\n\n"
 	    "  --corpus DIR     the corpus (default ../shared/corpus)\n"
 	    "  --debian DIR     the Debian slice (scripts/fetch-debian-slice.sh DIR): adds the\n"
 	    "                   `realistic` dataset and the Debian steps; without it (or with\n"
@@ -53,8 +52,8 @@ static int reproduce_usage(FILE *f)
 	    "  --debian-manifest FILE  its manifest (default datasets/debian/manifest.csv)\n"
 	    "  --out DIR        results folder (default results)\n"
 	    "  --quick          2 x 5-fold CV on a deterministic subset, grouped CV of the final\n"
-	    "                   set and the leak check only, small baseline sample; the report\n"
-	    "                   goes to OUT/report.md instead of paper/report.md\n"
+	    "                   set and the leak check only, small baseline sample (for\n"
+	    "                   scripts/report.sh: write the report to OUT/report.md)\n"
 	    "  --jobs N         worker threads (default 2)\n"
 	    "  --seed S         run seed (default 1)\n"
 	    "  --dataset NAME   paper (default) or full: the train/test split of the main tables\n"
@@ -62,7 +61,9 @@ static int reproduce_usage(FILE *f)
 	    "                   or of all 8 sets (about twice the run time)\n"
 	    "  --force          redo the steps finished in an earlier run\n"
 	    "  --no-bandit      packj-equivalent baseline only\n"
-	    "  --no-report      skip figures and report\n");
+	    "  --no-report      no effect (kept for old scripts: pyvet draws no figures)\n"
+	    "Exit status: 0 every step done; 2 usage error or no corpus manifest; 4 some steps\n"
+	    "failed (OUT/reproduce_status.csv).\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -73,19 +74,6 @@ static void mkdirs(const char *a, const char *b)
 	char p[REPRO_PATH_MAX];
 	snprintf(p, sizeof(p), "%s%s%s", a, b ? "/" : "", b ? b : "");
 	mkdir(p, 0777);
-}
-
-/* Spawn an external program (no shell) and wait; its exit status, or -1. */
-static int run_program(char *const argv[])
-{
-	pid_t pid;
-	int st;
-	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
-		return -1;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Deterministic subset of `in` for --quick: per (split, label), and per kind too when `by_kind`,
@@ -472,29 +460,16 @@ int cmd_reproduce(int argc, char **argv)
 	                "train", (char *)NULL));
 
 report:
-	if (!no_report) {
+	/* figures and report are drawn by scripts/report.sh (make reproduce runs it): pyvet runs
+	 * no shell, Python or gnuplot itself (it spawns only the baseline tools) */
+	(void)no_report;
+	{
 		char rep[REPRO_PATH_MAX];
-		char *fig[] = {(char *)"sh", (char *)"scripts/plots/make_figures.sh", (char *)r.out,
-		               NULL};
-		double t0 = repro_now();
-		int rc = run_program(fig);
-		repro_record(&r, "figures", rc ? -1 : 0, repro_now() - t0,
-		             rc ? "make_figures.sh failed" : "");
 		if (r.quick)
 			repro_path(&r, "report.md", rep, sizeof(rep));
 		else
 			snprintf(rep, sizeof(rep), "paper/report.md");
-		char *mk[] = {(char *)"/usr/bin/python3",
-		              (char *)"scripts/make_report.py",
-		              (char *)"--results",
-		              (char *)r.out,
-		              (char *)"--out",
-		              rep,
-		              NULL};
-		t0 = repro_now();
-		rc = run_program(mk);
-		repro_record(&r, "report", rc ? -1 : 0, repro_now() - t0,
-		             rc ? "make_report.py failed" : rep);
+		err_report("reproduce: figures and report: sh scripts/report.sh %s %s", r.out, rep);
 	}
 	fprintf(stderr,
 	        "pyvet: reproduce: finished in %.0f s, %zu failed steps (see "
@@ -502,5 +477,5 @@ report:
 	        repro_now() - t_start, r.n_failed, r.out);
 	if (r.status)
 		fclose(r.status);
-	return r.n_failed ? 1 : 0;
+	return r.n_failed ? EXIT_INTERNAL : EXIT_OK;
 }

@@ -15,6 +15,8 @@ start=$(date +%s)
 $PYVET reproduce --quick --corpus "$CORPUS" --out "$R" --jobs 2 >"$TMP/out" 2>"$TMP/err"
 rc=$?
 check "reproduce --quick exits 0 (got $rc)" test $rc -eq 0
+sh scripts/report.sh "$R" "$R/report.md" >>"$TMP/out" 2>>"$TMP/err"
+check "scripts/report.sh draws the figures and writes the report" test $? -eq 0
 secs=$(( $(date +%s) - start ))
 echo "# reproduce --quick took ${secs} s"
 for f in table3_featuresets table4_learners table5_train_test grouped_cv leak_check temporal \

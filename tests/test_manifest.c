@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/pkg/manifest.h"
@@ -26,6 +27,114 @@ static struct manifest *read_text(const char *text, struct diag *d)
 	if (manifest_read(tmp_path, &m, d) < 0)
 		return NULL;
 	return m;
+}
+
+/* A manifest with one row (id, path) is refused with `want` in the message naming the line. */
+static void refused(const char *id, const char *path, const char *want, const char *what)
+{
+	char text[512];
+	struct diag d;
+	struct manifest *m;
+	snprintf(text, sizeof(text), "id,label,path\nok1,benign,p\n\"%s\",benign,\"%s\"\n", id,
+	         path);
+	m = read_text(text, &d);
+	CHECK(!m && strstr(diag_message(&d), want) && strstr(diag_message(&d), ".csv:3: "),
+	      "%s refused at line 3: '%s'", what, diag_message(&d));
+	manifest_free(m);
+	diag_release(&d);
+}
+
+static void ids_and_paths(struct diag *d)
+{
+	struct manifest *m;
+	char longid[200];
+	memset(longid, 'a', 129);
+	longid[129] = '\0';
+	refused("a\tb", "p", "id 'a\tb'", "id with TAB");
+	refused("a\nb", "p", "is not 1 to 128", "id with LF (the row starts on line 3)");
+	refused("a,b", "p", "is not 1 to 128", "id with a comma");
+	refused("=HYPERLINK(1)", "p", "is not 1 to 128", "formula-like id");
+	refused("-rf", "p", "starting with a letter or digit", "id starting with '-'");
+	refused(".hidden", "p", "starting with a letter or digit", "id starting with '.'");
+	refused("x\xe2\x80\xae", "p", "is not 1 to 128", "id with U+202E");
+	refused(longid, "p", "is not 1 to 128", "129-byte id");
+	refused("x", "../../etc/shadow", "'..' component", "'../' path");
+	refused("x", "a/../../b", "'..' component", "inner '..'");
+	refused("x", "a/..", "'..' component", "trailing '..'");
+	refused("x", "/etc/shadow", "absolute path", "absolute path");
+	refused("x", "a\nb", "control character", "path with LF");
+	memset(longid, 'a', 128);
+	longid[128] = '\0';
+	char text[512];
+	snprintf(text, sizeof(text), "id,label,path\n%s,benign,a/..b/...c/x.tar.gz\n", longid);
+	m = read_text(text, d);
+	CHECK(m && m->n == 1, "a 128-byte id and '..b', '...c' components are fine (%s)",
+	      diag_message(d));
+	manifest_free(m);
+	diag_release(d);
+	m = read_text("id,label,path\nx,benign,p\n\n\ny,bad,q\n", d);
+	CHECK(!m && strstr(diag_message(d), ".csv:5: label 'bad'"),
+	      "line numbers count blank lines: '%s'", diag_message(d));
+	diag_release(d);
+	m = read_text("id,name,label,path\nx,\"multi\nline\",benign,p\ny,n,bad,q\n", d);
+	CHECK(!m && strstr(diag_message(d), ".csv:4: label 'bad'"),
+	      "line numbers count line breaks inside quoted cells: '%s'", diag_message(d));
+	diag_release(d);
+	CHECK(manifest_id_valid("c094d7de4725f1586b93b2fd37e466c85e86be8501f692264919dd9183c4cff3"),
+	      "a SHA-256 id is valid");
+	CHECK(manifest_id_valid("APScheduler-3.9.1_x.y") && !manifest_id_valid(""),
+	      "name-version ids valid, the empty id not");
+}
+
+/* manifest_package_path(): joined inside the corpus, refused outside, symlinks resolved. */
+static void confinement(void)
+{
+	char dir[] = "/tmp/pyvet-test-confine-XXXXXX", p[256], out[512];
+	struct diag d;
+	char *got;
+	diag_init(&d);
+	if (!CHECK(mkdtemp(dir) != NULL, "temporary corpus"))
+		return;
+	snprintf(p, sizeof(p), "%s/corpus", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/corpus/benign", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/corpus/benign/a.tar.gz", dir);
+	fclose(fopen(p, "w"));
+	snprintf(out, sizeof(out), "%s/secret", dir);
+	fclose(fopen(out, "w"));
+	snprintf(p, sizeof(p), "%s/corpus/benign/link.tar.gz", dir);
+	CHECK(symlink(out, p) == 0, "a symlink leading out of the corpus");
+	snprintf(p, sizeof(p), "%s/corpus/benign/inside.tar.gz", dir);
+	CHECK(symlink("a.tar.gz", p) == 0, "a symlink staying inside");
+	snprintf(p, sizeof(p), "%s/corpus", dir);
+
+	got = manifest_package_path(p, "benign/a.tar.gz", &d);
+	snprintf(out, sizeof(out), "%s/benign/a.tar.gz", p);
+	CHECK(got && !strcmp(got, out), "inside: corpus/rel (%s)", diag_message(&d));
+	free(got);
+	got = manifest_package_path(p, "benign/inside.tar.gz", &d);
+	CHECK(got != NULL, "a link inside the corpus is allowed (%s)", diag_message(&d));
+	free(got);
+	got = manifest_package_path(p, "benign/link.tar.gz", &d);
+	CHECK(!got && strstr(diag_message(&d), "leads outside the corpus directory"),
+	      "a link out of the corpus is refused: '%s'", diag_message(&d));
+	got = manifest_package_path(p, "../secret", &d);
+	CHECK(!got && strstr(diag_message(&d), "'..' component"), "'../secret' refused: '%s'",
+	      diag_message(&d));
+	got = manifest_package_path(p, "../../../../../../etc/shadow", &d);
+	CHECK(!got, "'../../etc/shadow' refused");
+	got = manifest_package_path(p, "/etc/passwd", &d);
+	CHECK(!got && strstr(diag_message(&d), "absolute path"), "absolute refused: '%s'",
+	      diag_message(&d));
+	got = manifest_package_path(p, "benign/missing.tar.gz", &d);
+	CHECK(!got && strstr(diag_message(&d), "No such file"), "missing file: '%s'",
+	      diag_message(&d));
+	got = manifest_package_path(p, ".", &d);
+	CHECK(!got, "the corpus directory itself is not a package path");
+	diag_release(&d);
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	CHECK(system(p) == 0, "temporary corpus removed");
 }
 
 int main(void)
@@ -99,9 +208,11 @@ int main(void)
 	m = read_text("id,label,path\nx,benign\n", &d);
 	CHECK(!m && diag_message(&d)[0], "short row: '%s'", diag_message(&d));
 	diag_release(&d);
+	ids_and_paths(&d);
 	unlink(tmp_path);
 	CHECK(manifest_read("/nonexistent/manifest.csv", &m, &d) < 0 && m == NULL, "missing file");
 	diag_release(&d);
+	confinement();
 
 	const char *corpus = harness_corpus_dir();
 	if (!corpus) {

@@ -127,6 +127,10 @@ int main(void)
 		doc_tokens_from_text(&dt, "import os; os.system(\"id\") # don't", 35, NULL, &d);
 		f = open_memstream(&line, &len);
 		CHECK(doc_tokens_write(f, "pkg1", &dt) == 0, "write");
+		CHECK(doc_tokens_write(f, "a\tb", &dt) < 0 &&
+		          doc_tokens_write(f, "a\nb", &dt) < 0 &&
+		          doc_tokens_write(f, "a\rb", &dt) < 0 && doc_tokens_write(f, "", &dt) < 0,
+		      "ids with TAB, LF, CR or nothing are refused, nothing written");
 		fclose(f);
 		CHECK_STR(line, "pkg1\timport:1 os:2 system:1 id:1 don't:1\n", "token line format");
 		CHECK(doc_tokens_parse(line, len - 1, &id, &back, &d) == 0, "parse");

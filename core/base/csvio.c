@@ -14,9 +14,10 @@ struct parse_state {
 	struct csv_table *t;
 	char **cur; /* fields of the current record */
 	size_t n_cur, cap_cur;
-	size_t record;   /* records seen, header included */
-	size_t line;     /* physical line being parsed (1-based) */
-	size_t rec_line; /* line of the current record's first field */
+	size_t record;     /* records seen, header included */
+	size_t line;       /* physical line being parsed (1-based) */
+	size_t start_line; /* the last line fed while no record had begun */
+	size_t rec_line;   /* line where the current record starts */
 	int failed;
 	struct diag *d;
 };
@@ -59,7 +60,7 @@ static void on_field(void *s, size_t len, void *data)
 		ps->cap_cur = cap;
 	}
 	if (ps->n_cur == 0)
-		ps->rec_line = ps->line;
+		ps->rec_line = ps->start_line;
 	copy = malloc(len + 1);
 	if (!copy) {
 		ps->failed = diag_error(ps->d, "out of memory reading csv");
@@ -134,6 +135,8 @@ int csvio_parse(const char *buf, size_t len, struct csv_table **out, struct diag
 		const char *nl = memchr(buf + off, '\n', len - off);
 		k = nl ? (size_t)(nl - (buf + off)) + 1 : len - off;
 		ps.line++;
+		if (p.pstate == 0) /* libcsv's ROW_NOT_BEGUN: a record may start on this line */
+			ps.start_line = ps.line;
 		if (csv_parse(&p, buf + off, k, on_field, on_record, &ps) != k && !ps.failed)
 			ps.failed = diag_error(d, "line %zu: malformed csv: %s", ps.line,
 			                       csv_strerror(csv_error(&p)));

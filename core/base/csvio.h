@@ -18,8 +18,7 @@ struct csv_table {
 	size_t n_rows; /* data rows, header excluded */
 	char **header; /* n_cols names */
 	char ***rows;  /* rows[i][j], NUL-terminated strings ("" for an empty cell) */
-	size_t *line;  /* line[i]: the 1-based line of the file where row i's first field ends
-	                * (where the row starts unless that field holds a line break) */
+	size_t *line;  /* line[i]: the 1-based line of the file where row i starts */
 };
 
 /** Read a CSV file whose first row is a header. Every data row must have n_cols fields

@@ -162,6 +162,10 @@ void doc_tokens_release(struct doc_tokens *dt)
 
 int doc_tokens_write(FILE *f, const char *id, const struct doc_tokens *dt)
 {
+	/* the id ends at the first TAB and the line at LF: an id holding either (or CR, or
+	 * nothing) would corrupt the whole file for `train`; manifest_read() refuses such ids */
+	if (!*id || strpbrk(id, "\t\n\r"))
+		return -1;
 	if (fputs(id, f) == EOF || fputc('\t', f) == EOF)
 		return -1;
 	for (size_t i = 0; i < dt->n; i++)

@@ -44,7 +44,8 @@ void doc_tokens_release(struct doc_tokens *dt);
 
 /** Write one token-file line: `id`, TAB, then space-separated `token:count` pairs in
  *  first-occurrence order, then LF. Tokens never contain ' ', ':', TAB or LF (all are Keras
- *  filter characters). 0 or -1. */
+ *  filter characters). 0, or -1 on a write error or an empty id or one holding TAB, LF or CR
+ *  (nothing written). */
 int doc_tokens_write(FILE *f, const char *id, const struct doc_tokens *dt);
 
 /** Parse one line written by doc_tokens_write() (without the trailing LF) into *id (malloc'd,
