@@ -5,7 +5,7 @@
 
 DEBIAN_PACKAGES = build-essential pkg-config libgsl-dev libopenblas-dev libcsv-dev libsvm-dev \
 	liblinear-dev libcjson-dev libarchive-dev libpsl-dev libunistring-dev nettle-dev bandit gnuplot-nox \
-	python3-sklearn zip unzip xz-utils bzip2 binutils git
+	python3-sklearn python3-jsonschema zip unzip xz-utils bzip2 binutils git
 
 CC ?= cc
 PKGS = gsl libcjson libarchive libpsl openblas nettle

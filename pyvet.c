@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/base/err.h"
 #include "core/base/toolkit.h"
+#include "experiments/commands.h" /* the exit statuses */
 
 #define COMMAND(fn, cli, summary) int cmd_##fn(int argc, char **argv);
 #include "experiments/commands.h"
@@ -31,9 +33,12 @@ static int usage(FILE *f)
 	for (const struct cmd *c = commands; c->name; c++)
 		fprintf(f, "  %-14s %s\n", c->name, c->summary);
 	fprintf(f,
-	        "  %-14s %s\n  %-14s %s\n\nRun 'pyvet <command> --help' for a command's options.\n",
+	        "  %-14s %s\n  %-14s %s\n\nRun 'pyvet <command> --help' for a command's options.\n"
+	        "Exit statuses (all commands): 0 ok / nothing malicious, 1 a malicious verdict,\n"
+	        "2 usage or configuration error, 3 some packages unreadable, 4 internal or I/O "
+	        "error.\n",
 	        "help", "show this list", "--version", "print the version and library versions");
-	return f == stdout ? 0 : 2;
+	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
 /* `pyvet --version`: the version, the build commit and every linked library's version (the
@@ -49,7 +54,7 @@ static int version(void)
 			printf("%s %s\n", it->string, it->valuestring);
 	}
 	cJSON_Delete(v);
-	return fflush(stdout) ? 4 : 0;
+	return fflush(stdout) ? EXIT_INTERNAL : EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -64,6 +69,6 @@ int main(int argc, char **argv)
 	for (const struct cmd *c = commands; c->name; c++)
 		if (!strcmp(c->name, argv[1]))
 			return c->run(argc - 1, argv + 1);
-	fprintf(stderr, "pyvet: '%s': unknown command (see 'pyvet help')\n", argv[1]);
-	return 2;
+	err_report("'%s': unknown command (see 'pyvet help')", argv[1]);
+	return EXIT_USAGE;
 }

@@ -39,6 +39,7 @@
 #include "core/analysis/analysis.h"
 #include "core/analysis/apiscan.h"
 #include "experiments/engine/bandit.h"
+#include "experiments/commands.h"
 #include "core/base/csvio.h"
 #include "core/base/datafile.h"
 #include "core/analysis/domains.h"
@@ -578,7 +579,9 @@ static int baseline_usage(FILE *f)
 	    "  --jobs N             packages analysed in parallel (default 2)\n"
 	    "  --predictions CSV    pyvet verdicts (id,pred|verdict[,learner]) added as tool "
 	    "'pyvet'\n"
-	    "  --pred-learner L     learner rows to use from --predictions (default stack)\n");
+	    "  --pred-learner L     learner rows to use from --predictions (default stack)\n\n"
+	    "Exit status: 0 done; 2 usage error or an unusable input (manifest, data files,\n"
+	    "bandit); 3 some packages could not be analysed; 4 write error.\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -623,7 +626,7 @@ int cmd_baseline(int argc, char **argv)
 		if (i + 1 >= argc) {
 			fprintf(stderr, "pyvet: baseline: '%s': unknown option or missing value\n",
 			        o);
-			return 2;
+			return EXIT_USAGE;
 		}
 		const char *v = argv[++i];
 		int bad = 0;
@@ -659,10 +662,10 @@ int cmd_baseline(int argc, char **argv)
 			bad = parse_ul(o, v, &jobs_n);
 		else {
 			fprintf(stderr, "pyvet: baseline: '%s': unknown option\n", o);
-			return 2;
+			return EXIT_USAGE;
 		}
 		if (bad)
-			return 2;
+			return EXIT_USAGE;
 	}
 	if (!manifest_path)
 		return baseline_usage(stderr);
@@ -673,14 +676,14 @@ int cmd_baseline(int argc, char **argv)
 		mode = BANDIT_STDIN;
 	else {
 		fprintf(stderr, "pyvet: baseline: '--bandit-mode': need memfd or stdin\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (jobs_n < 1)
 		jobs_n = 1;
 	if (jobs_n > 64)
 		jobs_n = 64;
 
-	int rc = 1;
+	int rc = EXIT_USAGE; /* until the inputs are read */
 	struct diag d;
 	diag_init(&d);
 	struct manifest *m = NULL, *corpus_m = NULL;
@@ -698,7 +701,7 @@ int cmd_baseline(int argc, char **argv)
 	memset(&bandit, 0, sizeof(bandit));
 
 	if (!sc || manifest_read(manifest_path, &m, &d) < 0) {
-		fprintf(stderr, "pyvet: baseline: %s\n", sc ? diag_message(&d) : "out of memory");
+		err_report("baseline: %s", sc ? diag_message(&d) : "out of memory");
 		goto end;
 	}
 	if (ids_from) {
@@ -865,16 +868,19 @@ int cmd_baseline(int argc, char **argv)
 	    write_summary(path, jobs, n_jobs, pred_path != NULL) < 0 || sidecar_write(sc, path) < 0;
 	snprintf(path, sizeof(path), "%s/table6_alerts.csv", dir);
 	werr |= write_table6(path, jobs, n_jobs, paper_rows) < 0 || sidecar_write(sc, path) < 0;
-	if (werr)
+	if (werr) {
+		rc = EXIT_INTERNAL;
 		goto end;
+	}
 	fprintf(
 	    stderr,
 	    "pyvet: baseline: %zu packages (%zu with errors, %zu over the %lu-file cap) -> %s\n",
 	    n_jobs, n_err, truncated, max_files, dir);
-	rc = n_err ? 3 : 0;
+	rc = n_err ? EXIT_UNREADABLE : EXIT_OK;
 	goto end;
 oom:
-	fprintf(stderr, "pyvet: baseline: out of memory\n");
+	err_report("baseline: out of memory");
+	rc = EXIT_INTERNAL;
 end:
 	rng_free(rng);
 	free(cand[0]);

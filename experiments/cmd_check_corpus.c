@@ -141,11 +141,11 @@ int cmd_check_corpus(int argc, char **argv)
 		if (strcmp(a, "--manifest") && strcmp(a, "--corpus") && strcmp(a, "--debian-dir") &&
 		    strcmp(a, "--jobs") && strcmp(a, "--every")) {
 			err_report("check-corpus: '%s': unknown option", a);
-			return 2;
+			return EXIT_USAGE;
 		}
 		if (i + 1 >= argc) {
 			fprintf(stderr, "pyvet: check-corpus: '%s' needs a value\n", a);
-			return 2;
+			return EXIT_USAGE;
 		}
 		const char *v = argv[++i];
 		if (!strcmp(a, "--manifest"))
@@ -156,12 +156,12 @@ int cmd_check_corpus(int argc, char **argv)
 			debian_dir = v;
 		else if (parse_size(v, !strcmp(a, "--jobs") ? &jobs : &every) < 0) {
 			err_report("check-corpus: '%s': not a positive number", v);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (!manifest || !corpus) {
 		fprintf(stderr, "pyvet: check-corpus: --manifest and --corpus are required\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (jobs > CC_MAX_JOBS)
 		jobs = CC_MAX_JOBS;

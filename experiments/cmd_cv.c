@@ -11,6 +11,7 @@
 #include "experiments/engine/resultcsv.h"
 #include "core/base/results.h"
 #include "experiments/cli/protocli.h"
+#include "experiments/commands.h"
 
 int cmd_cv(int argc, char **argv);
 
@@ -48,7 +49,10 @@ static int cv_usage(FILE *f)
 	    "                            split is S; long CSV rows have cv=test\n"
 	    "  --scores FILE             with --test: "
 	    "set,learner,id,label,score,threshold,verdict\n"
-	    "  --quiet                   no progress and no summary table\n");
+	    "  --quiet                   no progress and no summary table\n\n"
+	    "Exit status: 0 every cell done; 2 usage error or an unreadable extraction or\n"
+	    "manifest; 4 some cells failed (rows metric=error; the others are written) or a\n"
+	    "write error.\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -409,7 +413,7 @@ int cmd_cv(int argc, char **argv)
 	const char *test_split = NULL, *scores_out = NULL;
 	const char *params[256];
 	size_t n_params = 0;
-	int quiet = 0, status = 1;
+	int quiet = 0, status = EXIT_USAGE;
 	struct featdata *fd = NULL;
 	struct cvrun_result res = {0};
 	struct sidecar *sc = NULL;
@@ -481,7 +485,7 @@ int cmd_cv(int argc, char **argv)
 		}
 		if (bad) {
 			protocli_release(&pc);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (!features) {
@@ -504,7 +508,8 @@ int cmd_cv(int argc, char **argv)
 			goto end_usage;
 		}
 		if (protocli_load(features, manifest, NULL, &fd) < 0)
-			goto end;
+			goto end; /* EXIT_USAGE */
+		status = EXIT_INTERNAL;
 		const char *train_split = split ? split : "train";
 		if (run_train_test(&pc, fd, manifest, train_split, test_split, out, scores_out, sc,
 		                   quiet) < 0)
@@ -521,11 +526,12 @@ int cmd_cv(int argc, char **argv)
 			if (sidecar_write(sc, out) < 0)
 				goto end;
 		}
-		status = 0;
+		status = EXIT_OK;
 		goto end;
 	}
 	if (protocli_load(features, manifest, split, &fd) < 0)
-		goto end;
+		goto end; /* EXIT_USAGE */
+	status = EXIT_INTERNAL;
 	{
 		struct diag d;
 		diag_init(&d);
@@ -568,10 +574,10 @@ int cmd_cv(int argc, char **argv)
 		fprintf(stderr, "pyvet: cv: wrote %s and %s (%.1f s, %d failed cells)\n", out,
 		        spath, res.wall_seconds, res.n_failed);
 	}
-	status = res.n_failed ? 1 : 0;
+	status = res.n_failed ? EXIT_INTERNAL : EXIT_OK;
 	goto end;
 end_usage:
-	status = 2;
+	status = EXIT_USAGE;
 end:
 	sidecar_free(sc);
 	cvrun_result_release(&res);

@@ -15,6 +15,7 @@
 #include "core/base/err.h"
 #include "core/base/results.h"
 #include "core/base/strset.h"
+#include "experiments/commands.h"
 
 int cmd_descriptive(int argc, char **argv);
 
@@ -39,7 +40,8 @@ static int ds_usage(FILE *f)
 	    "(default: feature_correlation.csv next to --out). Each CSV gets a JSON sidecar.\n"
 	    "With --manifest, only the packages of that dataset manifest whose split column is\n"
 	    "NAME (default train, the paper's basis for both tables) are counted; the sidecars\n"
-	    "record the manifest, the split and the number of packages used.\n");
+	    "record the manifest, the split and the number of packages used.\n"
+	    "Exit status: 0 written; 2 usage error or an unreadable input; 4 write error.\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -134,7 +136,7 @@ int cmd_descriptive(int argc, char **argv)
 	struct diag d;
 	char path[4096], corr_buf[4096], hex[65];
 	long cl;
-	int rc = 2;
+	int rc = EXIT_USAGE;
 	size_t n_cols, *cols = NULL, n_bin = 0;
 	double *x = NULL;
 	int *y = NULL;
@@ -205,7 +207,7 @@ int cmd_descriptive(int argc, char **argv)
 	y = malloc((ft->n_rows ? ft->n_rows : 1) * sizeof(int));
 	if (!cols || !x || !y || !keep) {
 		fprintf(stderr, "pyvet: descriptive: out of memory\n");
-		rc = 1;
+		rc = EXIT_INTERNAL;
 		goto done;
 	}
 	long cid = csvio_column(ft, "id");
@@ -237,7 +239,7 @@ int cmd_descriptive(int argc, char **argv)
 	/* descriptive.csv */
 	sc = sidecar_new(argc, argv);
 	if (csvio_out_open(&o, out) < 0) {
-		rc = 1;
+		rc = EXIT_INTERNAL;
 		goto done;
 	}
 	fputs("feature,label,n,n_defined,n_one,share,paper_share,paper_share_alt\n", o.f);
@@ -268,7 +270,7 @@ int cmd_descriptive(int argc, char **argv)
 		}
 	}
 	if (csvio_out_commit(&o) < 0) {
-		rc = 1;
+		rc = EXIT_INTERNAL;
 		goto done;
 	}
 	if (sc) {
@@ -280,7 +282,7 @@ int cmd_descriptive(int argc, char **argv)
 		sidecar_set_number(sc, "packages", (double)n_kept);
 		set_rows_note(sc, manifest_path, split);
 		if (sidecar_write(sc, out) < 0) {
-			rc = 1;
+			rc = EXIT_INTERNAL;
 			goto done;
 		}
 		sidecar_free(sc);
@@ -290,7 +292,7 @@ int cmd_descriptive(int argc, char **argv)
 	/* feature_correlation.csv: Pearson r over pairwise-complete rows (spec D19) */
 	sc = sidecar_new(argc, argv);
 	if (csvio_out_open(&o, corr_path) < 0) {
-		rc = 1;
+		rc = EXIT_INTERNAL;
 		goto done;
 	}
 	fputs("feature_a,feature_b,n,r,flagged\n", o.f);
@@ -302,7 +304,7 @@ int cmd_descriptive(int argc, char **argv)
 			free(u);
 			free(v);
 			csvio_out_abort(&o);
-			rc = 1;
+			rc = EXIT_INTERNAL;
 			goto done;
 		}
 		for (size_t a = 0; a < n_bin; a++) {
@@ -337,7 +339,7 @@ int cmd_descriptive(int argc, char **argv)
 		free(u);
 		free(v);
 		if (csvio_out_commit(&o) < 0) {
-			rc = 1;
+			rc = EXIT_INTERNAL;
 			goto done;
 		}
 		if (sc) {
@@ -347,12 +349,12 @@ int cmd_descriptive(int argc, char **argv)
 			sidecar_set_number(sc, "flag_threshold", DS_CORR_FLAG);
 			sidecar_set_number(sc, "pairs_flagged", (double)n_flag);
 			if (sidecar_write(sc, corr_path) < 0) {
-				rc = 1;
+				rc = EXIT_INTERNAL;
 				goto done;
 			}
 		}
 	}
-	rc = 0;
+	rc = EXIT_OK;
 done:
 	sidecar_free(sc);
 	csvio_table_free(ft);

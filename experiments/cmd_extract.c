@@ -26,6 +26,7 @@
 #include "core/ml/tokenize.h"
 #include "core/base/toolkit.h"
 #include "experiments/engine/extractrow.h"
+#include "experiments/commands.h"
 #include "featuresets/featureset.h"
 
 int cmd_extract(int argc, char **argv);
@@ -82,7 +83,8 @@ static int ex_usage(FILE *f)
 	    "  --quiet          no progress line\n\n"
 	    "Exit status: 0 all packages extracted, 3 some packages failed (listed in "
 	    "errors.csv),\n"
-	    "2 usage or configuration error, 1 I/O error.\n\nextract parameters:\n");
+	    "2 usage or configuration error (also a manifest id or path it refuses), 4 I/O error.\n"
+	    "\nextract parameters:\n");
 	{
 		struct sbuf sb = SBUF_INIT;
 		params_help(extractrow_param_spec, &sb);
@@ -366,7 +368,7 @@ int cmd_extract(int argc, char **argv)
 	struct diag d;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t jobs = cpus > 0 ? (size_t)cpus : 1, n_failed = 0;
-	int reuse = 0, quiet = 0, rc = 2, show_progress;
+	int reuse = 0, quiet = 0, rc = EXIT_USAGE, show_progress;
 	char path[4096], cache_key[65], buf[4096];
 	cJSON *hashes = NULL, *fsj = NULL;
 	pthread_t th[EX_MAX_JOBS];
@@ -446,7 +448,7 @@ int cmd_extract(int argc, char **argv)
 	if (extractrow_setup(&r.x, "extract", sets_arg, ex_kv.len ? sbuf_cstr(&ex_kv) : NULL) < 0)
 		goto done;
 	if (manifest_read(manifest_path, &m, &d) < 0) {
-		fprintf(stderr, "pyvet: extract: %s\n", diag_message(&d));
+		err_report("extract: %s", diag_message(&d));
 		goto done;
 	}
 	if (!corpus) {
@@ -467,7 +469,8 @@ int cmd_extract(int argc, char **argv)
 	hashes = cJSON_CreateObject();
 	fsj = cJSON_CreateArray();
 	if (!sc || !hashes || !fsj) {
-		fprintf(stderr, "pyvet: extract: out of memory\n");
+		err_report("extract: out of memory");
+		rc = EXIT_INTERNAL;
 		goto done;
 	}
 	sbuf_addf(&key, "pyvet-extract format=%d version=%s\nmanifest=%s\n", EX_CACHE_FORMAT,
@@ -535,7 +538,7 @@ int cmd_extract(int argc, char **argv)
 			if (!quiet)
 				fprintf(stderr, "extract: '%s' is up to date (cache key %.12s)\n",
 				        outdir, cache_key);
-			rc = 0;
+			rc = EXIT_OK;
 			goto done;
 		}
 	}
@@ -638,7 +641,7 @@ int cmd_extract(int argc, char **argv)
 		progress(m->n, m->n, t0, 1);
 	if (csvio_out_commit(&o_feat) < 0 || (o_tok.f && csvio_out_commit(&o_tok) < 0) ||
 	    csvio_out_commit(&o_ev) < 0 || csvio_out_commit(&o_err) < 0) {
-		rc = 1;
+		rc = EXIT_INTERNAL;
 		goto done;
 	}
 	{
@@ -684,7 +687,7 @@ int cmd_extract(int argc, char **argv)
 		}
 		snprintf(path, sizeof(path), "%s/features.csv", outdir);
 		if (sidecar_write(sc, path) < 0) {
-			rc = 1;
+			rc = EXIT_INTERNAL;
 			goto done;
 		}
 		if (!quiet)
@@ -693,10 +696,10 @@ int cmd_extract(int argc, char **argv)
 			    "extract: %zu packages, %zu failed, %.1f s, %.1f packages/s -> %s\n",
 			    m->n, n_failed, wall, wall > 0 ? (double)m->n / wall : 0, outdir);
 	}
-	rc = n_failed ? 3 : 0;
+	rc = n_failed ? EXIT_UNREADABLE : EXIT_OK;
 	goto done;
 io_fail:
-	rc = 1;
+	rc = EXIT_INTERNAL;
 	csvio_out_abort(&o_feat);
 	csvio_out_abort(&o_tok);
 	csvio_out_abort(&o_ev);

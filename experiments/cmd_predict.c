@@ -11,6 +11,7 @@
 #include "core/ml/metrics.h"
 #include "experiments/engine/model.h"
 #include "experiments/cli/protocli.h"
+#include "experiments/commands.h"
 
 int cmd_predict(int argc, char **argv);
 
@@ -21,7 +22,11 @@ static int predict_usage(FILE *f)
 	        "Score every package of an extraction with a trained model. Writes\n"
 	        "id,label,score,threshold,verdict (verdict: score > threshold, spec D26).\n\n"
 	        "  --out FILE                CSV output (default: standard output)\n"
-	        "  --manifest M [--split S]  rows from a dataset manifest (e.g. --split test)\n");
+	        "  --manifest M [--split S]  rows from a dataset manifest (e.g. --split test)\n"
+	        "  --fail-on-malicious       exit 1 when a package is judged malicious\n\n"
+	        "Exit status: 0 done (and, with --fail-on-malicious, nothing judged malicious); 1\n"
+	        "a malicious verdict with --fail-on-malicious; 2 usage error or an unreadable\n"
+	        "model, extraction or manifest; 4 scoring or write error.\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -48,11 +53,15 @@ int cmd_predict(int argc, char **argv)
 	struct dataset *x = NULL;
 	size_t *idx = NULL;
 	double *score = NULL;
-	int status = 1;
+	int status = EXIT_USAGE, fail_on_malicious = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			return predict_usage(stdout);
+		if (!strcmp(a, "--fail-on-malicious")) {
+			fail_on_malicious = 1;
+			continue;
+		}
 		if (!v) {
 			fprintf(stderr, "pyvet: predict: '%s' needs a value or is unknown\n", a);
 			return predict_usage(stderr);
@@ -78,7 +87,8 @@ int cmd_predict(int argc, char **argv)
 		return predict_usage(stderr);
 	}
 	if (model_read(model_path, &m) < 0 || protocli_load(features, manifest, split, &fd) < 0)
-		goto end;
+		goto end; /* EXIT_USAGE: the inputs cannot be used */
+	status = EXIT_INTERNAL;
 	idx = malloc((fd->fixed->n ? fd->fixed->n : 1) * sizeof(size_t));
 	score = malloc((fd->fixed->n ? fd->fixed->n : 1) * sizeof(double));
 	if (!idx || !score)
@@ -96,15 +106,18 @@ int cmd_predict(int argc, char **argv)
 	double thr = learner_threshold(m.learner);
 	if (out) {
 		struct csvio_out o;
-		if (protocli_mkdir_parent(out) < 0 || csvio_out_open(&o, out) < 0)
+		if (protocli_mkdir_parent(out) < 0 || csvio_out_open(&o, out) < 0) {
+			status = EXIT_USAGE;
 			goto end;
+		}
 		if (write_scores(o.f, x, score, thr) < 0) {
 			csvio_out_abort(&o);
 			goto end;
 		}
 		if (csvio_out_commit(&o) < 0)
 			goto end;
-	} else if (write_scores(stdout, x, score, thr) < 0) {
+	} else if (write_scores(stdout, x, score, thr) < 0 || fflush(stdout) != 0) {
+		err_report("predict: cannot write to standard output");
 		goto end;
 	}
 	size_t flagged = 0;
@@ -116,7 +129,7 @@ int cmd_predict(int argc, char **argv)
 	        "pyvet: predict: %zu packages, %zu flagged malicious; against the labels: macro "
 	        "P %.4f R %.4f F1 %.4f (FP %zu, FN %zu)\n",
 	        x->n, flagged, mt.p_macro, mt.r_macro, mt.f1_macro, mt.cm.fp, mt.cm.fn);
-	status = 0;
+	status = fail_on_malicious && flagged ? EXIT_MALICIOUS : EXIT_OK;
 end:
 	dataset_free(x);
 	free(idx);

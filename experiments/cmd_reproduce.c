@@ -219,7 +219,7 @@ int cmd_reproduce(int argc, char **argv)
 			if (strcmp(v, "all") && strcmp(v, "final")) {
 				fprintf(stderr,
 				        "pyvet: reproduce: '--grouped-sets': need final or all\n");
-				return 2;
+				return EXIT_USAGE;
 			}
 			r.grouped_all = !strcmp(v, "all");
 		} else if (i + 1 < argc && !strcmp(a, "--corpus"))
@@ -239,27 +239,27 @@ int cmd_reproduce(int argc, char **argv)
 		else {
 			fprintf(stderr, "pyvet: reproduce: '%s': unknown option or missing value\n",
 			        a);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (strcmp(dataset, "paper") && strcmp(dataset, "full")) {
 		fprintf(stderr, "pyvet: reproduce: '--dataset': need paper or full\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	char *end;
 	r.jobs = strtoul(jobs_s, &end, 10);
 	if (*end || !r.jobs) {
 		fprintf(stderr, "pyvet: reproduce: '--jobs': bad value '%s'\n", jobs_s);
-		return 2;
+		return EXIT_USAGE;
 	}
 	r.seed = strtoul(seed_s, &end, 10);
 	if (*end) {
 		fprintf(stderr, "pyvet: reproduce: '--seed': bad value '%s'\n", seed_s);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (strlen(r.out) > 200 || strlen(r.corpus) > 400) {
 		fprintf(stderr, "pyvet: reproduce: '--out' or '--corpus' path too long\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	r.folds = r.quick ? 5 : 10;
 	r.repeats = r.quick ? 2 : 10;
@@ -269,7 +269,7 @@ int cmd_reproduce(int argc, char **argv)
 	if (access(corpus_manifest, R_OK) != 0) {
 		fprintf(stderr, "pyvet: reproduce: '%s': %s (set --corpus or CORPUS=)\n",
 		        corpus_manifest, strerror(errno));
-		return 2;
+		return EXIT_USAGE;
 	}
 	mkdirs(r.out, NULL);
 	mkdirs(r.out, "cells");

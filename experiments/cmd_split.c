@@ -11,6 +11,7 @@
 #include "core/base/sbuf.h"
 #include "core/pkg/manifest.h"
 #include "experiments/engine/split.h"
+#include "experiments/commands.h"
 
 int cmd_split(int argc, char **argv);
 
@@ -40,7 +41,9 @@ static int split_usage(FILE *f)
 	       "  --test-malicious-share Q   when M is 0: M = round(Q x eligible malware) (default "
 	       "0.2)\n"
 	       "  --test-benign-share B      seeded held-out share of benign packages (default "
-	       "0.2)\n");
+	       "0.2)\n\n"
+	       "Exit status: 0 written; 2 usage error, or a manifest that is unreadable or cannot\n"
+	       "be split; 4 write error.\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -376,11 +379,11 @@ int cmd_split(int argc, char **argv)
 				break;
 		if (k == sizeof(opts) / sizeof(*opts)) {
 			fprintf(stderr, "pyvet: split: '%s': unknown option\n", argv[i]);
-			return 2;
+			return EXIT_USAGE;
 		}
 		if (i + 1 >= argc) {
 			fprintf(stderr, "pyvet: split: '%s' needs a value\n", argv[i]);
-			return 2;
+			return EXIT_USAGE;
 		}
 		*opts[k].dst = argv[++i];
 	}
@@ -390,23 +393,23 @@ int cmd_split(int argc, char **argv)
 	if (split_options_for(name, &o) < 0) {
 		fprintf(stderr, "pyvet: split: '%s': unknown dataset (paper, full or realistic)\n",
 		        name);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (!strcmp(name, "realistic") != !!debian_path) {
 		fprintf(stderr, "pyvet: split: '--debian FILE' is %s\n",
 		        debian_path ? "only for --name realistic" : "required by --name realistic");
-		return 2;
+		return EXIT_USAGE;
 	}
 	size_t v;
 	if (seed_s) {
 		if (parse_size("--seed", seed_s, &v) < 0)
-			return 2;
+			return EXIT_USAGE;
 		o.seed = (unsigned long)v;
 	}
 	if (probes_s) {
 		if (strcmp(probes_s, "0") && strcmp(probes_s, "1")) {
 			fprintf(stderr, "pyvet: split: '--probes': need 0 or 1\n");
-			return 2;
+			return EXIT_USAGE;
 		}
 		o.include_probes = probes_s[0] == '1';
 	}
@@ -415,9 +418,9 @@ int cmd_split(int argc, char **argv)
 	    (qmal_s &&
 	     parse_share("--test-malicious-share", qmal_s, &o.test_malicious_share) < 0) ||
 	    (qben_s && parse_share("--test-benign-share", qben_s, &o.test_benign_share) < 0))
-		return 2;
+		return EXIT_USAGE;
 
-	int rc = 1;
+	int rc = EXIT_USAGE;
 	struct diag d;
 	diag_init(&d);
 	struct part parts[SPLIT_MAX_PARTS];
@@ -430,28 +433,30 @@ int cmd_split(int argc, char **argv)
 	struct count *c = calloc(SPLIT_MAX_COUNTS, sizeof(*c));
 	char dir[4096], path[4200];
 	if (!c) {
-		fprintf(stderr, "pyvet: split: out of memory\n");
+		err_report("split: out of memory");
+		rc = EXIT_INTERNAL;
 		goto end;
 	}
 	for (size_t p = 0; p < n_parts; p++)
 		if (manifest_read(parts[p].file, &parts[p].m, &d) < 0 ||
 		    csvio_read(parts[p].file, 0, &parts[p].t, &d) < 0) {
-			fprintf(stderr, "pyvet: split: %s\n", diag_message(&d));
+			err_report("split: %s", diag_message(&d));
 			goto end;
 		}
 	if (split_run(parts[0].m, &o, &parts[0].r, &d) < 0 ||
 	    (n_parts > 1 && split_run_debian(parts[0].m, parts[1].m, &o, &parts[1].r, &d) < 0)) {
-		fprintf(stderr, "pyvet: split: %s\n", diag_message(&d));
+		err_report("split: %s", diag_message(&d));
 		goto end;
 	}
 	dir_of(out, dir, sizeof(dir));
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
-		fprintf(stderr, "pyvet: split: '%s': %s\n", dir, strerror(errno));
+		err_report("split: '%s': %s", dir, strerror(errno));
 		goto end;
 	}
+	rc = EXIT_INTERNAL;
 	size_t nc = tally(parts, n_parts, c);
 	if (write_manifest(out, parts, n_parts, &d) < 0) {
-		fprintf(stderr, "pyvet: split: %s\n", diag_message(&d));
+		err_report("split: %s", diag_message(&d));
 		goto end;
 	}
 	snprintf(path, sizeof(path), "%s/counts.csv", dir);
@@ -472,7 +477,7 @@ int cmd_split(int argc, char **argv)
 	        n_rows - sum_counts(c, nc, SPLIT_TRAIN, NULL, NULL) -
 	            sum_counts(c, nc, SPLIT_TEST, NULL, NULL),
 	        dir, parts[0].r.cutoff[0] ? parts[0].r.cutoff : "(none)");
-	rc = 0;
+	rc = EXIT_OK;
 end:
 	free(c);
 	for (size_t p = 0; p < SPLIT_MAX_PARTS; p++) {

@@ -7,6 +7,7 @@
 #include "core/base/err.h"
 #include "experiments/engine/model.h"
 #include "experiments/cli/protocli.h"
+#include "experiments/commands.h"
 
 int cmd_train(int argc, char **argv);
 
@@ -22,7 +23,9 @@ static int train_usage(FILE *f)
 	    "                            from it as in 'pyvet cv' train/test fits\n"
 	    "  --param KEY=VALUE         text.*, <learner>.* (repeatable)\n"
 	    "  --manifest M [--split S]  training rows from a dataset manifest (e.g. --split "
-	    "train)\n");
+	    "train)\n\n"
+	    "Exit status: 0 written; 2 usage error or an unreadable extraction or manifest; 4 the\n"
+	    "fit or the write failed.\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -32,7 +35,7 @@ int cmd_train(int argc, char **argv)
 	const char *features = NULL, *set = "T+MCF+pre", *learner = NULL, *out = NULL;
 	const char *manifest = NULL, *split = NULL, *params[256];
 	size_t n_params = 0;
-	int status = 1;
+	int status = EXIT_USAGE;
 	struct featdata *fd = NULL;
 	struct cvrun_fit fit = {0};
 	size_t *idx = NULL;
@@ -90,7 +93,8 @@ int cmd_train(int argc, char **argv)
 	if (protocli_finish(&pc) < 0 || pc.n_learners != 1)
 		goto usage;
 	if (protocli_load(features, manifest, split, &fd) < 0)
-		goto end;
+		goto end; /* EXIT_USAGE */
+	status = EXIT_INTERNAL;
 	idx = malloc((fd->fixed->n ? fd->fixed->n : 1) * sizeof(size_t));
 	if (!idx)
 		goto end;
@@ -114,10 +118,10 @@ int cmd_train(int argc, char **argv)
 	fprintf(stderr, "pyvet: train: %s on %zu rows (%zu malicious), %zu columns -> %s\n",
 	        pc.learners[0].type->name, fit.train->n, dataset_count_positive(fit.train),
 	        fit.train->d, out);
-	status = 0;
+	status = EXIT_OK;
 	goto end;
 usage:
-	status = 2;
+	status = EXIT_USAGE;
 end:
 	free(idx);
 	cvrun_fit_release(&fit);

@@ -56,7 +56,7 @@ check "grouped run labelled cv=grouped" grep -q ',grouped,' "$TMP/g/cv.csv"
 "$PYVET" cv --features "$F" --set T --learner nb --folds 4 --repeats 1 --quiet \
 	--param text.num_words=0 --out "$TMP/f/cv.csv" 2>/dev/null
 rc=$?
-check "failed cells make exit status 1" test "$rc" -eq 1
+check "failed cells make exit status 4" test "$rc" -eq 4
 check "failed cells are error rows with the message" grep -q ',error,,features: text.num_words must be at least 1' "$TMP/f/cv.csv"
 
 "$PYVET" cv --features "$F" --set T+pre --learner nb --folds 4 --repeats 1 --quiet \
