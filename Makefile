@@ -19,7 +19,8 @@ OPT ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --define-variable=GSL_CBLAS_LIB=-lopenblas --libs $(PKGS) 2>/dev/null)
 LIBS = $(PKG_LIBS) -lsvm -llinear -lcsv -lunistring -lpthread -lm
-FINAL_CFLAGS = $(STD) $(WARN) $(OPT) -I. -I$(BUILD) $(PKG_CFLAGS) -MMD -MP $(CFLAGS) $(PYVET_CFLAGS)
+FINAL_CFLAGS = $(STD) $(WARN) $(OPT) -I. -I$(BUILD) $(PKG_CFLAGS) -MMD -MP $(CFLAGS) $(PYVET_CFLAGS) \
+	$(DATA_DEFS)
 FINAL_LDFLAGS = $(LDFLAGS) $(PYVET_LDFLAGS)
 
 BUILD ?= build
@@ -36,8 +37,17 @@ else
 PYVET_BIN = $(BUILD)/pyvet
 endif
 
-.PHONY: FORCE all deps test check-asan clean format-check check-layers reproduce tests-build bench fuzz
-all: $(PYVET_BIN) tests-build
+# The popular-domain list (CC BY-SA 4.0, see ../shared/data/README.md) and its compiled table,
+# which pyvet maps at start-up instead of parsing the list (core/analysis/domaintable.h).
+DOMAINS_CSV ?= ../shared/data/top-domains.csv
+DOMAIN_TABLE = $(if $(wildcard $(DOMAINS_CSV)),$(BUILD)/data/top-domains.pvdt)
+# Binaries built here find data in this tree (core/base/datafile.h); the installed one does not.
+SRC_DATA_DEFS = -DPYVET_SRCDIR='"$(CURDIR)"' -DPYVET_BUILDDATA='"$(abspath $(BUILD))/data"' \
+	-DPYVET_DOMAINS_SRC='"$(abspath $(DOMAINS_CSV))"'
+$(BUILD)/core/base/datafile.o: DATA_DEFS = $(SRC_DATA_DEFS)
+
+.PHONY: FORCE all install deps test check-asan clean format-check check-layers reproduce tests-build bench fuzz
+all: $(PYVET_BIN) tests-build $(DOMAIN_TABLE) $(BUILD)/pyvet.1
 
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
@@ -74,6 +84,17 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/tests/harness.o $(BUILD)/libpyvet.a
 	$(CC) $(FINAL_CFLAGS) $(FINAL_LDFLAGS) -o $@ $< $(BUILD)/tests/harness.o $(BUILD)/libpyvet.a $(LIBS)
 
 tests-build: $(TEST_BIN)
+
+$(BUILD)/mkdomaintable: scripts/build/mkdomaintable.c $(BUILD)/libpyvet.a
+	$(CC) $(FINAL_CFLAGS) $(FINAL_LDFLAGS) -o $@ $< $(BUILD)/libpyvet.a $(LIBS)
+
+$(BUILD)/data/top-domains.pvdt: $(DOMAINS_CSV) $(BUILD)/mkdomaintable
+	@mkdir -p $(dir $@)
+	$(BUILD)/mkdomaintable $(DOMAINS_CSV) $@
+
+# The man page, from the commands' own --help texts (scripts/build/manpage.sh).
+$(BUILD)/pyvet.1: $(PYVET_BIN) scripts/build/manpage.sh
+	scripts/build/manpage.sh ./$(PYVET_BIN) > $@.tmp && mv $@.tmp $@
 
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
@@ -125,7 +146,32 @@ format-check:
 check-layers:
 	scripts/check/layers.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary (rebuilt with the installed data
+# directory compiled in, and without this source tree's paths), the data files, the domain list
+# with its provenance and compiled table, and the man page.
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share/pyvet
+MANDIR = $(PREFIX)/share/man/man1
+INSTALL_OBJ = $(filter-out $(BUILD)/core/base/datafile.o,$(LIB_OBJ)) $(BUILD)/install/datafile.o
+$(BUILD)/install/datafile.o: core/base/datafile.c FORCE
+	@mkdir -p $(dir $@)
+	$(CC) $(FINAL_CFLAGS) -DPYVET_DATADIR='"$(DATADIR)"' -c $< -o $@
+$(BUILD)/install/pyvet: $(BUILD)/pyvet.o $(INSTALL_OBJ)
+	$(CC) $(FINAL_CFLAGS) $(FINAL_LDFLAGS) -o $@ $(BUILD)/pyvet.o $(INSTALL_OBJ) $(LIBS)
+install: all $(BUILD)/install/pyvet
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)
+	install -m 755 $(BUILD)/install/pyvet $(DESTDIR)$(BINDIR)/pyvet
+	install -m 644 featuresets/data/*.csv featuresets/data/*.txt $(DESTDIR)$(DATADIR)/
+	if [ -n "$(DOMAIN_TABLE)" ]; then \
+		install -m 644 $(DOMAINS_CSV) $(DESTDIR)$(DATADIR)/top-domains.csv && \
+		install -m 644 $(DOMAIN_TABLE) $(DESTDIR)$(DATADIR)/top-domains.pvdt && \
+		install -m 644 docs/top-domains-provenance.md $(DESTDIR)$(DATADIR)/top-domains.README.md; \
+	else echo "make install: $(DOMAINS_CSV) not found: no popular-domain list installed" \
+		"(pass --domains FILE or set PYVET_DOMAINS)"; fi
+	install -m 644 $(BUILD)/pyvet.1 $(DESTDIR)$(MANDIR)/pyvet.1
+
 clean:
-	rm -rf build build-asan build-fuzz pyvet
+	rm -rf build build-asan build-fuzz build-dev pyvet
 
 -include $(DEPS)

@@ -3,12 +3,18 @@
 #include "core/analysis/domains.h"
 
 #include <csv.h>
+#include <fcntl.h>
 #include <libpsl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "core/analysis/domaintable.h"
+#include "core/base/datafile.h"
 #include "core/base/digest.h"
 #include "core/base/sbuf.h"
 #include "core/base/strset.h"
@@ -20,11 +26,12 @@
 #define DOMAINS_FILE_MAX ((size_t)512 << 20)
 
 struct domains {
-	int psl_private;   /* 1: ICANN and private PSL sections, 0: ICANN only */
-	struct strset set; /* the distinct registrable domains */
-	size_t rows;       /* data rows read (at most `top`) */
-	size_t n_suffix;   /* entries dropped because they are themselves public suffixes */
-	size_t n_invalid;  /* entries dropped as malformed (empty, bad characters, IP literal) */
+	int psl_private;           /* 1: ICANN and private PSL sections, 0: ICANN only */
+	struct strset set;         /* the distinct registrable domains (when parsed) */
+	struct domaintable *table; /* or the compiled table holding them (domaintable.h) */
+	size_t rows;               /* data rows read (at most `top`) */
+	size_t n_suffix;           /* entries dropped because they are themselves public suffixes */
+	size_t n_invalid; /* entries dropped as malformed (empty, bad characters, IP literal) */
 	char sha256[65];
 };
 
@@ -122,10 +129,12 @@ const char *domains_registrable(const struct domains *dl, const char *host, char
 int domains_match(const struct domains *dl, const char *host)
 {
 	char buf[HOST_MAX + 2];
-	if (!dl || !dl->set.count || !host)
+	if (!dl || !domains_count(dl) || !host)
 		return 0;
 	if (reduce(dl->psl_private, host, buf, sizeof(buf)) != 1)
 		return 0;
+	if (dl->table)
+		return domaintable_has(dl->table, buf, strlen(buf));
 	return strset_find(&dl->set, buf, strlen(buf)) != (size_t)-1;
 }
 
@@ -233,37 +242,83 @@ static void on_row(int c, void *arg)
 	st->field = 0;
 }
 
-/* Read the whole file (bounded). 0 or -1 with `d` set. */
-static int read_file(const char *path, struct sbuf *out, struct diag *d)
+/* A list file mapped read-only (an empty file has buf "" and no mapping). */
+struct mapped {
+	const char *buf;
+	size_t len;
+	void *map;
+};
+
+/* Map the whole file (bounded). 0 or -1 with `d` set. */
+static int map_file(const char *path, struct mapped *m, struct diag *d)
 {
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t k;
-	if (!f)
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	m->buf = "";
+	m->len = 0;
+	m->map = NULL;
+	if (fd < 0)
 		return diag_error(d, "cannot open domain list '%s'", path);
-	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (out->len + k > DOMAINS_FILE_MAX) {
-			fclose(f);
-			return diag_error(d, "domain list '%s' is larger than %zu bytes", path,
-			                  DOMAINS_FILE_MAX);
-		}
-		if (sbuf_add(out, chunk, k) < 0) {
-			fclose(f);
-			return diag_error(d, "out of memory reading domain list '%s'", path);
-		}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return diag_error(d, "domain list '%s' is not a regular file", path);
 	}
-	if (ferror(f)) {
-		fclose(f);
-		return diag_error(d, "cannot read domain list '%s'", path);
+	if ((size_t)st.st_size > DOMAINS_FILE_MAX) {
+		close(fd);
+		return diag_error(d, "domain list '%s' is larger than %zu bytes", path,
+		                  DOMAINS_FILE_MAX);
 	}
-	fclose(f);
+	if (st.st_size > 0) {
+		m->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m->map == MAP_FAILED) {
+			m->map = NULL;
+			close(fd);
+			return diag_error(d, "cannot read domain list '%s'", path);
+		}
+		m->buf = m->map;
+		m->len = (size_t)st.st_size;
+	}
+	close(fd);
 	return 0;
 }
 
-int domains_load(struct domains **out, const char *path, size_t top, int psl_private,
-                 struct diag *d)
+static void unmap_file(struct mapped *m)
 {
-	struct sbuf file = SBUF_INIT;
+	if (m->map)
+		munmap(m->map, m->len);
+	m->map = NULL;
+}
+
+/* Use the compiled table (DOMAINS_TABLE_NAME in the data directory) if it was built from a
+ * file with this content and with these settings by this PSL. 1 if taken, 0 if not. */
+static int try_table(struct domains *dl, size_t top)
+{
+	char path[4096];
+	struct domaintable *t = NULL;
+	const struct domaintable_info *ti;
+	const char *psl_sha1 = psl_builtin_sha1sum();
+	if (getenv("PYVET_NO_DOMAIN_TABLE") || !psl_sha1 ||
+	    !datafile_path(DOMAINS_TABLE_NAME, path, sizeof(path)) ||
+	    domaintable_open(&t, path, NULL) < 0)
+		return 0;
+	ti = domaintable_info(t);
+	if (strcmp(ti->source_sha256, dl->sha256) || strcmp(ti->psl_sha1, psl_sha1) ||
+	    ti->psl_private != dl->psl_private || ti->top != top || !ti->count) {
+		domaintable_close(t);
+		return 0;
+	}
+	dl->table = t;
+	dl->rows = ti->rows;
+	dl->n_suffix = ti->n_suffix;
+	dl->n_invalid = ti->n_invalid;
+	return 1;
+}
+
+/* Load the list at `path`: hash it, then take the compiled table or parse the rows. */
+static int load(struct domains **out, const char *path, size_t top, int psl_private, int use_table,
+                struct diag *d)
+{
+	struct mapped file = {"", 0, NULL};
 	struct domains *dl = NULL;
 	struct load_state st;
 	struct csv_parser p;
@@ -273,14 +328,20 @@ int domains_load(struct domains **out, const char *path, size_t top, int psl_pri
 	memset(&st, 0, sizeof(st));
 	if (!psl_builtin())
 		return diag_error(d, "libpsl has no built-in public suffix list");
-	if (read_file(path, &file, d) < 0)
+	if (map_file(path, &file, d) < 0)
 		goto end;
 	if (!(dl = calloc(1, sizeof(*dl)))) {
 		diag_error(d, "out of memory");
 		goto end;
 	}
 	dl->psl_private = psl_private ? 1 : 0;
-	digest_buffer_hex(file.buf ? file.buf : "", file.len, dl->sha256);
+	digest_buffer_hex(file.buf, file.len, dl->sha256);
+	if (use_table && try_table(dl, top)) {
+		*out = dl;
+		dl = NULL;
+		ret = 0;
+		goto end;
+	}
 
 	st.dl = dl;
 	st.top = top;
@@ -289,7 +350,7 @@ int domains_load(struct domains **out, const char *path, size_t top, int psl_pri
 		diag_error(d, "out of memory");
 		goto end;
 	}
-	if (csv_parse(&p, file.buf ? file.buf : "", file.len, on_field, on_row, &st) != file.len ||
+	if (csv_parse(&p, file.buf, file.len, on_field, on_row, &st) != file.len ||
 	    csv_fini(&p, on_field, on_row, &st) != 0) {
 		diag_error(d, "domain list '%s': %s", path, csv_strerror(csv_error(&p)));
 		csv_free(&p);
@@ -310,9 +371,47 @@ int domains_load(struct domains **out, const char *path, size_t top, int psl_pri
 end:
 	sbuf_release(&st.f0);
 	sbuf_release(&st.f1);
-	sbuf_release(&file);
+	unmap_file(&file);
 	domains_free(dl);
 	return ret;
+}
+
+int domains_load(struct domains **out, const char *path, size_t top, int psl_private,
+                 struct diag *d)
+{
+	return load(out, path, top, psl_private, 1, d);
+}
+
+int domains_load_list(struct domains **out, const char *path, size_t top, int psl_private,
+                      struct diag *d)
+{
+	return load(out, path, top, psl_private, 0, d);
+}
+
+int domains_uses_table(const struct domains *dl)
+{
+	return dl && dl->table;
+}
+
+int domains_write_table(const struct domains *dl, const char *path, size_t top, struct diag *d)
+{
+	struct domaintable_info ti;
+	const char *psl_sha1 = psl_builtin_sha1sum();
+	if (!dl || dl->table)
+		return diag_error(d,
+		                  "domain table: the list must be parsed, not read from a table");
+	if (!psl_sha1 || strlen(psl_sha1) != 40)
+		return diag_error(d, "domain table: libpsl gives no SHA-1 of its built-in list");
+	memset(&ti, 0, sizeof(ti));
+	memcpy(ti.source_sha256, dl->sha256, sizeof(ti.source_sha256));
+	memcpy(ti.psl_sha1, psl_sha1, 41);
+	ti.psl_private = dl->psl_private;
+	ti.top = top;
+	ti.rows = dl->rows;
+	ti.n_suffix = dl->n_suffix;
+	ti.n_invalid = dl->n_invalid;
+	ti.count = dl->set.count;
+	return domaintable_write(path, &ti, &dl->set, d);
 }
 
 void domains_free(struct domains *dl)
@@ -320,12 +419,15 @@ void domains_free(struct domains *dl)
 	if (!dl)
 		return;
 	strset_release(&dl->set);
+	domaintable_close(dl->table);
 	free(dl);
 }
 
 size_t domains_count(const struct domains *dl)
 {
-	return dl ? dl->set.count : 0;
+	if (!dl)
+		return 0;
+	return dl->table ? domaintable_info(dl->table)->count : dl->set.count;
 }
 
 size_t domains_rows(const struct domains *dl)

@@ -1,4 +1,5 @@
-/* Data-file lookup relative to $PYVET_DATA_DIR, the executable and the working directory. */
+/* Data-file lookup: $PYVET_DATA, the installed data directory, next to the binary, the source
+ * tree the binary was built in -- never the working directory. */
 #include "core/base/datafile.h"
 
 #include <stdio.h>
@@ -8,66 +9,98 @@
 
 #include "core/base/digest.h"
 
+/* Compiled in by the Makefile: PYVET_DATADIR for the installed binary; PYVET_SRCDIR,
+ * PYVET_BUILDDATA and PYVET_DOMAINS_SRC for binaries built in a source tree. */
+
+#define MAX_DIRS 6
+
 static int exists(const char *p)
 {
 	return access(p, R_OK) == 0;
 }
 
+/* The directory of the running binary into buf ("" if unknown). */
 static void exe_dir(char *buf, size_t n)
 {
 	ssize_t k = readlink("/proc/self/exe", buf, n - 1);
+	char *slash;
 	if (k <= 0) {
-		snprintf(buf, n, ".");
+		buf[0] = '\0';
 		return;
 	}
 	buf[k] = '\0';
-	char *slash = strrchr(buf, '/');
+	slash = strrchr(buf, '/');
 	if (slash)
 		*slash = '\0';
 }
 
+/* The search directories in order into dirs[] (each of size 4096); their number. */
+static size_t search_dirs(char dirs[MAX_DIRS][4096])
+{
+	const char *env = getenv("PYVET_DATA");
+	char exe[4000];
+	size_t k = 0;
+	if (env && *env)
+		snprintf(dirs[k++], 4096, "%s", env);
+#ifdef PYVET_DATADIR
+	snprintf(dirs[k++], 4096, "%s", PYVET_DATADIR);
+#endif
+	exe_dir(exe, sizeof(exe));
+	if (exe[0])
+		snprintf(dirs[k++], 4096, "%s/../share/pyvet", exe);
+#ifdef PYVET_BUILDDATA
+	snprintf(dirs[k++], 4096, "%s", PYVET_BUILDDATA);
+#endif
+#ifdef PYVET_SRCDIR
+	snprintf(dirs[k++], 4096, "%s/featuresets/data", PYVET_SRCDIR);
+#endif
+	return k;
+}
+
 const char *datafile_path(const char *name, char *buf, size_t n)
 {
-	char dir[4096];
-	const char *env = getenv("PYVET_DATA_DIR");
-	if (env) {
-		snprintf(buf, n, "%s/%s", env, name);
+	char dirs[MAX_DIRS][4096];
+	size_t k = search_dirs(dirs);
+	if (n)
+		buf[0] = '\0';
+	for (size_t i = 0; i < k; i++) {
+		snprintf(buf, n, "%s/%s", dirs[i], name);
 		if (exists(buf))
 			return buf;
 	}
-	exe_dir(dir, sizeof(dir));
-	snprintf(buf, n, "%s/featuresets/data/%s", dir, name);
-	if (exists(buf))
-		return buf;
-	snprintf(buf, n, "%s/../featuresets/data/%s", dir, name);
-	if (exists(buf))
-		return buf;
-	snprintf(buf, n, "featuresets/data/%s", name);
-	return exists(buf) ? buf : NULL;
+	return NULL;
 }
 
 const char *datafile_domains_default(char *buf, size_t n)
 {
-	char dir[4096];
 	const char *env = getenv("PYVET_DOMAINS");
-	static const char *rel[] = {"../shared/data/top-domains.csv", "datasets/top-domains.csv"};
-	if (env) {
+	if (env && *env) {
 		snprintf(buf, n, "%s", env);
 		return exists(buf) ? buf : NULL;
 	}
-	for (int i = 0; i < 2; i++) {
-		snprintf(buf, n, "%s", rel[i]);
-		if (exists(buf))
-			return buf;
-	}
-	exe_dir(dir, sizeof(dir));
-	for (int up = 0; up < 2; up++)
-		for (int i = 0; i < 2; i++) {
-			snprintf(buf, n, "%s/%s%s", dir, up ? "../" : "", rel[i]);
-			if (exists(buf))
-				return buf;
-		}
+	if (datafile_path("top-domains.csv", buf, n))
+		return buf;
+#ifdef PYVET_DOMAINS_SRC
+	snprintf(buf, n, "%s", PYVET_DOMAINS_SRC);
+	if (exists(buf))
+		return buf;
+#endif
 	return NULL;
+}
+
+const char *datafile_dirs(char *buf, size_t n)
+{
+	char dirs[MAX_DIRS][4096];
+	size_t k = search_dirs(dirs), len = 0;
+	if (n)
+		buf[0] = '\0';
+	for (size_t i = 0; i < k && len < n; i++) {
+		int w = snprintf(buf + len, n - len, "%s%s", i ? "\n" : "", dirs[i]);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	return buf;
 }
 
 int datafile_sha256(const char *path, char hex[65])
