@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/base/datafile.h"
 #include "core/base/err.h"
 #include "core/base/toolkit.h"
 #include "experiments/commands.h" /* the exit statuses */
@@ -42,11 +43,13 @@ static int usage(FILE *f)
 }
 
 /* `pyvet --version`: the version, the build commit and every linked library's version (the
- * same facts as the "versions" object of every results sidecar), one "name version" per line. */
+ * same facts as the "versions" object of every results sidecar), one "name version" per line,
+ * then the data directories searched. */
 static int version(void)
 {
 	cJSON *v = toolkit_versions_json();
 	const cJSON *it;
+	char dirs[8192];
 	printf("pyvet %s\ncommit %s\n", PYVET_VERSION, toolkit_build_commit());
 	cJSON_ArrayForEach(it, v)
 	{
@@ -54,6 +57,10 @@ static int version(void)
 			printf("%s %s\n", it->string, it->valuestring);
 	}
 	cJSON_Delete(v);
+	/* where data files are looked for, in order (core/base/datafile.h) */
+	datafile_dirs(dirs, sizeof(dirs));
+	for (char *line = strtok(dirs, "\n"); line; line = strtok(NULL, "\n"))
+		printf("data-dir %s\n", line);
 	return fflush(stdout) ? EXIT_INTERNAL : EXIT_OK;
 }
 
