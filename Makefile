@@ -1,4 +1,4 @@
-# pyvet: one non-recursive Makefile (style.md 2.15). `make deps` installs the Debian packages,
+# pyvet: one non-recursive Makefile for the whole tree. `make deps` installs the Debian packages,
 # `make` builds ./pyvet, `make test` runs every unit and end-to-end test, `make check-asan` runs the
 # same suite under AddressSanitizer and UBSan, `make reproduce` reruns the study into results/
 # (`make reproduce DEBIAN=1` also fetches the Debian slice and runs the Debian steps).
@@ -105,7 +105,7 @@ test: deps
 ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check-asan: deps
 	$(MAKE) -j$(NPROC) BUILD=build-asan OPT="-O1 -g" PYVET_CFLAGS="$(ASAN_FLAGS)" PYVET_LDFLAGS="$(ASAN_FLAGS)" all
-	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		PYVET_ASAN=1 BUILD=build-asan PYVET=./build-asan/pyvet ./tests/run.sh
 
 CORPUS ?= ../shared/corpus

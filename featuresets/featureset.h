@@ -1,4 +1,4 @@
-/* One feature family = one file (style.md section 6.2).
+/* One feature family = one file and one line of featuresets/list.h.
  *
  * Adding a feature set
  * --------------------

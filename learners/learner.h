@@ -1,4 +1,4 @@
-/* The one interface every classifier implements (style.md section 6.1).
+/* The one interface every classifier implements (a GSL-style type table: learner_type).
  *
  * Adding a learner
  * ----------------
@@ -35,7 +35,7 @@ enum learner_flags {
 };
 
 struct learner_type {
-	const char *name;                /* "rf", "dt", "svm", "mlp", "nb", "logreg", "stack" */
+	const char *name;                /* "rf", "stack", ...: the names of learners/list.h */
 	const char *summary;             /* one line for --help */
 	size_t state_size;               /* allocated zeroed by learner_alloc() */
 	const struct param_spec *params; /* {0}-terminated; values live in the state */

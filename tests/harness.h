@@ -1,4 +1,4 @@
-/* Tiny TAP test harness for the C unit tests (style.md 2.14; Redis testhelp.h in spirit).
+/* Tiny TAP test harness for the C unit tests (Redis testhelp.h in spirit).
  *
  * Every check prints one TAP line ("ok 3 - description" / "not ok 4 - description"); a skip
  * prints "ok 5 - # SKIP reason" and counts as neither passed nor failed. harness_done() prints

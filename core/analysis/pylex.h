@@ -1,4 +1,4 @@
-/* pylex: a Python 2/3 tokenizer in C, robust to broken code (spec D8; style.md core/pylex).
+/* pylex: a Python 2/3 tokenizer in C, robust to broken code (spec D8).
  *
  * It recognises comments, string literals with any prefix (r, b, u, f, rb, br, fr, rf, in any
  * case), single- and triple-quoted, f-strings (the expressions inside replacement fields are

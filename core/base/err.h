@@ -1,6 +1,6 @@
 /* Error reporting: err_report() for generic code, struct diag for messages kept on a handle.
  *
- * Conventions (style.md section 2.5): functions return 0 on success and -1 on failure (or NULL),
+ * Conventions: functions return 0 on success and -1 on failure (or NULL),
  * and the failure site writes one line, lower case, no final full stop, subject in quotes.
  * Only pyvet.c, experiments/ and tests may call die(). BUG() is for programmer errors and is
  * never compiled out.

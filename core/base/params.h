@@ -1,5 +1,5 @@
-/* Parameter tables: every knob of a learner, feature set or limit is declared once here-style,
- * and the parser, --help and the results sidecar all read the same table (style.md section 6).
+/* Parameter tables: every knob of a learner, feature set or limit is declared once, in a table
+ * of struct param_spec, and the parser, --help and the results sidecar all read that table.
  *
  * A table is an array of struct param_spec terminated by an entry with name == NULL. Values live
  * in the caller's state struct at `offset`:

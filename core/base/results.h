@@ -1,6 +1,6 @@
-/* results: the JSON sidecar written next to every results file (style.md 2.12; rule 5 of the
- * house): git commit, command line, seeds, resolved parameters, data hashes, library versions,
- * host, wall time and a status per cell. `results/x.csv` gets `results/x.json`.
+/* results: the JSON sidecar written next to every results file (reproducibility: rule 5 of the
+ * house): the commit pyvet was built from, command line, seeds, resolved parameters, data hashes,
+ * library versions, host, wall time and a status per cell. `results/x.csv` gets `results/x.json`.
  *
  * Memory management: sidecar_new() returns an object owned by the caller (sidecar_free(),
  * NULL-safe). sidecar_set_json() takes ownership of the cJSON item it is given. */
@@ -12,7 +12,8 @@
 struct cJSON;
 struct sidecar;
 
-/** Start a sidecar: records the command line, git commit, versions, host and start time.
+/** Start a sidecar: records the command line, the build's git commit (toolkit_build_commit():
+ *  never looked up at run time), versions, host and start time.
  *  NULL on out of memory. Keys are written in insertion order: schema_version, pyvet_version,
  *  command (argv array), git_commit, versions, host, started_utc (ISO 8601 UTC), seed (null
  *  until set), hashes, cells, then every key added by sidecar_set_*() in call order, and

@@ -1,4 +1,4 @@
-/* Seeded random streams: every random choice in pyvet takes an explicit gsl_rng (style.md 2.9).
+/* Seeded random streams: every random choice in pyvet takes an explicit, seeded gsl_rng.
  *
  * Streams are derived, never shared: rng_derive(parent_seed, stream_id) gives an independent seed
  * for one (repeat, fold, learner) cell or one importance repeat, so any cell can be replayed.

@@ -9,7 +9,7 @@
 #include "core/base/digest.h"
 #include "core/pkg/pkgfs.h"
 
-/* Defaults, chosen from the corpus with a wide margin (style.md section 4: malware archives up to
+/* Defaults, chosen from the corpus with a wide margin (hostile input: malware archives up to
  * about 3 MB and 5,600 members, Debian-derived benign packages about 20 MB). */
 #define PKG_MAX_INPUT_BYTES ((size_t)64 << 20)  /* 64 MiB archive file */
 #define PKG_MAX_MEMBERS ((size_t)100000)        /* entries per archive level */

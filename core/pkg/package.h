@@ -23,8 +23,8 @@
 #include "core/base/err.h"
 #include "core/base/sbuf.h"
 
-/* Hard and soft limits (style.md section 4). A member over a soft limit is skipped and
- * counted; a package over a hard limit fails with a clear reason. */
+/* Hard and soft limits (every size and count of hostile input is bounded). A member over a soft
+ * limit is skipped and counted; a package over a hard limit fails with a clear reason. */
 struct pkg_limits {
 	size_t max_input_bytes;  /* the archive file itself (hard) */
 	size_t max_members;      /* members listed (hard) */

@@ -1,4 +1,4 @@
-/* pkgfs: package archives and directories read into memory with libarchive (style.md 4). */
+/* pkgfs: package archives and directories read into memory with libarchive. */
 #include "core/pkg/pkgfs.h"
 
 #include <archive.h>

@@ -1,6 +1,6 @@
 /* pkgfs: a package archive (or directory) read into memory; nothing is written to disk.
  *
- * The only module that includes <archive.h> (style.md section 4). Formats: tar, zip and ar,
+ * The only module that includes <archive.h> (the hostile-input boundary). Formats: tar, zip and ar,
  * with the gzip, bzip2, xz and zstd filters, detected from content by libarchive's bidding.
  * ZipCrypto zips are opened with the caller's passwords. A zip whose single regular member is
  * itself an archive is unwrapped, and a Debian .deb (ar) is replaced by its data.tar.*; each
