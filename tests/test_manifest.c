@@ -86,6 +86,15 @@ static void ids_and_paths(struct diag *d)
 	      "name-version ids valid, the empty id not");
 }
 
+/* manifest_package_path() of a row with path `rel`. */
+static char *pkg_path(const char *corpus, const char *rel, const char *debian_dir, struct diag *d)
+{
+	struct manifest_row r;
+	memset(&r, 0, sizeof(r));
+	r.path = (char *)rel;
+	return manifest_package_path(&r, corpus, debian_dir, d);
+}
+
 /* manifest_package_path(): joined inside the corpus, refused outside, symlinks resolved. */
 static void confinement(void)
 {
@@ -109,29 +118,39 @@ static void confinement(void)
 	CHECK(symlink("a.tar.gz", p) == 0, "a symlink staying inside");
 	snprintf(p, sizeof(p), "%s/corpus", dir);
 
-	got = manifest_package_path(p, "benign/a.tar.gz", &d);
+	got = pkg_path(p, "benign/a.tar.gz", NULL, &d);
 	snprintf(out, sizeof(out), "%s/benign/a.tar.gz", p);
 	CHECK(got && !strcmp(got, out), "inside: corpus/rel (%s)", diag_message(&d));
 	free(got);
-	got = manifest_package_path(p, "benign/inside.tar.gz", &d);
+	got = pkg_path(p, "benign/inside.tar.gz", NULL, &d);
 	CHECK(got != NULL, "a link inside the corpus is allowed (%s)", diag_message(&d));
 	free(got);
-	got = manifest_package_path(p, "benign/link.tar.gz", &d);
+	got = pkg_path(p, "benign/link.tar.gz", NULL, &d);
 	CHECK(!got && strstr(diag_message(&d), "leads outside the corpus directory"),
 	      "a link out of the corpus is refused: '%s'", diag_message(&d));
-	got = manifest_package_path(p, "../secret", &d);
+	got = pkg_path(p, "../secret", NULL, &d);
 	CHECK(!got && strstr(diag_message(&d), "'..' component"), "'../secret' refused: '%s'",
 	      diag_message(&d));
-	got = manifest_package_path(p, "../../../../../../etc/shadow", &d);
+	got = pkg_path(p, "../../../../../../etc/shadow", NULL, &d);
 	CHECK(!got, "'../../etc/shadow' refused");
-	got = manifest_package_path(p, "/etc/passwd", &d);
+	got = pkg_path(p, "/etc/passwd", NULL, &d);
 	CHECK(!got && strstr(diag_message(&d), "absolute path"), "absolute refused: '%s'",
 	      diag_message(&d));
-	got = manifest_package_path(p, "benign/missing.tar.gz", &d);
+	got = pkg_path(p, "benign/missing.tar.gz", NULL, &d);
 	CHECK(!got && strstr(diag_message(&d), "No such file"), "missing file: '%s'",
 	      diag_message(&d));
-	got = manifest_package_path(p, ".", &d);
+	got = pkg_path(p, ".", NULL, &d);
 	CHECK(!got, "the corpus directory itself is not a package path");
+	snprintf(out, sizeof(out), "%s/corpus", dir);
+	got = pkg_path("/nonexistent", "debian/benign/a.tar.gz", out, &d);
+	snprintf(out, sizeof(out), "%s/corpus/benign/a.tar.gz", dir);
+	CHECK(got && !strcmp(got, out), "a 'debian/' path is relative to the Debian folder (%s)",
+	      diag_message(&d));
+	free(got);
+	snprintf(out, sizeof(out), "%s/corpus", dir);
+	got = pkg_path(p, "debian/../secret", out, &d);
+	CHECK(!got && strstr(diag_message(&d), "'..' component"), "and confined to it: '%s'",
+	      diag_message(&d));
 	diag_release(&d);
 	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
 	CHECK(system(p) == 0, "temporary corpus removed");
