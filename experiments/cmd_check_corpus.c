@@ -144,7 +144,7 @@ int cmd_check_corpus(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		if (i + 1 >= argc) {
-			fprintf(stderr, "pyvet: check-corpus: '%s' needs a value\n", a);
+			err_report("check-corpus: '%s' needs a value", a);
 			return EXIT_USAGE;
 		}
 		const char *v = argv[++i];
@@ -160,7 +160,7 @@ int cmd_check_corpus(int argc, char **argv)
 		}
 	}
 	if (!manifest || !corpus) {
-		fprintf(stderr, "pyvet: check-corpus: --manifest and --corpus are required\n");
+		err_report("check-corpus: --manifest and --corpus are required");
 		return EXIT_USAGE;
 	}
 	if (jobs > CC_MAX_JOBS)

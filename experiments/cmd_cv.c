@@ -430,7 +430,7 @@ int cmd_cv(int argc, char **argv)
 			continue;
 		}
 		if (!v) {
-			fprintf(stderr, "pyvet: cv: '%s' needs a value or is unknown\n", a);
+			err_report("cv: '%s' needs a value or is unknown", a);
 			protocli_release(&pc);
 			return cv_usage(stderr);
 		}
@@ -479,7 +479,7 @@ int cmd_cv(int argc, char **argv)
 			else
 				params[n_params++] = v;
 		} else {
-			fprintf(stderr, "pyvet: cv: unknown option '%s'\n", a);
+			err_report("cv: unknown option '%s'", a);
 			protocli_release(&pc);
 			return cv_usage(stderr);
 		}
@@ -489,7 +489,7 @@ int cmd_cv(int argc, char **argv)
 		}
 	}
 	if (!features) {
-		fprintf(stderr, "pyvet: cv: --features DIR is required\n");
+		err_report("cv: --features DIR is required");
 		protocli_release(&pc);
 		return cv_usage(stderr);
 	}
@@ -504,7 +504,7 @@ int cmd_cv(int argc, char **argv)
 	sc = sidecar_new(argc, argv);
 	if (test_split) {
 		if (!manifest) {
-			fprintf(stderr, "pyvet: cv: --test needs --manifest\n");
+			err_report("cv: --test needs --manifest");
 			goto end_usage;
 		}
 		if (protocli_load(features, manifest, NULL, &fd) < 0)
@@ -538,9 +538,9 @@ int cmd_cv(int argc, char **argv)
 		int rc =
 		    cvrun_run(fd, pc.sets, pc.n_sets, pc.learners, pc.n_learners, &pc.o, &res, &d);
 		for (int w = 0; w < d.n_warnings && w < DIAG_WARN_KEEP; w++)
-			fprintf(stderr, "pyvet: cv: warning: %s\n", d.warnings[w]);
+			err_report("cv: warning: %s", d.warnings[w]);
 		if (rc < 0) {
-			fprintf(stderr, "pyvet: cv: %s\n", diag_message(&d));
+			err_report("cv: %s", diag_message(&d));
 			diag_release(&d);
 			goto end;
 		}
@@ -554,7 +554,7 @@ int cmd_cv(int argc, char **argv)
 		struct diag d;
 		diag_init(&d);
 		if (resultcsv_summary(out, spath, &d) < 0) {
-			fprintf(stderr, "pyvet: cv: summary: %s\n", diag_message(&d));
+			err_report("cv: summary: %s", diag_message(&d));
 			diag_release(&d);
 			goto end;
 		}
@@ -571,8 +571,8 @@ int cmd_cv(int argc, char **argv)
 	}
 	if (!quiet) {
 		print_table(&pc, &res);
-		fprintf(stderr, "pyvet: cv: wrote %s and %s (%.1f s, %d failed cells)\n", out,
-		        spath, res.wall_seconds, res.n_failed);
+		err_report("cv: wrote %s and %s (%.1f s, %d failed cells)", out, spath,
+		           res.wall_seconds, res.n_failed);
 	}
 	status = res.n_failed ? EXIT_INTERNAL : EXIT_OK;
 	goto end;

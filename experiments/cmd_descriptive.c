@@ -148,9 +148,7 @@ int cmd_descriptive(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return ds_usage(stdout);
 		if (i + 1 >= argc) {
-			fprintf(stderr,
-			        "pyvet: descriptive: '%s': unknown option or missing value\n",
-			        argv[i]);
+			err_report("descriptive: '%s': unknown option or missing value", argv[i]);
 			return ds_usage(stderr);
 		}
 		if (!strcmp(argv[i], "--features"))
@@ -166,12 +164,12 @@ int cmd_descriptive(int argc, char **argv)
 		else if (!strcmp(argv[i], "--split"))
 			split = argv[++i];
 		else {
-			fprintf(stderr, "pyvet: descriptive: '%s': unknown option\n", argv[i]);
+			err_report("descriptive: '%s': unknown option", argv[i]);
 			return ds_usage(stderr);
 		}
 	}
 	if (!fdir || !out) {
-		fprintf(stderr, "pyvet: descriptive: --features and --out are required\n");
+		err_report("descriptive: --features and --out are required");
 		return ds_usage(stderr);
 	}
 	if (!targets_path && access("paper/targets.csv", R_OK) == 0)
@@ -184,20 +182,20 @@ int cmd_descriptive(int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "%s/features.csv", fdir);
 	if (csvio_read(path, 0, &ft, &d) < 0) {
-		fprintf(stderr, "pyvet: descriptive: %s\n", diag_message(&d));
+		err_report("descriptive: %s", diag_message(&d));
 		goto done;
 	}
 	if (targets_path && csvio_read(targets_path, 0, &tt, &d) < 0) {
-		fprintf(stderr, "pyvet: descriptive: %s\n", diag_message(&d));
+		err_report("descriptive: %s", diag_message(&d));
 		goto done;
 	}
 	cl = csvio_column(ft, "label");
 	if (cl < 0) {
-		fprintf(stderr, "pyvet: descriptive: '%s': no label column\n", path);
+		err_report("descriptive: '%s': no label column", path);
 		goto done;
 	}
 	if (manifest_path && read_split_ids(manifest_path, split, &keep_ids, &d) < 0) {
-		fprintf(stderr, "pyvet: descriptive: %s\n", diag_message(&d));
+		err_report("descriptive: %s", diag_message(&d));
 		goto done;
 	}
 	n_cols = ft->n_cols;
@@ -206,7 +204,7 @@ int cmd_descriptive(int argc, char **argv)
 	x = malloc((ft->n_rows ? ft->n_rows : 1) * n_cols * sizeof(double));
 	y = malloc((ft->n_rows ? ft->n_rows : 1) * sizeof(int));
 	if (!cols || !x || !y || !keep) {
-		fprintf(stderr, "pyvet: descriptive: out of memory\n");
+		err_report("descriptive: out of memory");
 		rc = EXIT_INTERNAL;
 		goto done;
 	}

@@ -63,7 +63,7 @@ int cmd_predict(int argc, char **argv)
 			continue;
 		}
 		if (!v) {
-			fprintf(stderr, "pyvet: predict: '%s' needs a value or is unknown\n", a);
+			err_report("predict: '%s' needs a value or is unknown", a);
 			return predict_usage(stderr);
 		}
 		i++;
@@ -78,12 +78,12 @@ int cmd_predict(int argc, char **argv)
 		else if (!strcmp(a, "--split"))
 			split = v;
 		else {
-			fprintf(stderr, "pyvet: predict: unknown option '%s'\n", a);
+			err_report("predict: unknown option '%s'", a);
 			return predict_usage(stderr);
 		}
 	}
 	if (!model_path || !features) {
-		fprintf(stderr, "pyvet: predict: --model and --features are required\n");
+		err_report("predict: --model and --features are required");
 		return predict_usage(stderr);
 	}
 	if (model_read(model_path, &m) < 0 || protocli_load(features, manifest, split, &fd) < 0)
@@ -100,7 +100,7 @@ int cmd_predict(int argc, char **argv)
 		goto end;
 	openblas_set_num_threads(1); /* the same sums as the fit path of cvrun */
 	if (learner_score(m.learner, x, score) < 0) {
-		fprintf(stderr, "pyvet: predict: %s\n", learner_message(m.learner));
+		err_report("predict: %s", learner_message(m.learner));
 		goto end;
 	}
 	double thr = learner_threshold(m.learner);

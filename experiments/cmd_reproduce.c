@@ -179,7 +179,7 @@ end:
 #define STEP(r, name, body)                                                                        \
 	do {                                                                                       \
 		if (repro_done(r, name)) {                                                         \
-			fprintf(stderr, "pyvet: reproduce: %s: done earlier, skipped\n", name);    \
+			err_report("reproduce: %s: done earlier, skipped", name);                  \
 			break;                                                                     \
 		}                                                                                  \
 		struct diag sd_;                                                                   \
@@ -217,8 +217,7 @@ int cmd_reproduce(int argc, char **argv)
 		else if (i + 1 < argc && !strcmp(a, "--grouped-sets")) {
 			const char *v = argv[++i];
 			if (strcmp(v, "all") && strcmp(v, "final")) {
-				fprintf(stderr,
-				        "pyvet: reproduce: '--grouped-sets': need final or all\n");
+				err_report("reproduce: '--grouped-sets': need final or all");
 				return EXIT_USAGE;
 			}
 			r.grouped_all = !strcmp(v, "all");
@@ -237,28 +236,27 @@ int cmd_reproduce(int argc, char **argv)
 		else if (i + 1 < argc && !strcmp(a, "--debian-manifest"))
 			r.debian_manifest = argv[++i];
 		else {
-			fprintf(stderr, "pyvet: reproduce: '%s': unknown option or missing value\n",
-			        a);
+			err_report("reproduce: '%s': unknown option or missing value", a);
 			return EXIT_USAGE;
 		}
 	}
 	if (strcmp(dataset, "paper") && strcmp(dataset, "full")) {
-		fprintf(stderr, "pyvet: reproduce: '--dataset': need paper or full\n");
+		err_report("reproduce: '--dataset': need paper or full");
 		return EXIT_USAGE;
 	}
 	char *end;
 	r.jobs = strtoul(jobs_s, &end, 10);
 	if (*end || !r.jobs) {
-		fprintf(stderr, "pyvet: reproduce: '--jobs': bad value '%s'\n", jobs_s);
+		err_report("reproduce: '--jobs': bad value '%s'", jobs_s);
 		return EXIT_USAGE;
 	}
 	r.seed = strtoul(seed_s, &end, 10);
 	if (*end) {
-		fprintf(stderr, "pyvet: reproduce: '--seed': bad value '%s'\n", seed_s);
+		err_report("reproduce: '--seed': bad value '%s'", seed_s);
 		return EXIT_USAGE;
 	}
 	if (strlen(r.out) > 200 || strlen(r.corpus) > 400) {
-		fprintf(stderr, "pyvet: reproduce: '--out' or '--corpus' path too long\n");
+		err_report("reproduce: '--out' or '--corpus' path too long");
 		return EXIT_USAGE;
 	}
 	r.folds = r.quick ? 5 : 10;
@@ -267,8 +265,8 @@ int cmd_reproduce(int argc, char **argv)
 	char corpus_manifest[REPRO_PATH_MAX], p[REPRO_PATH_MAX], q[REPRO_PATH_MAX];
 	snprintf(corpus_manifest, sizeof(corpus_manifest), "%s/manifest.csv", r.corpus);
 	if (access(corpus_manifest, R_OK) != 0) {
-		fprintf(stderr, "pyvet: reproduce: '%s': %s (set --corpus or CORPUS=)\n",
-		        corpus_manifest, strerror(errno));
+		err_report("reproduce: '%s': %s (set --corpus or CORPUS=)", corpus_manifest,
+		           strerror(errno));
 		return EXIT_USAGE;
 	}
 	mkdirs(r.out, NULL);

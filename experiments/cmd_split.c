@@ -53,7 +53,7 @@ static int parse_size(const char *opt, const char *v, size_t *out)
 	errno = 0;
 	unsigned long long x = strtoull(v, &end, 10);
 	if (errno || end == v || *end || v[0] == '-') {
-		fprintf(stderr, "pyvet: split: '%s': bad value '%s'\n", opt, v);
+		err_report("split: '%s': bad value '%s'", opt, v);
 		return -1;
 	}
 	*out = (size_t)x;
@@ -66,7 +66,7 @@ static int parse_share(const char *opt, const char *v, double *out)
 	errno = 0;
 	double x = strtod(v, &end);
 	if (errno || end == v || *end || !(x >= 0 && x <= 1)) {
-		fprintf(stderr, "pyvet: split: '%s': bad share '%s' (need 0..1)\n", opt, v);
+		err_report("split: '%s': bad share '%s' (need 0..1)", opt, v);
 		return -1;
 	}
 	*out = x;
@@ -378,11 +378,11 @@ int cmd_split(int argc, char **argv)
 			if (!strcmp(argv[i], opts[k].opt))
 				break;
 		if (k == sizeof(opts) / sizeof(*opts)) {
-			fprintf(stderr, "pyvet: split: '%s': unknown option\n", argv[i]);
+			err_report("split: '%s': unknown option", argv[i]);
 			return EXIT_USAGE;
 		}
 		if (i + 1 >= argc) {
-			fprintf(stderr, "pyvet: split: '%s' needs a value\n", argv[i]);
+			err_report("split: '%s' needs a value", argv[i]);
 			return EXIT_USAGE;
 		}
 		*opts[k].dst = argv[++i];
@@ -391,13 +391,13 @@ int cmd_split(int argc, char **argv)
 		return split_usage(stderr);
 	struct split_options o;
 	if (split_options_for(name, &o) < 0) {
-		fprintf(stderr, "pyvet: split: '%s': unknown dataset (paper, full or realistic)\n",
-		        name);
+		err_report("split: '%s': unknown dataset (paper, full or realistic)", name);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(name, "realistic") != !!debian_path) {
-		fprintf(stderr, "pyvet: split: '--debian FILE' is %s\n",
-		        debian_path ? "only for --name realistic" : "required by --name realistic");
+		err_report("split: '--debian FILE' is %s", debian_path
+		                                               ? "only for --name realistic"
+		                                               : "required by --name realistic");
 		return EXIT_USAGE;
 	}
 	size_t v;
@@ -408,7 +408,7 @@ int cmd_split(int argc, char **argv)
 	}
 	if (probes_s) {
 		if (strcmp(probes_s, "0") && strcmp(probes_s, "1")) {
-			fprintf(stderr, "pyvet: split: '--probes': need 0 or 1\n");
+			err_report("split: '--probes': need 0 or 1");
 			return EXIT_USAGE;
 		}
 		o.include_probes = probes_s[0] == '1';
@@ -469,14 +469,13 @@ int cmd_split(int argc, char **argv)
 	for (size_t p = 0; p < n_parts; p++)
 		n_rows += parts[p].m->n;
 	for (int a = SPLIT_TRAIN; a <= SPLIT_TEST; a++)
-		fprintf(stderr, "pyvet: split: %s: %zu malicious, %zu benign\n",
-		        split_assign_name((enum split_assign)a),
-		        sum_counts(c, nc, a, "malicious", NULL),
-		        sum_counts(c, nc, a, "benign", NULL));
-	fprintf(stderr, "pyvet: split: excluded %zu (see %s/counts.csv); cutoff %s\n",
-	        n_rows - sum_counts(c, nc, SPLIT_TRAIN, NULL, NULL) -
-	            sum_counts(c, nc, SPLIT_TEST, NULL, NULL),
-	        dir, parts[0].r.cutoff[0] ? parts[0].r.cutoff : "(none)");
+		err_report(
+		    "split: %s: %zu malicious, %zu benign", split_assign_name((enum split_assign)a),
+		    sum_counts(c, nc, a, "malicious", NULL), sum_counts(c, nc, a, "benign", NULL));
+	err_report("split: excluded %zu (see %s/counts.csv); cutoff %s",
+	           n_rows - sum_counts(c, nc, SPLIT_TRAIN, NULL, NULL) -
+	               sum_counts(c, nc, SPLIT_TEST, NULL, NULL),
+	           dir, parts[0].r.cutoff[0] ? parts[0].r.cutoff : "(none)");
 	rc = EXIT_OK;
 end:
 	free(c);

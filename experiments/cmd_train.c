@@ -47,7 +47,7 @@ int cmd_train(int argc, char **argv)
 			return train_usage(stdout);
 		}
 		if (!v) {
-			fprintf(stderr, "pyvet: train: '%s' needs a value or is unknown\n", a);
+			err_report("train: '%s' needs a value or is unknown", a);
 			goto usage;
 		}
 		i++;
@@ -73,16 +73,16 @@ int cmd_train(int argc, char **argv)
 				goto usage;
 			params[n_params++] = v;
 		} else {
-			fprintf(stderr, "pyvet: train: unknown option '%s'\n", a);
+			err_report("train: unknown option '%s'", a);
 			goto usage;
 		}
 	}
 	if (!features || !learner || !out) {
-		fprintf(stderr, "pyvet: train: --features, --learner and --out are required\n");
+		err_report("train: --features, --learner and --out are required");
 		goto usage;
 	}
 	if (strchr(set, ',') || strchr(learner, ',')) {
-		fprintf(stderr, "pyvet: train: one --set and one --learner\n");
+		err_report("train: one --set and one --learner");
 		goto usage;
 	}
 	if (protocli_sets(&pc, set) < 0 || protocli_learners(&pc, learner) < 0)
@@ -105,7 +105,7 @@ int cmd_train(int argc, char **argv)
 		diag_init(&d);
 		if (cvrun_train_test(fd, &pc.sets[0], &pc.learners[0], &pc.o, idx, fd->fixed->n,
 		                     NULL, 0, &fit, &d) < 0) {
-			fprintf(stderr, "pyvet: train: %s\n", diag_message(&d));
+			err_report("train: %s", diag_message(&d));
 			diag_release(&d);
 			goto end;
 		}
@@ -115,9 +115,9 @@ int cmd_train(int argc, char **argv)
 	    model_write(out, &fit, pc.sets[0].name, fd, &pc.o.vp,
 	                pc.sets[0].pre || pc.o.vp.preprocess, pc.o.filter, pc.o.seed) < 0)
 		goto end;
-	fprintf(stderr, "pyvet: train: %s on %zu rows (%zu malicious), %zu columns -> %s\n",
-	        pc.learners[0].type->name, fit.train->n, dataset_count_positive(fit.train),
-	        fit.train->d, out);
+	err_report("train: %s on %zu rows (%zu malicious), %zu columns -> %s",
+	           pc.learners[0].type->name, fit.train->n, dataset_count_positive(fit.train),
+	           fit.train->d, out);
 	status = EXIT_OK;
 	goto end;
 usage:

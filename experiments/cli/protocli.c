@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/base/err.h"
+
 #define PROTOCLI_MAX_ITEMS 64
 
 void protocli_init(struct protocli *pc)
@@ -239,10 +241,9 @@ int protocli_finish(struct protocli *pc)
 static void print_warnings(const struct diag *d)
 {
 	for (int i = 0; i < d->n_warnings && i < DIAG_WARN_KEEP; i++)
-		fprintf(stderr, "pyvet: warning: %s\n", d->warnings[i]);
+		err_report("warning: %s", d->warnings[i]);
 	if (d->n_warnings > DIAG_WARN_KEEP)
-		fprintf(stderr, "pyvet: warning: %d more warnings\n",
-		        d->n_warnings - DIAG_WARN_KEEP);
+		err_report("warning: %d more warnings", d->n_warnings - DIAG_WARN_KEEP);
 }
 
 int protocli_load(const char *dir, const char *manifest, const char *split, struct featdata **out)
