@@ -591,7 +591,7 @@ static int parse_ul(const char *opt, const char *v, unsigned long *out)
 	errno = 0;
 	unsigned long x = strtoul(v, &end, 10);
 	if (errno || end == v || *end || v[0] == '-') {
-		fprintf(stderr, "pyvet: baseline: '%s': bad number '%s'\n", opt, v);
+		err_report("baseline: '%s': bad number '%s'", opt, v);
 		return -1;
 	}
 	*out = x;
@@ -624,8 +624,7 @@ int cmd_baseline(int argc, char **argv)
 			continue;
 		}
 		if (i + 1 >= argc) {
-			fprintf(stderr, "pyvet: baseline: '%s': unknown option or missing value\n",
-			        o);
+			err_report("baseline: '%s': unknown option or missing value", o);
 			return EXIT_USAGE;
 		}
 		const char *v = argv[++i];
@@ -661,7 +660,7 @@ int cmd_baseline(int argc, char **argv)
 		else if (!strcmp(o, "--jobs"))
 			bad = parse_ul(o, v, &jobs_n);
 		else {
-			fprintf(stderr, "pyvet: baseline: '%s': unknown option\n", o);
+			err_report("baseline: '%s': unknown option", o);
 			return EXIT_USAGE;
 		}
 		if (bad)
@@ -675,7 +674,7 @@ int cmd_baseline(int argc, char **argv)
 	else if (!strcmp(mode_s, "stdin"))
 		mode = BANDIT_STDIN;
 	else {
-		fprintf(stderr, "pyvet: baseline: '--bandit-mode': need memfd or stdin\n");
+		err_report("baseline: '--bandit-mode': need memfd or stdin");
 		return EXIT_USAGE;
 	}
 	if (jobs_n < 1)
@@ -706,12 +705,12 @@ int cmd_baseline(int argc, char **argv)
 	}
 	if (ids_from) {
 		if (csvio_read(ids_from, 0, &ids, &d) < 0) {
-			fprintf(stderr, "pyvet: baseline: %s\n", diag_message(&d));
+			err_report("baseline: %s", diag_message(&d));
 			goto end;
 		}
 		long c = csvio_column(ids, "id");
 		if (c < 0) {
-			fprintf(stderr, "pyvet: baseline: '%s': no 'id' column\n", ids_from);
+			err_report("baseline: '%s': no 'id' column", ids_from);
 			goto end;
 		}
 		id_list = calloc(ids->n_rows ? ids->n_rows : 1, sizeof(*id_list));
@@ -749,8 +748,8 @@ int cmd_baseline(int argc, char **argv)
 		rng = NULL;
 		size_t want = y ? n_mal : n_ben;
 		if (n_cand[y] < want)
-			fprintf(stderr, "pyvet: baseline: only %zu %s packages to sample from\n",
-			        n_cand[y], y ? "malicious" : "benign");
+			err_report("baseline: only %zu %s packages to sample from", n_cand[y],
+			           y ? "malicious" : "benign");
 		for (size_t k = 0; k < want && k < n_cand[y]; k++)
 			jobs[n_jobs++] =
 			    (struct job){.row = cand[y][k], .in_sample = 1, .pred = -1};
@@ -783,29 +782,27 @@ int cmd_baseline(int argc, char **argv)
 	analysis_ctx_default(&ctx);
 	if (!datafile_path("python_apis.csv", path, sizeof(path)) ||
 	    api_table_load(&apis, path, &d) < 0) {
-		fprintf(stderr, "pyvet: baseline: API table: %s\n",
-		        d.error[0] ? diag_message(&d) : path);
+		err_report("baseline: API table: %s", d.error[0] ? diag_message(&d) : path);
 		goto end;
 	}
 	ctx.apis = apis;
 	if (!datafile_domains_default(path, sizeof(path)) ||
 	    domains_load(&doms, path, 0, 1, &d) < 0) {
-		fprintf(stderr, "pyvet: baseline: domain list: %s\n",
-		        d.error[0] ? diag_message(&d) : "not found");
+		err_report("baseline: domain list: %s",
+		           d.error[0] ? diag_message(&d) : "not found");
 		goto end;
 	}
 	ctx.domains = doms;
 	if (use_bandit) {
 		if (bandit_init(&bandit, bandit_exe, &d) < 0) {
-			fprintf(stderr, "pyvet: baseline: %s (use --no-bandit to skip it)\n",
-			        diag_message(&d));
+			err_report("baseline: %s (use --no-bandit to skip it)", diag_message(&d));
 			goto end;
 		}
 		bandit.timeout_s = (double)timeout;
 	}
 	if (pred_path) {
 		if (load_predictions(pred_path, pred_learner, jobs, n_jobs, &d) < 0) {
-			fprintf(stderr, "pyvet: baseline: %s\n", diag_message(&d));
+			err_report("baseline: %s", diag_message(&d));
 			goto end;
 		}
 	}

@@ -432,14 +432,13 @@ int cmd_extract(int argc, char **argv)
 				sbuf_addstr(&ex_kv, v);
 			}
 		} else {
-			fprintf(stderr, "pyvet: extract: '%s': unknown option or missing value\n",
-			        a);
+			err_report("extract: '%s': unknown option or missing value", a);
 			ex_usage(stderr);
 			goto done;
 		}
 	}
 	if (!manifest_path || !outdir) {
-		fprintf(stderr, "pyvet: extract: --manifest and --out are required\n");
+		err_report("extract: --manifest and --out are required");
 		ex_usage(stderr);
 		goto done;
 	}
@@ -572,7 +571,7 @@ int cmd_extract(int argc, char **argv)
 	r.debian_dir = debian_dir;
 	r.res = calloc(m->n ? m->n : 1, sizeof(*r.res));
 	if (!r.res) {
-		fprintf(stderr, "pyvet: extract: out of memory\n");
+		err_report("extract: out of memory");
 		goto io_fail;
 	}
 	pthread_mutex_init(&r.lock, NULL);
@@ -587,7 +586,7 @@ int cmd_extract(int argc, char **argv)
 		n_th++;
 	}
 	if (!n_th) {
-		fprintf(stderr, "pyvet: extract: cannot start worker threads\n");
+		err_report("extract: cannot start worker threads");
 		goto io_fail;
 	}
 	for (size_t i = 0; i < m->n; i++) {

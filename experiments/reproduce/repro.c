@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/base/csvio.h"
+#include "core/base/err.h"
 #include "core/base/sbuf.h"
 #include "core/pkg/manifest.h"
 #include "learners/learner.h"
@@ -66,8 +67,8 @@ int repro_record(struct repro *r, const char *step, int rc, double seconds, cons
 		csvio_write_row(r->status, f, 4);
 		fflush(r->status);
 	}
-	fprintf(stderr, "pyvet: reproduce: %s: %s (%.1f s)%s%s\n", step, rc == 0 ? "ok" : "FAILED",
-	        seconds, msg && msg[0] ? ": " : "", msg ? msg : "");
+	err_report("reproduce: %s: %s (%.1f s)%s%s", step, rc == 0 ? "ok" : "FAILED", seconds,
+	           msg && msg[0] ? ": " : "", msg ? msg : "");
 	return rc;
 }
 
@@ -78,7 +79,7 @@ void repro_skip(struct repro *r, const char *step, const char *msg)
 		csvio_write_row(r->status, f, 4);
 		fflush(r->status);
 	}
-	fprintf(stderr, "pyvet: reproduce: %s: skipped: %s\n", step, msg);
+	err_report("reproduce: %s: skipped: %s", step, msg);
 }
 
 int repro_debian_check(struct repro *r)
