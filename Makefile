@@ -4,8 +4,8 @@
 # (`make reproduce DEBIAN=1` also fetches the Debian slice and runs the Debian steps).
 
 DEBIAN_PACKAGES = build-essential pkg-config libgsl-dev libopenblas-dev libcsv-dev libsvm-dev \
-	liblinear-dev libcjson-dev libarchive-dev libpsl-dev libunistring-dev nettle-dev bandit gnuplot-nox \
-	python3-sklearn python3-jsonschema zip unzip xz-utils bzip2 binutils git
+	liblinear-dev libcjson-dev libarchive-dev libpsl-dev libunistring-dev nettle-dev libtre-dev bandit \
+	gnuplot-nox python3-sklearn python3-jsonschema zip unzip xz-utils bzip2 binutils git
 
 CC ?= cc
 PKGS = gsl libcjson libarchive libpsl openblas nettle
@@ -18,7 +18,9 @@ endif
 OPT ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --define-variable=GSL_CBLAS_LIB=-lopenblas --libs $(PKGS) 2>/dev/null)
-LIBS = $(PKG_LIBS) -lsvm -llinear -lcsv -lunistring -lpthread -lm
+# TRE (linear-time regex matching, core/analysis/patterns.h) is linked directly: its tre.pc adds
+# Debian's build-hardening flags (-D_FORTIFY_SOURCE=2) to --cflags.
+LIBS = $(PKG_LIBS) -lsvm -llinear -lcsv -lunistring -ltre -lpthread -lm
 FINAL_CFLAGS = $(STD) $(WARN) $(OPT) -I. -I$(BUILD) $(PKG_CFLAGS) -MMD -MP $(CFLAGS) $(PYVET_CFLAGS) \
 	$(DATA_DEFS)
 FINAL_LDFLAGS = $(LDFLAGS) $(PYVET_LDFLAGS)

@@ -2,7 +2,6 @@
  * (paper Sec. 4.2, Table 2 "Code"; spec D3, D14, D15, D16). */
 #include "featuresets/featureset.h"
 
-#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,19 +11,9 @@
 #include "core/analysis/analysis.h"
 #include "core/base/datafile.h"
 #include "core/analysis/evidence.h"
+#include "core/analysis/patterns.h"
 
 enum { LS_LITERAL_TOKEN = 0, LS_LITERAL = 1, LS_TOKEN = 2 };
-
-#define MAX_PATTERNS 64
-
-/* The compiled install-command table (spec D14). */
-struct pattern_table {
-	size_t n;
-	char *id[MAX_PATTERNS];
-	regex_t re[MAX_PATTERNS];
-	char sha256[65];
-	char path[4096];
-};
 
 struct code_state {
 	int long_str_mode;
@@ -69,79 +58,6 @@ static const char *find_bytes(const char *h, size_t hn, const char *n, size_t nn
 	return NULL;
 }
 
-static void pattern_table_free(struct pattern_table *pt)
-{
-	if (!pt)
-		return;
-	for (size_t i = 0; i < pt->n; i++) {
-		free(pt->id[i]);
-		regfree(&pt->re[i]);
-	}
-	free(pt);
-}
-
-/* Load and compile `path`. NULL with a message in msg on error. */
-static struct pattern_table *pattern_table_load(const char *path, char *msg, size_t msg_n)
-{
-	struct pattern_table *pt = calloc(1, sizeof(*pt));
-	FILE *f;
-	char line[8192];
-	size_t lineno = 0;
-	if (!pt) {
-		snprintf(msg, msg_n, "out of memory");
-		return NULL;
-	}
-	snprintf(pt->path, sizeof(pt->path), "%s", path);
-	if (datafile_sha256(path, pt->sha256) < 0 || !(f = fopen(path, "r"))) {
-		snprintf(msg, msg_n, "cannot read install pattern table '%s'", path);
-		free(pt);
-		return NULL;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *tab, *end = line + strlen(line);
-		int rc;
-		lineno++;
-		while (end > line && (end[-1] == '\n' || end[-1] == '\r'))
-			*--end = '\0';
-		if (!line[0] || line[0] == '#')
-			continue;
-		tab = strchr(line, '\t');
-		if (!tab || tab == line || !tab[1] || pt->n == MAX_PATTERNS) {
-			snprintf(msg, msg_n,
-			         "'%s' line %zu: expected `id<TAB>pattern` (at most %d)", path,
-			         lineno, MAX_PATTERNS);
-			goto fail;
-		}
-		*tab = '\0';
-		rc = regcomp(&pt->re[pt->n], tab + 1, REG_EXTENDED);
-		if (rc) {
-			char rbuf[96];
-			regerror(rc, &pt->re[pt->n], rbuf, sizeof(rbuf));
-			snprintf(msg, msg_n, "'%s' line %zu: pattern '%.64s': %s", path, lineno,
-			         line, rbuf);
-			goto fail;
-		}
-		pt->id[pt->n] = strdup(line);
-		if (!pt->id[pt->n]) {
-			regfree(&pt->re[pt->n]);
-			snprintf(msg, msg_n, "out of memory");
-			goto fail;
-		}
-		pt->n++;
-	}
-	fclose(f);
-	if (!pt->n) {
-		snprintf(msg, msg_n, "'%s': no patterns", path);
-		pattern_table_free(pt);
-		return NULL;
-	}
-	return pt;
-fail:
-	fclose(f);
-	pattern_table_free(pt);
-	return NULL;
-}
-
 /* Validates the parameters and loads the pattern table into the (freshly allocated, hence
  * writable) state: the featureset interface has no separate init hook. */
 static const char *code_check(const void *vstate)
@@ -149,6 +65,7 @@ static const char *code_check(const void *vstate)
 	struct code_state *s = (struct code_state *)(uintptr_t)vstate;
 	char buf[4096];
 	const char *path = s->install_patterns;
+	struct diag d;
 	if (s->long_str_threshold < 0)
 		return "long_str.threshold must be >= 0";
 	if (s->install_max_line < 64)
@@ -164,8 +81,14 @@ static const char *code_check(const void *vstate)
 		}
 	}
 	pattern_table_free(s->pt);
-	s->pt = pattern_table_load(path, s->msg, sizeof(s->msg));
-	return s->pt ? NULL : s->msg;
+	diag_init(&d);
+	if (pattern_table_load(&s->pt, path, &d) < 0) {
+		snprintf(s->msg, sizeof(s->msg), "%s", diag_message(&d));
+		diag_release(&d);
+		return s->msg;
+	}
+	diag_release(&d);
+	return NULL;
 }
 
 static void code_release(void *vstate)
@@ -192,20 +115,21 @@ static int install_cmd(const struct code_state *s, const struct analysis *a,
 			    a->doc_lines[k].file->path, a->doc_lines[k].line, s->install_max_line);
 			n = (size_t)s->install_max_line;
 		}
-		for (size_t p = 0; n && p < s->pt->n; p++) {
-			regmatch_t m[1];
+		for (size_t p = 0; n && p < pattern_table_size(s->pt); p++) {
+			const char *id = pattern_table_id(s->pt, p);
 			char rule[128];
-			m[0].rm_so = 0;
-			m[0].rm_eo = (regoff_t)n;
-			if (regexec(&s->pt->re[p], doc + i, 1, m, REG_STARTEND))
+			size_t so, eo;
+			int m = pattern_match(s->pt, p, doc + i, n, &so, &eo, NULL);
+			if (m < 0)
+				return diag_error(d, "out of memory matching install patterns");
+			if (!m)
 				continue;
 			found = 1;
 			if (kept >= (size_t)s->evidence_max)
 				break;
-			snprintf(rule, sizeof(rule), "install_cmd:%s", s->pt->id[p]);
+			snprintf(rule, sizeof(rule), "install_cmd:%s", id);
 			if (evidence_add(ev, rule, a->doc_lines[k].file->path, a->doc_lines[k].line,
-			                 a->doc_lines[k].line, doc + i + m[0].rm_so,
-			                 (size_t)(m[0].rm_eo - m[0].rm_so), s->pt->id[p]) < 0)
+			                 a->doc_lines[k].line, doc + i + so, eo - so, id) < 0)
 				return diag_error(d, "out of memory");
 			kept++;
 		}
