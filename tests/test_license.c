@@ -312,6 +312,54 @@ static void real_packages(void)
 	realpkg_end(&rp, "licence families");
 }
 
+/* Work on `unit` repeated to n bytes (and `tail` appended) read as a licence file. */
+static size_t file_work(const struct license_table *t, const char *unit, const char *tail, size_t n,
+                        const char **fam)
+{
+	size_t ul = strlen(unit), tl = strlen(tail), work = 0;
+	char *buf = malloc(n + tl + 1);
+	if (!buf)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = unit[i % ul];
+	memcpy(buf + n, tail, tl + 1);
+	*fam = license_family_work(t, LICENSE_FILE, buf, n + tl, &work);
+	free(buf);
+	return work;
+}
+
+/* Linear work (issue 8.3): doubling the text at most doubles the bytes examined (+10 %), for a
+ * three-phrase pattern whose last phrase lies far away (the case that made match_row quadratic
+ * before it remembered each phrase's last occurrence) and for the shipped table on repetitive
+ * text. Checked on the work counter, not the clock. */
+static void work_bound(void)
+{
+	static const char *const units[] = {
+	    "alpha beta ",        "a ", "mit ", "apache license ", "redistribution and use ",
+	    "gnu general public "};
+	const char *s = "family,kind,pattern\nX,file,alpha && beta && gamma\n";
+	struct license_table *t3 = NULL;
+	struct diag d;
+	diag_init(&d);
+	if (!CHECK(license_table_parse(&t3, s, strlen(s), "x", &d) == 0, "three-phrase table"))
+		return;
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		for (int shipped = 0; shipped < 2; shipped++) {
+			const struct license_table *t = shipped ? tab : t3;
+			const char *f1 = NULL, *f2 = NULL;
+			size_t n = 100000;
+			size_t w1 = file_work(t, units[u], " gamma", n, &f1);
+			size_t w2 = file_work(t, units[u], " gamma", 2 * n, &f2);
+			CHECK(w1 >= n && w2 <= 2.2 * (double)w1 && f1 == f2,
+			      "%s table, '%s' x %zu: %zu bytes examined, x %.2f for twice the text",
+			      shipped ? "shipped" : "three-phrase", units[u], n / strlen(units[u]),
+			      w1, (double)w2 / (double)(w1 ? w1 : 1));
+		}
+	}
+	license_table_free(t3);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	char path[1024];
@@ -330,6 +378,7 @@ int main(void)
 	agreement();
 	table_errors();
 	real_packages();
+	work_bound();
 	license_table_free(tab);
 	return harness_done();
 }

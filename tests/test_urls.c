@@ -311,6 +311,41 @@ static void real_packages(void)
 	realpkg_end(&rp, "URL extraction");
 }
 
+/* Adversarial lines: the bytes examined (look-ahead and re-reads included) stay under 16 per
+ * byte of text, whatever repeats (issue 8.3: the work is checked, not the clock). */
+static void work_bound(void)
+{
+	static const char *const units[] = {
+	    "h ",     "http://",       "http://a@",     "https://[::",   "1.2.3.4.",
+	    "http:x", "ftp://a:1:b:",  "http://a/..,",  "HtTpS://A.b.",  "f",
+	    "0.",     "http://a@b@c@", "https://x.y/?", "http://[1:2]:", "9.9.9.9 "};
+	size_t n = (size_t)1 << 20;
+	char *t = malloc(n + 1);
+	struct diag d;
+	if (!t) {
+		CHECK(0, "malloc 1 MB");
+		return;
+	}
+	diag_init(&d);
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		struct url_finds f;
+		size_t ul = strlen(units[u]);
+		int rc;
+		for (size_t i = 0; i < n; i++)
+			t[i] = units[u][i % ul];
+		t[n] = '\0';
+		memset(&f, 0, sizeof(f));
+		rc = urls_scan(dl, &rules, t, n, (size_t)-1, &f, &d);
+		CHECK(rc == 0 && f.scanned >= n && f.scanned <= 16 * n,
+		      "1 MB of '%s': %zu finds, %.2f bytes examined per byte", units[u], f.n,
+		      (double)f.scanned / (double)n);
+		url_finds_release(&f);
+		CHECK(f.scanned == 0, "release resets the counter");
+	}
+	free(t);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	char path[512];
@@ -330,6 +365,7 @@ int main(void)
 	parse();
 	big_line();
 	real_packages();
+	work_bound();
 	domains_free(dl);
 	return harness_done();
 }

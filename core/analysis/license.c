@@ -225,17 +225,22 @@ int license_table_load(struct license_table **out, const char *path, struct diag
 	return ret;
 }
 
-/* The first occurrence of phrase p (length pl) in t[from..n) at word boundaries, or (size_t)-1. */
-static size_t find_phrase(const char *t, size_t n, size_t from, const char *p, size_t pl)
+/* The first occurrence of phrase p (length pl) in t[from..n) at word boundaries, or (size_t)-1.
+ * Adds the bytes it examined to *work. */
+static size_t find_phrase(const char *t, size_t n, size_t from, const char *p, size_t pl,
+                          size_t *work)
 {
 	int want_left = is_alnum((unsigned char)p[0]),
 	    want_right = is_alnum((unsigned char)p[pl - 1]);
 	while (from + pl <= n) {
 		const char *hit = memchr(t + from, p[0], n - from - pl + 1);
 		size_t at;
-		if (!hit)
+		if (!hit) {
+			*work += n - from - pl + 1;
 			return (size_t)-1;
+		}
 		at = (size_t)(hit - t);
+		*work += at - from + pl;
 		if (!memcmp(t + at, p, pl) &&
 		    (!want_left || at == 0 || !is_alnum((unsigned char)t[at - 1])) &&
 		    (!want_right || at + pl == n || !is_alnum((unsigned char)t[at + pl])))
@@ -246,20 +251,34 @@ static size_t find_phrase(const char *t, size_t n, size_t from, const char *p, s
 }
 
 /* Earliest position at which every phrase of `row` matches in order (each within the window
- * after the previous one), or (size_t)-1. Linear in practice: a later phrase missing from the
- * rest of the text ends the search, and a start too far before the next occurrence of the
- * second phrase is skipped. */
-static size_t match_row(const struct license_row *row, const char *t, size_t n)
+ * after the previous one), or (size_t)-1. Linear: the search start of every phrase only moves
+ * forward from one start of the first phrase to the next, so each later phrase's last
+ * occurrence found is remembered and reused while it lies at or after the new search start (it
+ * is then also the first occurrence from there); a later phrase missing from the rest of the
+ * text ends the search, and a start too far before the next occurrence of the second phrase is
+ * skipped. */
+static size_t match_row(const struct license_row *row, const char *t, size_t n, size_t *work)
 {
-	size_t from = 0, tries = 0;
+	size_t from = 0, tries = 0, k;
+	size_t seen_from[PHRASES_MAX], seen_at[PHRASES_MAX]; /* last search of phrase k */
+	for (k = 0; k < PHRASES_MAX; k++)
+		seen_from[k] = (size_t)-1;
 	while (tries++ < 100000) {
-		size_t at = find_phrase(t, n, from, row->phrase[0], row->len[0]), end, k;
+		size_t at = find_phrase(t, n, from, row->phrase[0], row->len[0], work), end;
 		if (at == (size_t)-1)
 			return at;
 		end = at + row->len[0];
 		from = at + 1;
 		for (k = 1; k < row->n_phrases; k++) {
-			size_t nx = find_phrase(t, n, end, row->phrase[k], row->len[k]);
+			size_t nx;
+			if (seen_from[k] != (size_t)-1 && end >= seen_from[k] &&
+			    seen_at[k] >= end) {
+				nx = seen_at[k];
+			} else {
+				nx = find_phrase(t, n, end, row->phrase[k], row->len[k], work);
+				seen_from[k] = end;
+				seen_at[k] = nx;
+			}
 			if (nx == (size_t)-1)
 				return nx; /* no later start can find it either */
 			if (nx - end > LICENSE_PHRASE_WINDOW) {
@@ -276,16 +295,16 @@ static size_t match_row(const struct license_row *row, const char *t, size_t n)
 }
 
 static const char *first_row(const struct license_table *t, enum license_kind kind, const char *s,
-                             size_t n)
+                             size_t n, size_t *work)
 {
 	for (size_t i = 0; i < t->n_rows; i++)
-		if (t->rows[i].kind == kind && match_row(&t->rows[i], s, n) != (size_t)-1)
+		if (t->rows[i].kind == kind && match_row(&t->rows[i], s, n, work) != (size_t)-1)
 			return t->rows[i].family;
 	return NULL;
 }
 
 static const char *earliest_row(const struct license_table *t, enum license_kind kind,
-                                const char *s, size_t n)
+                                const char *s, size_t n, size_t *work)
 {
 	const char *best = NULL;
 	size_t best_at = (size_t)-1;
@@ -293,7 +312,7 @@ static const char *earliest_row(const struct license_table *t, enum license_kind
 		size_t at;
 		if (t->rows[i].kind != kind)
 			continue;
-		at = match_row(&t->rows[i], s, n);
+		at = match_row(&t->rows[i], s, n, work);
 		if (at != (size_t)-1 && (best == NULL || at < best_at)) {
 			best = t->rows[i].family;
 			best_at = at;
@@ -302,8 +321,8 @@ static const char *earliest_row(const struct license_table *t, enum license_kind
 	return best;
 }
 
-const char *license_family(const struct license_table *t, enum license_kind kind, const char *text,
-                           size_t len)
+const char *license_family_work(const struct license_table *t, enum license_kind kind,
+                                const char *text, size_t len, size_t *work)
 {
 	struct sbuf nb = SBUF_INIT;
 	const char *fam = NULL;
@@ -311,26 +330,34 @@ const char *license_family(const struct license_table *t, enum license_kind kind
 		return NULL;
 	if (len > LICENSE_TEXT_MAX)
 		len = LICENSE_TEXT_MAX;
+	*work += len;
 	if (normalise(text, len, &nb) < 0 || !nb.len)
 		goto end;
 	switch (kind) {
 	case LICENSE_CLASSIFIER:
-		fam = first_row(t, LICENSE_CLASSIFIER, nb.buf, nb.len);
+		fam = first_row(t, LICENSE_CLASSIFIER, nb.buf, nb.len, work);
 		if (!fam)
-			fam = first_row(t, LICENSE_FIELD, nb.buf, nb.len);
+			fam = first_row(t, LICENSE_FIELD, nb.buf, nb.len, work);
 		break;
 	case LICENSE_FIELD:
-		fam = first_row(t, LICENSE_FIELD, nb.buf, nb.len);
+		fam = first_row(t, LICENSE_FIELD, nb.buf, nb.len, work);
 		if (!fam)
-			fam = earliest_row(t, LICENSE_FILE, nb.buf, nb.len);
+			fam = earliest_row(t, LICENSE_FILE, nb.buf, nb.len, work);
 		break;
 	case LICENSE_FILE:
-		fam = earliest_row(t, LICENSE_FILE, nb.buf, nb.len);
+		fam = earliest_row(t, LICENSE_FILE, nb.buf, nb.len, work);
 		break;
 	}
 end:
 	sbuf_release(&nb);
 	return fam;
+}
+
+const char *license_family(const struct license_table *t, enum license_kind kind, const char *text,
+                           size_t len)
+{
+	size_t work = 0;
+	return license_family_work(t, kind, text, len, &work);
 }
 
 /* `plain` is a plain family and `v` one of its versions ("BSD", "BSD-3"). */

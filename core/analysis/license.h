@@ -54,6 +54,11 @@ const char *license_table_sha256(const struct license_table *t);
 const char *license_family(const struct license_table *t, enum license_kind kind, const char *text,
                            size_t len);
 
+/** license_family() that also adds the bytes it examined (normalisation, phrase searches and
+ *  comparisons) to *work: a work measure for tests, linear in `len` for a given table. */
+const char *license_family_work(const struct license_table *t, enum license_kind kind,
+                                const char *text, size_t len, size_t *work);
+
 /** Whether families `a` and `b` agree. With exact = 0 (license.level=family) a plain family
  *  agrees with its versions: "BSD" with "BSD-2" and "BSD-3", "GPL" with "GPL-2" and "GPL-3"
  *  (the rule: X agrees with any family X-...); with exact = 1 the names must be equal. */

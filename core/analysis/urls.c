@@ -4,7 +4,8 @@
  * The scanner walks the text once, left to right. At a scheme that starts a word it reads one
  * URL; at a run of digits and dots it checks for an IPv4 literal; it then continues after what
  * it read, so the work is linear in the text (the userinfo look-ahead is capped and stops at
- * the next '/', which every later URL contains). */
+ * the next '/', which every later URL contains). struct url_finds counts the bytes examined,
+ * and tests/test_urls.c holds them under 16 per byte of text on adversarial input. */
 #include "core/analysis/urls.h"
 
 #include <arpa/inet.h>
@@ -36,6 +37,7 @@ void url_finds_release(struct url_finds *f)
 	free(f->v);
 	f->v = NULL;
 	f->n = f->cap = 0;
+	f->scanned = 0;
 }
 
 const char *url_reasons_string(unsigned reasons, char *buf, size_t n)
@@ -240,8 +242,8 @@ struct url_span {
 };
 
 /* The scheme at s[i..): 1 = https, 2 = http, 3 = ftp (case-insensitive, followed by "://"),
- * else 0; *len = bytes up to and including "://". */
-static int match_scheme(const char *s, size_t n, size_t i, size_t *len)
+ * else 0; *len = bytes up to and including "://". Adds the bytes compared to *work. */
+static int match_scheme(const char *s, size_t n, size_t i, size_t *len, size_t *work)
 {
 	static const struct {
 		const char *name;
@@ -254,6 +256,7 @@ static int match_scheme(const char *s, size_t n, size_t i, size_t *len)
 		for (j = 0; j < l; j++)
 			if (lower((unsigned char)s[i + j]) != schemes[k].name[j])
 				break;
+		*work += j + (j < l);
 		if (j == l) {
 			*len = l;
 			return schemes[k].id;
@@ -263,11 +266,13 @@ static int match_scheme(const char *s, size_t n, size_t i, size_t *len)
 }
 
 /* Parse the URL whose "scheme://" ends at s[i]; 1 and *u, or 0 if no host follows. With
- * `trim`, sentence punctuation at the end of a path is left out. */
+ * `trim`, sentence punctuation at the end of a path is left out. Adds the bytes it examined to
+ * *work: the authority look-ahead stops at the first '/', and every scheme holds "//", so the
+ * look-aheads of successive URLs do not overlap. */
 static int parse_after_scheme(const char *s, size_t n, size_t i, int scheme, int trim,
-                              struct url_span *u)
+                              struct url_span *u, size_t *work)
 {
-	size_t j = i, at = 0, lim = n - i > AUTHORITY_MAX ? i + AUTHORITY_MAX : n;
+	size_t j = i, at = 0, lim = n - i > AUTHORITY_MAX ? i + AUTHORITY_MAX : n, host_start;
 	int has_at = 0;
 	/* userinfo: the host starts after the last '@' of the authority */
 	while (j < lim && is_authority_char((unsigned char)s[j]) && s[j] != '/') {
@@ -277,13 +282,15 @@ static int parse_after_scheme(const char *s, size_t n, size_t i, int scheme, int
 		}
 		j++;
 	}
-	j = has_at ? at + 1 : i;
+	*work += j - i;
+	j = host_start = has_at ? at + 1 : i;
 	memset(u, 0, sizeof(*u));
 	u->insecure = scheme != 1;
 	if (j < n && s[j] == '[') {
 		size_t k = j + 1;
 		while (k < n && k - j <= 64 && is_v6_char((unsigned char)s[k]))
 			k++;
+		*work += k - j;
 		if (k >= n || s[k] != ']' || k == j + 1)
 			return 0;
 		u->v6 = 1;
@@ -294,6 +301,7 @@ static int parse_after_scheme(const char *s, size_t n, size_t i, int scheme, int
 		size_t k = j;
 		while (k < n && is_host_char((unsigned char)s[k]))
 			k++;
+		*work += k - j;
 		if (k == j)
 			return 0;
 		u->host = j;
@@ -308,12 +316,15 @@ static int parse_after_scheme(const char *s, size_t n, size_t i, int scheme, int
 			j = k;
 	}
 	if (j < n && (s[j] == '/' || s[j] == '?' || s[j] == '#')) {
+		size_t k = j;
 		while (j < n && is_path_char((unsigned char)s[j]))
 			j++;
+		*work += 2 * (j - k); /* forward, and at most as far back when trimming */
 		/* sentence punctuation after a URL in prose or comments */
 		while (trim && j > u->host + u->host_len && strchr(".,;:!?)", s[j - 1]))
 			j--;
 	}
+	(void)host_start;
 	u->end = j;
 	return 1;
 }
@@ -383,8 +394,9 @@ int urls_scan(const struct domains *dl, const struct url_rules *r, const char *t
 		                 is_digit((unsigned char)text[i - 1]) || text[i - 1] == '_'))) {
 			size_t sl;
 			struct url_span u;
-			int scheme = match_scheme(text, len, i, &sl);
-			if (scheme && parse_after_scheme(text, len, i + sl, scheme, 1, &u)) {
+			int scheme = match_scheme(text, len, i, &sl, &out->scanned);
+			if (scheme &&
+			    parse_after_scheme(text, len, i + sl, scheme, 1, &u, &out->scanned)) {
 				if (emit(dl, r, text, i, u.end, u.host, u.host_len, u.v6,
 				         u.insecure, line, i - line_start, out) < 0)
 					return diag_error(d, "out of memory");
@@ -402,6 +414,7 @@ int urls_scan(const struct domains *dl, const struct url_rules *r, const char *t
 			unsigned char a[4];
 			while (j < len && (is_digit((unsigned char)text[j]) || text[j] == '.'))
 				j++;
+			out->scanned += j - i; /* parse_ipv4() reads the run once more */
 			/* the run is maximal, so its ends touch no other digit or dot */
 			if (is_digit(c) &&
 			    (i == 0 ||
@@ -425,12 +438,13 @@ int urls_scan(const struct domains *dl, const struct url_rules *r, const char *t
 		}
 		i++;
 	}
+	out->scanned += i; /* the main loop reads each byte once */
 	return 0;
 }
 
 int url_parse(const char *s, char *scheme, size_t scheme_n, char *host, size_t host_n)
 {
-	size_t n, b = 0, sl, hl;
+	size_t n, b = 0, sl, hl, work = 0;
 	struct url_span u;
 	int id;
 	if (!s)
@@ -441,7 +455,8 @@ int url_parse(const char *s, char *scheme, size_t scheme_n, char *host, size_t h
 	while (n > b &&
 	       (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
-	if (!(id = match_scheme(s, n, b, &sl)) || !parse_after_scheme(s, n, b + sl, id, 0, &u))
+	if (!(id = match_scheme(s, n, b, &sl, &work)) ||
+	    !parse_after_scheme(s, n, b + sl, id, 0, &u, &work))
 		return -1;
 	/* the whole string must be the URL */
 	if (u.end != n)

@@ -46,9 +46,11 @@ struct url_find {
 struct url_finds {
 	struct url_find *v;
 	size_t n, cap;
+	size_t scanned; /* bytes examined by urls_scan() calls on this list, look-ahead and
+	                 * re-reads included: a work measure (a small constant per byte) */
 };
 
-/** Free every find and reset. NULL-safe. */
+/** Free every find and reset (`scanned` too). NULL-safe. */
 void url_finds_release(struct url_finds *f);
 
 /** Extract every URL and IPv4 literal of `text` (in order) and append them with their verdicts.
