@@ -34,7 +34,6 @@ int cmd_extract(int argc, char **argv);
 #define EX_MAX_JOBS 256
 #define EX_MAX_SETS EXTRACTROW_MAX_SETS
 #define EX_LIST_MAX 10000 /* api_hits / urls entries per package in evidence.jsonl */
-#define EX_DEFAULT_SETS EXTRACTROW_DEFAULT_SETS
 #define EX_CACHE_FORMAT 1 /* bump when the output format of extract changes */
 
 /* The outcome for one manifest row. */
@@ -74,12 +73,12 @@ static int ex_usage(FILE *f)
 	    "--jobs.\n\n"
 	    "  --debian-dir D   the Debian slice: paths 'debian/...' (datasets/realistic) are\n"
 	    "                   relative to D\n"
-	    "  --featuresets L  comma-separated (default " EX_DEFAULT_SETS ")\n"
+	    "  --featuresets L  comma-separated (default: every feature set listed below)\n"
 	    "  --domains FILE   popular-domain list (default: $PYVET_DOMAINS, else "
 	    "top-domains.csv\n"
 	    "                   of the data directory; see pyvet(1) FILES)\n"
-	    "  --param K=V      SET.KEY=V for a feature set (e.g. code.long_str.threshold=60,\n"
-	    "                   text.lower=0) or one of the extract parameters below\n"
+	    "  --param K=V      SET.KEY=V for a feature set SET listed below, or one of the\n"
+	    "                   extract parameters below\n"
 	    "  --jobs N         worker threads (default: online CPUs)\n"
 	    "  --reuse          do nothing if OUTDIR/features.json has the same cache key\n"
 	    "  --quiet          no progress line\n\n"
@@ -96,8 +95,15 @@ static int ex_usage(FILE *f)
 	fprintf(f, "\nfeature sets and their parameters:\n");
 	for (size_t i = 0; featureset_types[i]; i++) {
 		struct sbuf sb = SBUF_INIT;
-		fprintf(f, "  %s: %s\n", featureset_types[i]->name, featureset_types[i]->summary);
-		params_help(featureset_types[i]->params, &sb);
+		const struct featureset_type *t = featureset_types[i];
+		fprintf(f, "  %s: %s\n", t->name, t->summary);
+		for (const struct featureset_data *df = t->data; df && df->label; df++) {
+			fprintf(f, "  data file %s", df->label);
+			if (df->param)
+				fprintf(f, " (--param %s.%s)", t->name, df->param);
+			fputc('\n', f);
+		}
+		params_help(t->params, &sb);
 		fputs(sbuf_cstr(&sb), f);
 		sbuf_release(&sb);
 	}
@@ -164,45 +170,10 @@ static char *build_evidence(const struct ex_run *r, const char *id, const struct
 		add_str(e, "verdict", u->url.suspicious ? "suspicious" : "ok");
 		add_str(e, "reasons", url_reasons_string(u->url.reasons, why, sizeof(why)));
 	}
-	/* the code set's install-command and long-string evidence */
-	{
-		cJSON *ic = cJSON_AddArrayToObject(o, "install_cmd");
-		cJSON *ls = cJSON_AddArrayToObject(o, "long_strings");
-		const struct evidence_list *ev = r->x.code_idx >= 0 ? &evs[r->x.code_idx] : NULL;
-		for (size_t i = 0; ev && ic && ls && i < ev->n; i++) {
-			const struct evidence *e = &ev->v[i];
-			cJSON *x;
-			if (!e->rule)
-				continue;
-			if (!strncmp(e->rule, "install_cmd:", 12)) {
-				x = cJSON_CreateObject();
-				if (!x || !cJSON_AddItemToArray(ic, x)) {
-					cJSON_Delete(x);
-					break;
-				}
-				add_str(x, "file", e->file ? e->file : "");
-				cJSON_AddNumberToObject(x, "line", (double)e->line);
-				add_str(x, "pattern", e->rule + 12);
-				add_str(x, "snippet", e->snippet ? e->snippet : "");
-			} else if (!strcmp(e->rule, "long_str")) {
-				x = cJSON_CreateObject();
-				if (!x || !cJSON_AddItemToArray(ls, x)) {
-					cJSON_Delete(x);
-					break;
-				}
-				add_str(x, "file", e->file ? e->file : "");
-				cJSON_AddNumberToObject(x, "line", (double)e->line);
-				add_str(x, "snippet", e->snippet ? e->snippet : "");
-			}
-		}
-	}
-	/* the other fixed sets' evidence, one key per set */
-	for (size_t k = 0; k < r->x.n_sets; k++) {
-		const struct featureset *fs = r->x.sets[k];
-		if ((int)k == r->x.code_idx || !fs->type->n_features || !evs[k].n)
-			continue;
-		cJSON_AddItemToObject(o, fs->type->name,
-		                      extractrow_evidence_json(&evs[k], 0, evs[k].n));
+	/* the feature sets' evidence */
+	if (extractrow_evidence_sets_json(&r->x, evs, o) < 0) {
+		cJSON_Delete(o);
+		return NULL;
 	}
 	c = cJSON_AddObjectToObject(o, "counts");
 	if (c) {
@@ -359,7 +330,7 @@ static void progress(size_t done, size_t total, double t0, int final)
 int cmd_extract(int argc, char **argv)
 {
 	const char *manifest_path = NULL, *corpus = NULL, *debian_dir = NULL, *outdir = NULL,
-	           *sets_arg = EX_DEFAULT_SETS;
+	           *sets_arg = NULL;
 	const char *domains_arg = NULL;
 	struct sbuf ex_kv = SBUF_INIT, key = SBUF_INIT, corpus_buf = SBUF_INIT;
 	struct ex_run r;
@@ -502,22 +473,10 @@ int cmd_extract(int argc, char **argv)
 		cJSON_AddNumberToObject(e, "n_features", (double)fs->type->n_features);
 		cJSON_AddItemToObject(e, "params", params_to_json(fs->type->params, fs->state));
 		cJSON_AddItemToArray(fsj, e);
-		/* data tables named by parameters */
-		if (!strcmp(fs->type->name, "code")) {
-			const char *p = extractrow_set_param(fs, "install_patterns", PARAM_STRING);
-			hash_datafile("install_patterns.txt",
-			              *p ? p : shipped("install_patterns.txt", buf, sizeof(buf)),
-			              &key, hashes);
-		} else if (!strcmp(fs->type->name, "file") &&
-		           params_find(fs->type->params, "license.table")) {
-			/* a bare name is a shipped data file, as featuresets/file.c resolves it */
-			const char *p = extractrow_set_param(fs, "license.table", PARAM_STRING);
-			hash_datafile(
-			    "license_families.csv",
-			    *p && strchr(p, '/')
-			        ? p
-			        : shipped(*p ? p : "license_families.csv", buf, sizeof(buf)),
-			    &key, hashes);
+		/* the data files it read */
+		for (size_t i = 0; i < fs->n_data; i++) {
+			sbuf_addf(&key, "%s=%s\n", fs->data[i].label, fs->data[i].sha256);
+			cJSON_AddStringToObject(hashes, fs->data[i].label, fs->data[i].sha256);
 		}
 	}
 	{
@@ -549,7 +508,7 @@ int cmd_extract(int argc, char **argv)
 	if (csvio_out_open(&o_feat, path) < 0)
 		goto io_fail;
 	snprintf(path, sizeof(path), "%s/tokens.tsv", outdir);
-	if (r.x.text_idx >= 0 && csvio_out_open(&o_tok, path) < 0)
+	if (r.x.doc_idx >= 0 && csvio_out_open(&o_tok, path) < 0)
 		goto io_fail;
 	snprintf(path, sizeof(path), "%s/evidence.jsonl", outdir);
 	if (csvio_out_open(&o_ev, path) < 0)
@@ -680,7 +639,7 @@ int cmd_extract(int argc, char **argv)
 		    sc, "outputs",
 		    cJSON_CreateStringArray((const char *const[]){"features.csv", "tokens.tsv",
 		                                                  "evidence.jsonl", "errors.csv"},
-		                            r.x.text_idx >= 0 ? 4 : 3));
+		                            r.x.doc_idx >= 0 ? 4 : 3));
 		{
 			cJSON *h;
 			cJSON_ArrayForEach(h, hashes)

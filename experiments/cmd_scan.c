@@ -132,9 +132,9 @@ static int scan_model_load(struct scan_model *sm, const char *path, const struct
 	if (model_read(path, m) < 0)
 		return -1;
 	sm->loaded = 1;
-	if (m->text && x->text_idx < 0)
-		return err_report("scan: model '%s' has vocabulary columns but the text feature "
-		                  "set is not selected",
+	if (m->text && x->doc_idx < 0)
+		return err_report("scan: model '%s' has vocabulary columns but no document feature "
+		                  "set is selected",
 		                  path);
 	sm->n_cols = m->n_fixed + (m->text ? m->vocab.num_words : 0);
 	sm->fixed_map = calloc(m->n_fixed ? m->n_fixed : 1, sizeof(size_t));
@@ -473,8 +473,7 @@ int cmd_scan(int argc, char **argv)
 	}
 
 	/* configuration: everything is checked before the first package is read */
-	if (extractrow_setup(&x, "scan", EXTRACTROW_DEFAULT_SETS,
-	                     xparams.len ? sbuf_cstr(&xparams) : NULL) < 0)
+	if (extractrow_setup(&x, "scan", NULL, xparams.len ? sbuf_cstr(&xparams) : NULL) < 0)
 		goto end;
 	if (model_path && scan_model_load(&sm, model_path, &x) < 0)
 		goto end;

@@ -2,14 +2,13 @@
  * (paper Sec. 4.2, Table 2 "Code"; spec D3, D14, D15, D16). */
 #include "featuresets/featureset.h"
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/analysis/analysis.h"
-#include "core/base/datafile.h"
 #include "core/analysis/evidence.h"
 #include "core/analysis/patterns.h"
 
@@ -21,9 +20,7 @@ struct code_state {
 	char install_patterns[PARAM_STR_MAX];
 	long install_max_line;
 	long evidence_max;
-	/* filled by check() */
-	struct pattern_table *pt;
-	char msg[4096 + 256];
+	struct pattern_table *pt; /* filled by code_load() */
 };
 
 static const struct param_spec code_params[] = {
@@ -34,7 +31,8 @@ static const struct param_spec code_params[] = {
     {"long_str.threshold", PARAM_INT, offsetof(struct code_state, long_str_threshold), "40", NULL,
      "D16: a string is long when it has strictly more characters (code points) than this"},
     {"install_patterns", PARAM_STRING, offsetof(struct code_state, install_patterns), "", NULL,
-     "D14: pattern table file (`id<TAB>ERE` lines); empty = the shipped install_patterns.txt"},
+     "D14: pattern table (`id<TAB>ERE` lines): a path, or a featuresets/data name; empty = the "
+     "shipped install_patterns.txt"},
     {"install_max_line", PARAM_INT, offsetof(struct code_state, install_max_line), "1048576", NULL,
      "bytes of one document line matched against the install patterns (a bound)"},
     {"evidence_max", PARAM_INT, offsetof(struct code_state, evidence_max), "100", NULL,
@@ -58,37 +56,25 @@ static const char *find_bytes(const char *h, size_t hn, const char *n, size_t nn
 	return NULL;
 }
 
-/* Validates the parameters and loads the pattern table into the (freshly allocated, hence
- * writable) state: the featureset interface has no separate init hook. */
 static const char *code_check(const void *vstate)
 {
-	struct code_state *s = (struct code_state *)(uintptr_t)vstate;
-	char buf[4096];
-	const char *path = s->install_patterns;
-	struct diag d;
+	const struct code_state *s = vstate;
 	if (s->long_str_threshold < 0)
 		return "long_str.threshold must be >= 0";
 	if (s->install_max_line < 64)
 		return "install_max_line must be >= 64";
 	if (s->evidence_max < 0)
 		return "evidence_max must be >= 0";
-	if (!path[0]) {
-		path = datafile_path("install_patterns.txt", buf, sizeof(buf));
-		if (!path) {
-			snprintf(s->msg, sizeof(s->msg), "shipped data file '%.4000s' not found",
-			         buf);
-			return s->msg;
-		}
-	}
-	pattern_table_free(s->pt);
-	diag_init(&d);
-	if (pattern_table_load(&s->pt, path, &d) < 0) {
-		snprintf(s->msg, sizeof(s->msg), "%s", diag_message(&d));
-		diag_release(&d);
-		return s->msg;
-	}
-	diag_release(&d);
 	return NULL;
+}
+
+static const struct featureset_data code_data[] = {
+    {"install_patterns.txt", "install_patterns", "install_patterns.txt", 0}, {NULL, NULL, NULL, 0}};
+
+static int code_load(void *vstate, const char *const *paths, struct diag *d)
+{
+	struct code_state *s = vstate;
+	return pattern_table_load(&s->pt, paths[0], d);
 }
 
 static void code_release(void *vstate)
@@ -310,6 +296,35 @@ static int code_extract(const void *vstate, const struct analysis *a, double *ou
 	return 0;
 }
 
+/* evidence.jsonl keys of their own (schema of issue #3): install_cmd [{file, line, pattern,
+ * snippet}] and long_strings [{file, line, snippet}], always present. */
+static int code_evidence_json(const void *vstate, const struct evidence_list *ev, cJSON *o)
+{
+	cJSON *ic = cJSON_AddArrayToObject(o, "install_cmd");
+	cJSON *ls = cJSON_AddArrayToObject(o, "long_strings");
+	(void)vstate;
+	if (!ic || !ls)
+		return -1;
+	for (size_t i = 0; i < ev->n; i++) {
+		const struct evidence *e = &ev->v[i];
+		int is_ic = e->rule && !strncmp(e->rule, "install_cmd:", 12);
+		cJSON *x;
+		if (!is_ic && !(e->rule && !strcmp(e->rule, "long_str")))
+			continue;
+		x = cJSON_CreateObject();
+		if (!x || !cJSON_AddItemToArray(is_ic ? ic : ls, x)) {
+			cJSON_Delete(x);
+			return -1;
+		}
+		evidence_json_add_string(x, "file", e->file ? e->file : "");
+		cJSON_AddNumberToObject(x, "line", (double)e->line);
+		if (is_ic)
+			evidence_json_add_string(x, "pattern", e->rule + 12);
+		evidence_json_add_string(x, "snippet", e->snippet ? e->snippet : "");
+	}
+	return 0;
+}
+
 const struct featureset_type fs_code = {
     .name = "code",
     .summary = "has_install_cmd, has_url, has_long_str on the text document (D14-D16)",
@@ -317,9 +332,13 @@ const struct featureset_type fs_code = {
     .state_size = sizeof(struct code_state),
     .params = code_params,
     .check = code_check,
+    .data = code_data,
+    .load = code_load,
+    .needs = FEATURESET_NEEDS_DOMAINS, /* has_url's verdict (D15) */
     .n_features = 3,
     .feature_names = code_names,
     .extract = code_extract,
     .document = NULL,
+    .evidence_json = code_evidence_json,
     .release = code_release,
 };

@@ -16,14 +16,12 @@
 
 #include <math.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/analysis/analysis.h"
-#include "core/base/datafile.h"
 #include "core/analysis/evidence.h"
 #include "core/analysis/license.h"
 #include "core/pkg/package.h"
@@ -39,8 +37,7 @@ struct file_state {
 	long license_min_sources;
 	int license_level; /* 0 = family, 1 = exact */
 	char license_table[PARAM_STR_MAX];
-	struct license_table *table; /* loaded by check() */
-	char err[DIAG_MSG_MAX];
+	struct license_table *table; /* read by file_load() */
 };
 
 static const struct param_spec file_params[] = {
@@ -58,34 +55,21 @@ static const struct param_spec file_params[] = {
 
 static const char *const file_feature_names[] = {"min_cfg", "is_license"};
 
-/* Validate the parameters and load the licence table into the state. The interface passes the
- * state as const; it is the instance's own heap block (featureset_alloc), so check() prepares
- * it here, once, before any extract() runs. */
 static const char *file_check(const void *state)
 {
-	struct file_state *s = (struct file_state *)(uintptr_t)state;
-	char path[1024];
-	const char *p = s->license_table;
-	struct diag d;
+	const struct file_state *s = state;
 	if (s->license_min_sources < 1 || s->license_min_sources > 3)
 		return "license.min_sources must be 1, 2 or 3";
-	if (s->table)
-		return NULL;
-	if (!strchr(p, '/')) {
-		if (!datafile_path(p, path, sizeof(path))) {
-			snprintf(s->err, sizeof(s->err), "licence table '%.400s' not found", p);
-			return s->err;
-		}
-		p = path;
-	}
-	diag_init(&d);
-	if (license_table_load(&s->table, p, &d) < 0) {
-		snprintf(s->err, sizeof(s->err), "%s", diag_message(&d));
-		diag_release(&d);
-		return s->err;
-	}
-	diag_release(&d);
 	return NULL;
+}
+
+static const struct featureset_data file_data[] = {
+    {"license_families.csv", "license.table", "license_families.csv", 0}, {NULL, NULL, NULL, 0}};
+
+static int file_load(void *state, const char *const *paths, struct diag *d)
+{
+	struct file_state *s = state;
+	return license_table_load(&s->table, paths[0], d);
 }
 
 static void file_release(void *state)
@@ -419,6 +403,8 @@ const struct featureset_type fs_file = {
     .state_size = sizeof(struct file_state),
     .params = file_params,
     .check = file_check,
+    .data = file_data,
+    .load = file_load,
     .n_features = 2,
     .feature_names = file_feature_names,
     .extract = file_extract,

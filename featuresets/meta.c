@@ -363,6 +363,7 @@ const struct featureset_type fs_meta = {
     .state_size = sizeof(struct meta_state),
     .params = meta_params,
     .check = meta_check,
+    .needs = FEATURESET_NEEDS_DOMAINS, /* D5: the popular-domain list */
     .n_features = 2,
     .feature_names = meta_feature_names,
     .extract = meta_extract,

@@ -1,13 +1,14 @@
 /* Feature set `text`: the per-package text document of paper Sec. 4.2 ("Suspicious LOC"; spec D9,
  * D10). It has no fixed columns: document() hands the document to the tokenizer, and the
  * vocabulary is fitted later inside each training fold (spec D12), never here. The document
- * options are parameters of this set so that they enter the sidecar and the cache key; the
- * extract driver copies them into struct analysis_ctx and struct tokenize_options. */
+ * options are parameters of this set so that they enter the sidecar and the cache key;
+ * text_configure() copies them into the run's struct analysis_ctx and struct tokenize_options. */
 #include "featuresets/featureset.h"
 
 #include <stddef.h>
 
 #include "core/analysis/analysis.h"
+#include "core/ml/tokenize.h"
 
 struct text_state {
 	int api_span;
@@ -44,6 +45,19 @@ static const char *text_check(const void *vstate)
 	return NULL;
 }
 
+static void text_configure(const void *vstate, struct analysis_ctx *ctx,
+                           struct tokenize_options *topt)
+{
+	const struct text_state *s = vstate;
+	ctx->text_api_span_call = s->api_span;
+	ctx->text_url_scope_file = s->url_scope;
+	ctx->text_setup_scope_all = s->setup_scope;
+	ctx->text_include_entry_points = s->include_entry_points;
+	topt->lower = s->lower;
+	topt->keras_raw_cr = s->keras_raw_cr;
+	topt->max_tokens = (size_t)s->max_tokens;
+}
+
 static int text_document(const void *vstate, const struct analysis *a, struct sbuf *doc,
                          struct diag *d)
 {
@@ -60,6 +74,7 @@ const struct featureset_type fs_text = {
     .state_size = sizeof(struct text_state),
     .params = text_params,
     .check = text_check,
+    .configure = text_configure,
     .n_features = 0,
     .feature_names = NULL,
     .extract = NULL,

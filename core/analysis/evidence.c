@@ -1,8 +1,11 @@
-/* Evidence records: copies of matched text with bounded, printable snippets. */
+/* Evidence records: copies of matched text with bounded, printable snippets, and their JSON. */
 #include "core/analysis/evidence.h"
 
+#include <cjson/cJSON.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 
 static char *dupn(const char *s, size_t n)
 {
@@ -68,4 +71,58 @@ void evidence_list_release(struct evidence_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
+}
+
+void evidence_json_add_string(cJSON *o, const char *k, const char *v)
+{
+	const uint8_t *p = (const uint8_t *)(v ? v : "");
+	size_t n = strlen((const char *)p);
+	char *copy = NULL;
+	if (!u8_check(p, n)) {
+		cJSON_AddStringToObject(o, k, (const char *)p);
+		return;
+	}
+	copy = malloc(n + 1);
+	if (!copy)
+		return;
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		int len = u8_mbtoucr(&uc, p + i, n - i);
+		if (len <= 0) {
+			copy[i++] = '?';
+			continue;
+		}
+		memcpy(copy + i, p + i, (size_t)len);
+		i += (size_t)len;
+	}
+	copy[n] = '\0';
+	cJSON_AddStringToObject(o, k, copy);
+	free(copy);
+}
+
+cJSON *evidence_list_json(const struct evidence_list *l, size_t from, size_t to)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = from; arr && i < to; i++) {
+		const struct evidence *e = &l->v[i];
+		cJSON *o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(arr, o))
+			return cJSON_Delete(o), cJSON_Delete(arr), NULL;
+		evidence_json_add_string(o, "rule", e->rule ? e->rule : "");
+		if (e->file)
+			evidence_json_add_string(o, "file", e->file);
+		else
+			cJSON_AddNullToObject(o, "file");
+		cJSON_AddNumberToObject(o, "line", (double)e->line);
+		cJSON_AddNumberToObject(o, "end_line", (double)e->end_line);
+		if (e->snippet)
+			evidence_json_add_string(o, "snippet", e->snippet);
+		else
+			cJSON_AddNullToObject(o, "snippet");
+		if (e->detail)
+			evidence_json_add_string(o, "detail", e->detail);
+		else
+			cJSON_AddNullToObject(o, "detail");
+	}
+	return arr;
 }

@@ -2,7 +2,7 @@
  * for evidence.jsonl, `pyvet scan` explanations and SARIF (spec D3, section 8.5).
  *
  * Memory management: struct evidence_list is caller-owned; evidence_add() copies its strings;
- * evidence_list_release() frees them (NULL-safe). */
+ * evidence_list_release() frees them (NULL-safe). The JSON helpers write UTF-8-safe copies. */
 #ifndef PYVET_EVIDENCE_H
 #define PYVET_EVIDENCE_H
 
@@ -32,5 +32,15 @@ int evidence_add(struct evidence_list *l, const char *rule, const char *file, si
 
 /** Free all items and reset. NULL-safe. */
 void evidence_list_release(struct evidence_list *l);
+
+struct cJSON;
+
+/** Add string `v` (NULL = "") to JSON object `o` under `k` as valid UTF-8: invalid bytes
+ *  (package paths and snippets are bytes) become '?'. Nothing is added on out of memory. */
+void evidence_json_add_string(struct cJSON *o, const char *k, const char *v);
+
+/** Items l->v[from..to) as a new JSON array of {rule, file, line, end_line, snippet, detail}
+ *  (NULL strings as null), owned by the caller. NULL on out of memory. */
+struct cJSON *evidence_list_json(const struct evidence_list *l, size_t from, size_t to);
 
 #endif

@@ -2,9 +2,11 @@
  * tree the binary was built in -- never the working directory. */
 #include "core/base/datafile.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/base/digest.h"
@@ -121,4 +123,62 @@ int datafile_sha256(const char *path, char hex[65])
 	fclose(f);
 	digest_hex(&ctx, hex);
 	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int datafile_dir_sha256(const char *dir, char hex[65])
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = -1;
+	struct digest ctx;
+	if (!dp)
+		return -1;
+	while ((de = readdir(dp))) {
+		char path[4096];
+		struct stat st;
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (n == DATAFILE_DIR_MAX)
+			goto end;
+		if (n == cap) {
+			size_t c = cap ? 2 * cap : 16;
+			char **v = realloc(names, c * sizeof(*v));
+			if (!v)
+				goto end;
+			names = v;
+			cap = c;
+		}
+		if (!(names[n] = strdup(de->d_name)))
+			goto end;
+		n++;
+	}
+	qsort(names, n, sizeof(*names), cmp_names);
+	digest_init(&ctx);
+	for (size_t i = 0; i < n; i++) {
+		char path[4096], fh[65];
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (datafile_sha256(path, fh) < 0)
+			goto end;
+		digest_update(&ctx, names[i], strlen(names[i]) + 1);
+		digest_update(&ctx, fh, 64);
+		digest_update(&ctx, "\n", 1);
+	}
+	digest_hex(&ctx, hex);
+	rc = 0;
+end:
+	closedir(dp);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
 }

@@ -31,4 +31,12 @@ const char *datafile_dirs(char *buf, size_t n);
 /** SHA-256 of a file as 64 hex characters into hex[65]. 0 or -1. */
 int datafile_sha256(const char *path, char hex[65]);
 
+/* Most files hashed by datafile_dir_sha256(). */
+#define DATAFILE_DIR_MAX 10000
+
+/** SHA-256 of a directory's regular files (not recursive; names starting with '.' skipped):
+ *  the digest of "NAME NUL SHA256-HEX LF" for each, in byte order of the names. 0, or -1 if
+ *  the directory or a file cannot be read or it has more than DATAFILE_DIR_MAX files. */
+int datafile_dir_sha256(const char *dir, char hex[65]);
+
 #endif

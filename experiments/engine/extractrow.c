@@ -3,11 +3,9 @@
 #include "experiments/engine/extractrow.h"
 
 #include <cjson/cJSON.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistr.h>
 
 #include "core/analysis/apiscan.h"
 #include "core/base/datafile.h"
@@ -28,26 +26,6 @@ const struct param_spec extractrow_param_spec[] = {
      NULL, "string literals kept per package (a bound)"},
     {NULL, 0, 0, NULL, NULL, NULL}};
 
-/* ---- reading a feature set's resolved parameter by name (generic, through the table) ---- */
-
-const void *extractrow_set_param(const struct featureset *fs, const char *name,
-                                 enum param_kind kind)
-{
-	const struct param_spec *p = params_find(fs->type->params, name);
-	if (!p || p->kind != kind)
-		BUG("feature set '%s' has no parameter '%s' of the expected kind", fs->type->name,
-		    name);
-	return (const char *)fs->state + p->offset;
-}
-
-static int fs_param_int(const struct featureset *fs, const char *name)
-{
-	const struct param_spec *p = params_find(fs->type->params, name);
-	if (p && p->kind == PARAM_INT)
-		return (int)*(const long *)extractrow_set_param(fs, name, PARAM_INT);
-	return *(const int *)extractrow_set_param(fs, name, p ? p->kind : PARAM_BOOL);
-}
-
 /* ---- configuration ---- */
 
 int extractrow_setup(struct extractrow *x, const char *cmd, const char *sets, const char *params)
@@ -59,7 +37,7 @@ int extractrow_setup(struct extractrow *x, const char *cmd, const char *sets, co
 	int rc = -1;
 	struct diag d;
 
-	x->text_idx = x->code_idx = -1;
+	x->doc_idx = -1;
 	diag_init(&d);
 	for (size_t i = 0; i < EXTRACTROW_MAX_SETS; i++)
 		sbuf_init(&set_params[i]);
@@ -69,6 +47,8 @@ int extractrow_setup(struct extractrow *x, const char *cmd, const char *sets, co
 		char tmp[1024];
 		char *save = NULL, *tok;
 		snprintf(tmp, sizeof(tmp), "%s", sets ? sets : "");
+		for (size_t i = 0; !sets && featureset_types[i] && n_sel < EXTRACTROW_MAX_SETS; i++)
+			sel_names[n_sel++] = featureset_types[i]->name;
 		for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			const struct featureset_type *t = featureset_find(tok);
 			if (!t) {
@@ -148,30 +128,28 @@ int extractrow_setup(struct extractrow *x, const char *cmd, const char *sets, co
 		}
 		x->sets[k] = fs;
 		x->n_cols += t->n_features;
-		if (!strcmp(t->name, "text"))
-			x->text_idx = (int)k;
-		if (!strcmp(t->name, "code"))
-			x->code_idx = (int)k;
-		if (!strcmp(t->name, "meta") || !strcmp(t->name, "code"))
-			x->need_domains = 1;
+		x->needs |= t->needs;
+		if (!t->n_features && t->document) {
+			if (x->doc_idx >= 0) {
+				err_report("%s: feature sets '%s' and '%s' both make the document; "
+				           "select one",
+				           cmd, x->sets[x->doc_idx]->type->name, t->name);
+				x->n_sets = k + 1;
+				goto done;
+			}
+			x->doc_idx = (int)k;
+		}
 	}
 
-	/* shared context */
+	/* shared context: the extract parameters, then what each set configures */
 	analysis_ctx_default(&x->ctx);
 	tokenize_options_default(&x->topt);
 	x->ctx.url_rules.insecure_is_suspicious = x->xp.url_insecure;
 	x->ctx.url_rules.private_ip_is_suspicious = x->xp.url_private_ip;
 	x->ctx.max_strings = (size_t)(x->xp.max_strings > 0 ? x->xp.max_strings : 1);
-	if (x->text_idx >= 0) {
-		const struct featureset *t = x->sets[x->text_idx];
-		x->ctx.text_api_span_call = fs_param_int(t, "api_span");
-		x->ctx.text_url_scope_file = fs_param_int(t, "url_scope");
-		x->ctx.text_setup_scope_all = fs_param_int(t, "setup_scope");
-		x->ctx.text_include_entry_points = fs_param_int(t, "include_entry_points");
-		x->topt.lower = fs_param_int(t, "lower");
-		x->topt.keras_raw_cr = fs_param_int(t, "keras_raw_cr");
-		x->topt.max_tokens = (size_t)fs_param_int(t, "max_tokens");
-	}
+	for (size_t k = 0; k < x->n_sets; k++)
+		if (x->sets[k]->type->configure)
+			x->sets[k]->type->configure(x->sets[k]->state, &x->ctx, &x->topt);
 	rc = 0;
 done:
 	for (size_t i = 0; i < EXTRACTROW_MAX_SETS; i++)
@@ -197,10 +175,16 @@ int extractrow_load(struct extractrow *x, const char *cmd, const char *domains_a
 	}
 	x->ctx.apis = x->apis;
 	dp = domains_arg ? domains_arg : datafile_domains_default(buf, sizeof(buf));
-	if (!dp && x->need_domains) {
+	if (!dp && (x->needs & FEATURESET_NEEDS_DOMAINS)) {
+		struct sbuf who = SBUF_INIT;
+		for (size_t k = 0; k < x->n_sets; k++)
+			if (x->sets[k]->type->needs & FEATURESET_NEEDS_DOMAINS)
+				sbuf_addf(&who, "%s%s", who.len ? ", " : "",
+				          x->sets[k]->type->name);
 		err_report("%s: no popular-domain list found (spec D5): pass --domains FILE or set "
-		           "PYVET_DOMAINS; the meta and code feature sets need it",
-		           cmd);
+		           "PYVET_DOMAINS; the feature sets %s need it",
+		           cmd, sbuf_cstr(&who));
+		sbuf_release(&who);
 		goto done;
 	}
 	if (dp && domains_load(&x->dl, dp, (size_t)(x->xp.domains_top > 0 ? x->xp.domains_top : 0),
@@ -294,54 +278,32 @@ void extractrow_result_release(struct extractrow_result *res)
 
 void extractrow_json_add_string(cJSON *o, const char *k, const char *v)
 {
-	const uint8_t *p = (const uint8_t *)(v ? v : "");
-	size_t n = strlen((const char *)p);
-	char *copy = NULL;
-	if (!u8_check(p, n)) {
-		cJSON_AddStringToObject(o, k, (const char *)p);
-		return;
-	}
-	copy = malloc(n + 1);
-	if (!copy)
-		return;
-	for (size_t i = 0; i < n;) {
-		ucs4_t uc;
-		int len = u8_mbtoucr(&uc, p + i, n - i);
-		if (len <= 0) {
-			copy[i++] = '?';
-			continue;
-		}
-		memcpy(copy + i, p + i, (size_t)len);
-		i += (size_t)len;
-	}
-	copy[n] = '\0';
-	cJSON_AddStringToObject(o, k, copy);
-	free(copy);
+	evidence_json_add_string(o, k, v);
 }
 
 cJSON *extractrow_evidence_json(const struct evidence_list *ev, size_t from, size_t to)
 {
-	cJSON *arr = cJSON_CreateArray();
-	for (size_t i = from; arr && i < to; i++) {
-		const struct evidence *e = &ev->v[i];
-		cJSON *o = cJSON_CreateObject();
-		if (!o || !cJSON_AddItemToArray(arr, o))
-			return cJSON_Delete(o), cJSON_Delete(arr), NULL;
-		extractrow_json_add_string(o, "rule", e->rule ? e->rule : "");
-		if (e->file)
-			extractrow_json_add_string(o, "file", e->file);
-		else
-			cJSON_AddNullToObject(o, "file");
-		cJSON_AddNumberToObject(o, "line", (double)e->line);
-		cJSON_AddNumberToObject(o, "end_line", (double)e->end_line);
-		if (e->snippet)
-			extractrow_json_add_string(o, "snippet", e->snippet);
-		else
-			cJSON_AddNullToObject(o, "snippet");
-		if (e->detail)
-			extractrow_json_add_string(o, "detail", e->detail);
-		else
-			cJSON_AddNullToObject(o, "detail");
+	return evidence_list_json(ev, from, to);
+}
+
+int extractrow_evidence_sets_json(const struct extractrow *x, const struct evidence_list *ev,
+                                  cJSON *obj)
+{
+	for (size_t k = 0; k < x->n_sets; k++) {
+		const struct featureset *fs = x->sets[k];
+		if (fs->type->evidence_json && fs->type->evidence_json(fs->state, &ev[k], obj) < 0)
+			return -1;
 	}
-	return arr;
+	for (size_t k = 0; k < x->n_sets; k++) {
+		const struct featureset *fs = x->sets[k];
+		cJSON *arr;
+		if (fs->type->evidence_json || !fs->type->n_features || !ev[k].n)
+			continue;
+		arr = evidence_list_json(&ev[k], 0, ev[k].n);
+		if (!arr || !cJSON_AddItemToObject(obj, fs->type->name, arr)) {
+			cJSON_Delete(arr);
+			return -1;
+		}
+	}
+	return 0;
 }

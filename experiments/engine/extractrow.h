@@ -6,7 +6,9 @@
  * (thread-safe: the configuration is only read), then extractrow_release().
  *
  * Parameters (--param K=V): "SET.KEY=V" goes to the selected feature set SET; the keys of
- * extractrow_param_spec (url.*, domains.*, analysis.*) configure the analysis itself.
+ * extractrow_param_spec (url.*, domains.*, analysis.*) configure the analysis itself. Nothing
+ * here names a feature set: what a set needs (data files, the domain list, analysis and
+ * tokenizer options, its evidence keys) is declared in its featureset_type.
  *
  * Memory management: struct extractrow and struct extractrow_result are caller-owned, released
  * with extractrow_release() / extractrow_result_release() (both safe on a zeroed struct). A
@@ -26,7 +28,6 @@
 #include "featuresets/featureset.h"
 
 #define EXTRACTROW_MAX_SETS 32
-#define EXTRACTROW_DEFAULT_SETS "meta,code,file,text,apis,apis_alias,artifacts"
 
 struct cJSON;
 
@@ -45,10 +46,9 @@ extern const struct param_spec extractrow_param_spec[];
 struct extractrow {
 	struct featureset *sets[EXTRACTROW_MAX_SETS]; /* selected sets, registry order */
 	size_t n_sets;
-	size_t n_cols;    /* sum of the fixed sets' n_features */
-	int text_idx;     /* index into sets of the text set, or -1 */
-	int code_idx;     /* index into sets of the code set, or -1 */
-	int need_domains; /* meta or code selected: a domain list is required */
+	size_t n_cols;  /* sum of the fixed sets' n_features */
+	int doc_idx;    /* index into sets of the document set (its tokens: tokens.tsv), or -1 */
+	unsigned needs; /* FEATURESET_NEEDS_* of the selected sets */
 	struct extractrow_params xp;
 	struct analysis_ctx ctx;
 	struct tokenize_options topt;
@@ -57,30 +57,26 @@ struct extractrow {
 	char domains_path[4096]; /* the list loaded, "" if none */
 };
 
-/** Select the feature sets of the comma-separated list `sets` (registry order), route the
- *  parameters `params` (LF-separated "KEY=VALUE" items, may be NULL), allocate the sets and fill
- *  the analysis and tokenizer options from the text set's parameters. `x` must be zeroed. On
- *  error prints "pyvet: CMD: <reason>" to stderr and returns -1 (call extractrow_release()). */
+/** Select the feature sets of the comma-separated list `sets` (NULL: every registered set;
+ *  registry order; at most one document set), route the parameters `params` (LF-separated
+ * "KEY=VALUE" items, may be NULL), allocate the sets (which loads their data files) and let each
+ * configure the analysis and tokenizer options. `x` must be zeroed. On error prints "pyvet: CMD:
+ * <reason>" to stderr and returns -1 (call extractrow_release()). */
 int extractrow_setup(struct extractrow *x, const char *cmd, const char *sets, const char *params);
 
 /** Load the shipped API table and the popular-domain list (`domains_arg`, else $PYVET_DOMAINS or
- *  the shared default; an error when meta or code is selected and none is found). On error
+ *  the shared default; an error when a selected set needs it and none is found). On error
  *  prints "pyvet: CMD: <reason>" and returns -1. */
 int extractrow_load(struct extractrow *x, const char *cmd, const char *domains_arg);
 
 /** Free the sets, the API table and the domain list. Safe on a zeroed struct. */
 void extractrow_release(struct extractrow *x);
 
-/** A pointer to the resolved parameter `name` of kind `kind` of an allocated feature set (through
- *  its parameter table). BUG() if the set has no such parameter. */
-const void *extractrow_set_param(const struct featureset *fs, const char *name,
-                                 enum param_kind kind);
-
 struct extractrow_result {
 	struct package *pkg;  /* owned */
 	struct analysis *a;   /* owned */
 	double *x;            /* n_cols values (set order, then feature order) or NULL */
-	struct doc_tokens dt; /* the text set's document tokens (empty without text) */
+	struct doc_tokens dt; /* the document set's tokens (empty without one) */
 	struct evidence_list ev[EXTRACTROW_MAX_SETS]; /* per selected set */
 };
 
@@ -94,12 +90,17 @@ int extractrow_run(const struct extractrow *x, const char *path, const struct pa
 /** Free and zero. Safe on a zeroed struct. */
 void extractrow_result_release(struct extractrow_result *res);
 
-/** Add string `v` (NULL = "") to object `o` under `k` as valid UTF-8: invalid bytes (package
- *  paths and snippets are bytes) become '?'. */
+/** evidence_json_add_string() (core/analysis/evidence.h), for the writers in experiments/. */
 void extractrow_json_add_string(struct cJSON *o, const char *k, const char *v);
 
-/** Items ev->v[from..to) as a JSON array of {rule, file, line, end_line, snippet, detail}
- *  (NULL strings as null). NULL on out of memory. */
+/** evidence_list_json() (core/analysis/evidence.h), for the writers in experiments/. */
 struct cJSON *extractrow_evidence_json(const struct evidence_list *ev, size_t from, size_t to);
+
+/** The package's evidence.jsonl object is completed with the selected sets' evidence `ev`
+ *  (one list per set): first the keys written by sets with an evidence_json() hook, then each
+ *  other fixed set's items, if any, as an array under the set's name. 0 or -1 (out of
+ *  memory). */
+int extractrow_evidence_sets_json(const struct extractrow *x, const struct evidence_list *ev,
+                                  struct cJSON *obj);
 
 #endif
