@@ -31,11 +31,12 @@ struct scan_params {
 };
 
 static const struct param_spec scan_param_spec[] = {
-    {"api_evidence_max", PARAM_INT, offsetof(struct scan_params, api_evidence_max), "200", NULL,
-     "suspicious-API hits listed as evidence per package (the rest are counted)"},
-    {"text_evidence_max", PARAM_INT, offsetof(struct scan_params, text_evidence_max), "20", NULL,
-     "evidence lines printed per package by --format text (warnings first)"},
-    {"occlusion_batch", PARAM_INT, offsetof(struct scan_params, occlusion_batch), "64", NULL,
+    {"api_evidence_max", PARAM_INT, offsetof(struct scan_params, api_evidence_max), "200",
+     "[0, inf)", "suspicious-API hits listed as evidence per package (the rest are counted)"},
+    {"text_evidence_max", PARAM_INT, offsetof(struct scan_params, text_evidence_max), "20",
+     "[0, inf)", "evidence lines printed per package by --format text (warnings first)"},
+    {"occlusion_batch", PARAM_INT, offsetof(struct scan_params, occlusion_batch), "64",
+     "[1, 65536]",
      "rows scored per learner call when computing the occlusion attribution (a memory bound)"},
     {NULL, 0, 0, NULL, NULL, NULL}};
 
@@ -463,12 +464,6 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (!n_pkgs) {
 		err_report("scan: no package given");
-		goto usage;
-	}
-	if (sp.api_evidence_max < 0 || sp.text_evidence_max < 0 || sp.occlusion_batch < 1 ||
-	    sp.occlusion_batch > 65536) {
-		err_report("scan: scan.* parameters: evidence caps must be >= 0 and "
-		           "occlusion_batch from 1 to 65536");
 		goto usage;
 	}
 

@@ -28,14 +28,15 @@ static const struct param_spec code_params[] = {
      "literal-token|literal|token",
      "D16: a whitespace-free non-URL run inside a literal, the whole literal, or any run of the "
      "document"},
-    {"long_str.threshold", PARAM_INT, offsetof(struct code_state, long_str_threshold), "40", NULL,
+    {"long_str.threshold", PARAM_INT, offsetof(struct code_state, long_str_threshold), "40",
+     "[0, inf)",
      "D16: a string is long when it has strictly more characters (code points) than this"},
     {"install_patterns", PARAM_STRING, offsetof(struct code_state, install_patterns), "", NULL,
      "D14: pattern table (`id<TAB>ERE` lines): a path, or a featuresets/data name; empty = the "
      "shipped install_patterns.txt"},
-    {"install_max_line", PARAM_INT, offsetof(struct code_state, install_max_line), "1048576", NULL,
-     "bytes of one document line matched against the install patterns (a bound)"},
-    {"evidence_max", PARAM_INT, offsetof(struct code_state, evidence_max), "100", NULL,
+    {"install_max_line", PARAM_INT, offsetof(struct code_state, install_max_line), "1048576",
+     "[64, inf)", "bytes of one document line matched against the install patterns (a bound)"},
+    {"evidence_max", PARAM_INT, offsetof(struct code_state, evidence_max), "100", "[0, inf)",
      "evidence items kept per feature and package"},
     {NULL, 0, 0, NULL, NULL, NULL}};
 
@@ -53,18 +54,6 @@ static const char *find_bytes(const char *h, size_t hn, const char *n, size_t nn
 		if (!memcmp(p, n, nn))
 			return p;
 	}
-	return NULL;
-}
-
-static const char *code_check(const void *vstate)
-{
-	const struct code_state *s = vstate;
-	if (s->long_str_threshold < 0)
-		return "long_str.threshold must be >= 0";
-	if (s->install_max_line < 64)
-		return "install_max_line must be >= 64";
-	if (s->evidence_max < 0)
-		return "evidence_max must be >= 0";
 	return NULL;
 }
 
@@ -331,7 +320,7 @@ const struct featureset_type fs_code = {
     .version = 1,
     .state_size = sizeof(struct code_state),
     .params = code_params,
-    .check = code_check,
+    .check = NULL,
     .data = code_data,
     .load = code_load,
     .needs = FEATURESET_NEEDS_DOMAINS, /* has_url's verdict (D15) */

@@ -43,8 +43,8 @@ struct file_state {
 static const struct param_spec file_params[] = {
     {"min_cfg.absent", PARAM_ENUM, offsetof(struct file_state, min_cfg_absent), "1", "1|0|nan",
      "value of min_cfg when the package has no root setup.cfg (D17)"},
-    {"license.min_sources", PARAM_INT, offsetof(struct file_state, license_min_sources), "2", NULL,
-     "licence sources (classifier, field, file) that must be present, 1..3 (D18)"},
+    {"license.min_sources", PARAM_INT, offsetof(struct file_state, license_min_sources), "2",
+     "[1, 3]", "licence sources (classifier, field, file) that must be present, 1..3 (D18)"},
     {"license.level", PARAM_ENUM, offsetof(struct file_state, license_level), "family",
      "family|exact",
      "family: a plain BSD/GPL agrees with its versions; exact: family names must be equal (D18)"},
@@ -54,14 +54,6 @@ static const struct param_spec file_params[] = {
     {NULL, 0, 0, NULL, NULL, NULL}};
 
 static const char *const file_feature_names[] = {"min_cfg", "is_license"};
-
-static const char *file_check(const void *state)
-{
-	const struct file_state *s = state;
-	if (s->license_min_sources < 1 || s->license_min_sources > 3)
-		return "license.min_sources must be 1, 2 or 3";
-	return NULL;
-}
 
 static const struct featureset_data file_data[] = {
     {"license_families.csv", "license.table", "license_families.csv", 0}, {NULL, NULL, NULL, 0}};
@@ -402,7 +394,7 @@ const struct featureset_type fs_file = {
     .version = 1,
     .state_size = sizeof(struct file_state),
     .params = file_params,
-    .check = file_check,
+    .check = NULL,
     .data = file_data,
     .load = file_load,
     .n_features = 2,

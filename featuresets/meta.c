@@ -54,12 +54,6 @@ static const char *const meta_feature_names[] = {"is_valid_homepage", "is_valid_
 static const char *const homepage_labels[] = {"homepage",   "home", "source", "sourcecode",
                                               "repository", "code", "github", NULL};
 
-static const char *meta_check(const void *state)
-{
-	(void)state;
-	return NULL;
-}
-
 static const char *metadata_path(const struct analysis *a)
 {
 	return a->pkg && a->pkg->metadata ? a->pkg->metadata->path : NULL;
@@ -362,7 +356,7 @@ const struct featureset_type fs_meta = {
     .version = 1,
     .state_size = sizeof(struct meta_state),
     .params = meta_params,
-    .check = meta_check,
+    .check = NULL,
     .needs = FEATURESET_NEEDS_DOMAINS, /* D5: the popular-domain list */
     .n_features = 2,
     .feature_names = meta_feature_names,

@@ -33,17 +33,9 @@ static const struct param_spec text_params[] = {
      "D10: ASCII lower-casing before tokenising (Keras lower=True)"},
     {"keras_raw_cr", PARAM_BOOL, offsetof(struct text_state, keras_raw_cr), "0", NULL,
      "D10: keep CR glued to tokens as raw Keras does (default: CRLF and CR become LF)"},
-    {"max_tokens", PARAM_INT, offsetof(struct text_state, max_tokens), "10000000", NULL,
+    {"max_tokens", PARAM_INT, offsetof(struct text_state, max_tokens), "10000000", "[1, inf)",
      "token occurrences per document; more is an error for the package (a bound)"},
     {NULL, 0, 0, NULL, NULL, NULL}};
-
-static const char *text_check(const void *vstate)
-{
-	const struct text_state *s = vstate;
-	if (s->max_tokens < 1)
-		return "max_tokens must be >= 1";
-	return NULL;
-}
 
 static void text_configure(const void *vstate, struct analysis_ctx *ctx,
                            struct tokenize_options *topt)
@@ -73,7 +65,7 @@ const struct featureset_type fs_text = {
     .version = 1,
     .state_size = sizeof(struct text_state),
     .params = text_params,
-    .check = text_check,
+    .check = NULL,
     .configure = text_configure,
     .n_features = 0,
     .feature_names = NULL,

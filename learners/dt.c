@@ -20,24 +20,14 @@ struct dt_state {
 };
 
 static const struct param_spec dt_params[] = {
-    {"max_depth", PARAM_INT, offsetof(struct dt_state, max_depth), "15", NULL,
+    {"max_depth", PARAM_INT, offsetof(struct dt_state, max_depth), "15", "[0, inf)",
      "maximum tree depth (0 = unlimited)"},
-    {"min_samples_split", PARAM_INT, offsetof(struct dt_state, min_samples_split), "2", NULL,
+    {"min_samples_split", PARAM_INT, offsetof(struct dt_state, min_samples_split), "2", "[2, inf)",
      "rows needed to split a node"},
     {"class_weight", PARAM_ENUM, offsetof(struct dt_state, class_weight), "none", "none|balanced",
      "balanced: weight rows by n / (2 * class count) (spec D27)"},
     {0},
 };
-
-static const char *dt_check(const void *state)
-{
-	const struct dt_state *s = state;
-	if (s->max_depth < 0)
-		return "max_depth < 0";
-	if (s->min_samples_split < 2)
-		return "min_samples_split < 2";
-	return NULL;
-}
 
 static int dt_fit(void *state, const struct dataset *train, const gsl_rng *r, struct diag *d)
 {
@@ -102,7 +92,7 @@ const struct learner_type learner_dt = {
     .state_size = sizeof(struct dt_state),
     .params = dt_params,
     .flags = LEARNER_PROBABILISTIC,
-    .check = dt_check,
+    .check = NULL,
     .fit = dt_fit,
     .score = dt_score,
     .release = dt_release,

@@ -34,10 +34,10 @@ struct linsvm_state {
 static pthread_mutex_t rand_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const struct param_spec linsvm_params[] = {
-    {"C", PARAM_DOUBLE, offsetof(struct linsvm_state, C), "1", NULL, "penalty of the loss"},
-    {"eps", PARAM_DOUBLE, offsetof(struct linsvm_state, eps), "1e-4", NULL,
+    {"C", PARAM_DOUBLE, offsetof(struct linsvm_state, C), "1", "(0, inf)", "penalty of the loss"},
+    {"eps", PARAM_DOUBLE, offsetof(struct linsvm_state, eps), "1e-4", "(0, inf)",
      "liblinear stopping tolerance (LinearSVC's tol)"},
-    {"bias", PARAM_DOUBLE, offsetof(struct linsvm_state, bias), "1", NULL,
+    {"bias", PARAM_DOUBLE, offsetof(struct linsvm_state, bias), "1", "(-inf, inf)",
      "value of the constant extra feature (regularised; < 0: no intercept)"},
     {"loss", PARAM_ENUM, offsetof(struct linsvm_state, loss), "squared_hinge",
      "squared_hinge|hinge", "L2R_L2LOSS_SVC_DUAL or L2R_L1LOSS_SVC_DUAL"},
@@ -45,18 +45,6 @@ static const struct param_spec linsvm_params[] = {
      "none|balanced", "balanced: C of class c times n / (2 * class count) (spec D27)"},
     {0},
 };
-
-static const char *linsvm_check(const void *state)
-{
-	const struct linsvm_state *s = state;
-	if (!(s->C > 0) || !isfinite(s->C))
-		return "C must be > 0";
-	if (!(s->eps > 0))
-		return "eps must be > 0";
-	if (!isfinite(s->bias))
-		return "bias must be finite";
-	return NULL;
-}
 
 static void linsvm_release(void *state)
 {
@@ -165,7 +153,7 @@ const struct learner_type learner_linsvm = {
     .state_size = sizeof(struct linsvm_state),
     .params = linsvm_params,
     .flags = 0,
-    .check = linsvm_check,
+    .check = NULL,
     .fit = linsvm_fit,
     .score = linsvm_score,
     .release = linsvm_release,

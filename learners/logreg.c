@@ -31,28 +31,16 @@ struct logreg_state {
 };
 
 static const struct param_spec logreg_params[] = {
-    {"C", PARAM_DOUBLE, offsetof(struct logreg_state, C), "1", NULL,
+    {"C", PARAM_DOUBLE, offsetof(struct logreg_state, C), "1", "(0, inf)",
      "inverse of the L2 regularisation strength (intercept unpenalised)"},
-    {"tol", PARAM_DOUBLE, offsetof(struct logreg_state, tol), "1e-8", NULL,
+    {"tol", PARAM_DOUBLE, offsetof(struct logreg_state, tol), "1e-8", "(0, inf)",
      "stop when max |gradient| <= tol * max(1, C * n)"},
-    {"max_iter", PARAM_INT, offsetof(struct logreg_state, max_iter), "100", NULL,
+    {"max_iter", PARAM_INT, offsetof(struct logreg_state, max_iter), "100", "[1, inf)",
      "maximum Newton steps"},
     {"class_weight", PARAM_ENUM, offsetof(struct logreg_state, class_weight), "none",
      "none|balanced", "balanced: weight rows by n / (2 * class count) (spec D27)"},
     {0},
 };
-
-static const char *logreg_check(const void *state)
-{
-	const struct logreg_state *s = state;
-	if (!(s->C > 0) || !isfinite(s->C))
-		return "C must be > 0";
-	if (!(s->tol > 0))
-		return "tol must be > 0";
-	if (s->max_iter < 1)
-		return "max_iter must be >= 1";
-	return NULL;
-}
 
 static void logreg_release(void *state)
 {
@@ -255,7 +243,7 @@ const struct learner_type learner_logreg = {
     .state_size = sizeof(struct logreg_state),
     .params = logreg_params,
     .flags = LEARNER_PROBABILISTIC,
-    .check = logreg_check,
+    .check = NULL,
     .fit = logreg_fit,
     .score = logreg_score,
     .release = logreg_release,

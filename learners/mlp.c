@@ -57,59 +57,34 @@ struct mlp_state {
 };
 
 static const struct param_spec mlp_params[] = {
-    {"hidden", PARAM_INT, offsetof(struct mlp_state, hidden), "100", NULL,
+    {"hidden", PARAM_INT, offsetof(struct mlp_state, hidden), "100", PARAM_RANGE(1, MLP_MAX_HIDDEN),
      "units in the hidden layer"},
-    {"alpha", PARAM_DOUBLE, offsetof(struct mlp_state, alpha), "1e-4", NULL,
+    {"alpha", PARAM_DOUBLE, offsetof(struct mlp_state, alpha), "1e-4", "[0, inf)",
      "L2 penalty on the weights"},
-    {"lr", PARAM_DOUBLE, offsetof(struct mlp_state, lr), "1e-3", NULL,
+    {"lr", PARAM_DOUBLE, offsetof(struct mlp_state, lr), "1e-3", "(0, inf)",
      "Adam learning rate (learning_rate_init)"},
-    {"batch", PARAM_INT, offsetof(struct mlp_state, batch), "200", NULL,
+    {"batch", PARAM_INT, offsetof(struct mlp_state, batch), "200", "[1, inf)",
      "mini-batch size (min(batch, n) is used)"},
-    {"max_iter", PARAM_INT, offsetof(struct mlp_state, max_iter), "200", NULL, "maximum epochs"},
-    {"tol", PARAM_DOUBLE, offsetof(struct mlp_state, tol), "1e-4", NULL,
+    {"max_iter", PARAM_INT, offsetof(struct mlp_state, max_iter), "200", "[1, inf)",
+     "maximum epochs"},
+    {"tol", PARAM_DOUBLE, offsetof(struct mlp_state, tol), "1e-4", "[0, inf)",
      "an epoch improves if its loss is below best - tol"},
-    {"patience", PARAM_INT, offsetof(struct mlp_state, patience), "10", NULL,
+    {"patience", PARAM_INT, offsetof(struct mlp_state, patience), "10", "[0, inf)",
      "stop after more than this many epochs without improvement (n_iter_no_change)"},
-    {"beta1", PARAM_DOUBLE, offsetof(struct mlp_state, beta1), "0.9", NULL,
+    {"beta1", PARAM_DOUBLE, offsetof(struct mlp_state, beta1), "0.9", "[0, 1)",
      "Adam first-moment decay"},
-    {"beta2", PARAM_DOUBLE, offsetof(struct mlp_state, beta2), "0.999", NULL,
+    {"beta2", PARAM_DOUBLE, offsetof(struct mlp_state, beta2), "0.999", "[0, 1)",
      "Adam second-moment decay"},
-    {"epsilon", PARAM_DOUBLE, offsetof(struct mlp_state, epsilon), "1e-8", NULL,
+    {"epsilon", PARAM_DOUBLE, offsetof(struct mlp_state, epsilon), "1e-8", "(0, inf)",
      "Adam denominator guard"},
     {"shuffle", PARAM_BOOL, offsetof(struct mlp_state, shuffle), "1", NULL,
      "shuffle the rows before every epoch"},
     {"sparse", PARAM_ENUM, offsetof(struct mlp_state, sparse), "auto", "auto|on|off",
      "training products over the non-zero inputs only (auto: if density <= sparse_density)"},
-    {"sparse_density", PARAM_DOUBLE, offsetof(struct mlp_state, sparse_density), "0.3", NULL,
+    {"sparse_density", PARAM_DOUBLE, offsetof(struct mlp_state, sparse_density), "0.3", "[0, 1]",
      "largest fraction of non-zero training values for which sparse=auto uses the sparse path"},
     {0},
 };
-
-static const char *mlp_check(const void *state)
-{
-	const struct mlp_state *s = state;
-	if (s->hidden < 1 || s->hidden > MLP_MAX_HIDDEN)
-		return "hidden must be in 1..100000";
-	if (!(s->alpha >= 0))
-		return "alpha must be >= 0";
-	if (!(s->lr > 0))
-		return "lr must be > 0";
-	if (s->batch < 1)
-		return "batch must be >= 1";
-	if (s->max_iter < 1)
-		return "max_iter must be >= 1";
-	if (!(s->tol >= 0))
-		return "tol must be >= 0";
-	if (s->patience < 0)
-		return "patience must be >= 0";
-	if (!(s->beta1 >= 0 && s->beta1 < 1) || !(s->beta2 >= 0 && s->beta2 < 1))
-		return "beta1 and beta2 must be in [0, 1)";
-	if (!(s->epsilon > 0))
-		return "epsilon must be > 0";
-	if (!(s->sparse_density >= 0 && s->sparse_density <= 1))
-		return "sparse_density must be in [0, 1]";
-	return NULL;
-}
 
 static void mlp_release(void *state)
 {
@@ -438,7 +413,7 @@ const struct learner_type learner_mlp = {
     .state_size = sizeof(struct mlp_state),
     .params = mlp_params,
     .flags = LEARNER_PROBABILISTIC,
-    .check = mlp_check,
+    .check = NULL,
     .fit = mlp_fit,
     .score = mlp_score,
     .release = mlp_release,

@@ -23,22 +23,12 @@ struct nb_state {
 };
 
 static const struct param_spec nb_params[] = {
-    {"alpha", PARAM_DOUBLE, offsetof(struct nb_state, alpha), "1", NULL,
+    {"alpha", PARAM_DOUBLE, offsetof(struct nb_state, alpha), "1", "(0, inf)",
      "additive (Laplace) smoothing"},
-    {"binarize", PARAM_DOUBLE, offsetof(struct nb_state, binarize), "0", NULL,
+    {"binarize", PARAM_DOUBLE, offsetof(struct nb_state, binarize), "0", "(-inf, inf)",
      "a feature is 1 iff its value is > binarize"},
     {0},
 };
-
-static const char *nb_check(const void *state)
-{
-	const struct nb_state *s = state;
-	if (!(s->alpha > 0) || !isfinite(s->alpha))
-		return "alpha must be > 0";
-	if (!isfinite(s->binarize))
-		return "binarize must be finite";
-	return NULL;
-}
 
 static void nb_release(void *state)
 {
@@ -140,7 +130,7 @@ const struct learner_type learner_nb = {
     .state_size = sizeof(struct nb_state),
     .params = nb_params,
     .flags = LEARNER_PROBABILISTIC,
-    .check = nb_check,
+    .check = NULL,
     .fit = nb_fit,
     .score = nb_score,
     .release = nb_release,

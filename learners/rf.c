@@ -31,12 +31,13 @@ struct rf_state {
 };
 
 static const struct param_spec rf_params[] = {
-    {"trees", PARAM_INT, offsetof(struct rf_state, trees), "12", NULL, "number of trees"},
+    {"trees", PARAM_INT, offsetof(struct rf_state, trees), "12", PARAM_RANGE(1, RF_MAX_TREES),
+     "number of trees"},
     {"max_features", PARAM_STRING, offsetof(struct rf_state, max_features), "sqrt", NULL,
      "features evaluated per node: sqrt, log2, all or a count N"},
-    {"max_depth", PARAM_INT, offsetof(struct rf_state, max_depth), "0", NULL,
+    {"max_depth", PARAM_INT, offsetof(struct rf_state, max_depth), "0", "[0, inf)",
      "maximum tree depth (0 = unlimited)"},
-    {"min_samples_split", PARAM_INT, offsetof(struct rf_state, min_samples_split), "2", NULL,
+    {"min_samples_split", PARAM_INT, offsetof(struct rf_state, min_samples_split), "2", "[2, inf)",
      "rows needed to split a node"},
     {"bootstrap", PARAM_BOOL, offsetof(struct rf_state, bootstrap), "1", NULL,
      "grow each tree on a bootstrap sample of n rows"},
@@ -65,14 +66,8 @@ static size_t rf_max_features(const char *mf, size_t d)
 static const char *rf_check(const void *state)
 {
 	const struct rf_state *s = state;
-	if (s->trees < 1 || s->trees > RF_MAX_TREES)
-		return "trees must be in 1..100000";
 	if (!rf_max_features(s->max_features, 1))
 		return "max_features must be sqrt, log2, all or a positive integer";
-	if (s->max_depth < 0)
-		return "max_depth < 0";
-	if (s->min_samples_split < 2)
-		return "min_samples_split < 2";
 	return NULL;
 }
 

@@ -45,7 +45,7 @@ static const struct param_spec stack_params[] = {
     {"meta", PARAM_STRING, offsetof(struct stack_state, meta), "logreg", NULL, "meta-learner"},
     {"meta_params", PARAM_STRING, offsetof(struct stack_state, meta_params), "", NULL,
      "meta-learner parameters, k=v pairs separated by ':'"},
-    {"cv", PARAM_INT, offsetof(struct stack_state, cv), "5", NULL,
+    {"cv", PARAM_INT, offsetof(struct stack_state, cv), "5", "[2, 1000]",
      "inner stratified folds for the out-of-fold meta-features"},
     {"inner_shuffle", PARAM_BOOL, offsetof(struct stack_state, inner_shuffle), "0", NULL,
      "shuffle the inner folds (scikit-learn's default for cv=5 does not)"},
@@ -153,8 +153,6 @@ static const char *stack_check(const void *state)
 		return "meta: unknown learner";
 	if (!(mt->flags & LEARNER_PROBABILISTIC))
 		return "meta: must be a probabilistic learner (the stack's threshold is 0.5)";
-	if (s->cv < 2 || s->cv > 1000)
-		return "cv must be in 2..1000";
 	return NULL;
 }
 

@@ -31,10 +31,11 @@ struct svm_state {
 };
 
 static const struct param_spec svm_params[] = {
-    {"C", PARAM_DOUBLE, offsetof(struct svm_state, C), "1", NULL, "penalty of the hinge loss"},
-    {"eps", PARAM_DOUBLE, offsetof(struct svm_state, eps), "1e-3", NULL,
+    {"C", PARAM_DOUBLE, offsetof(struct svm_state, C), "1", "(0, inf)",
+     "penalty of the hinge loss"},
+    {"eps", PARAM_DOUBLE, offsetof(struct svm_state, eps), "1e-3", "(0, inf)",
      "libsvm stopping tolerance (scikit-learn's tol)"},
-    {"cache_mb", PARAM_DOUBLE, offsetof(struct svm_state, cache_mb), "200", NULL,
+    {"cache_mb", PARAM_DOUBLE, offsetof(struct svm_state, cache_mb), "200", "(0, inf)",
      "libsvm kernel cache in MB (scikit-learn's cache_size)"},
     {"shrinking", PARAM_BOOL, offsetof(struct svm_state, shrinking), "1", NULL,
      "libsvm's shrinking heuristics"},
@@ -42,18 +43,6 @@ static const struct param_spec svm_params[] = {
      "balanced: C of class c times n / (2 * class count) (spec D27)"},
     {0},
 };
-
-static const char *svm_check_params(const void *state)
-{
-	const struct svm_state *s = state;
-	if (!(s->C > 0) || !isfinite(s->C))
-		return "C must be > 0";
-	if (!(s->eps > 0))
-		return "eps must be > 0";
-	if (!(s->cache_mb > 0))
-		return "cache_mb must be > 0";
-	return NULL;
-}
 
 static void svm_release(void *state)
 {
@@ -165,7 +154,7 @@ const struct learner_type learner_svm = {
     .state_size = sizeof(struct svm_state),
     .params = svm_params,
     .flags = 0,
-    .check = svm_check_params,
+    .check = NULL,
     .fit = svm_fit,
     .score = svm_score,
     .release = svm_release,

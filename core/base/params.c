@@ -54,6 +54,41 @@ static int enum_index(const char *choices, const char *value)
 	return -1;
 }
 
+/* Parse a range "[lo, hi]" ('(' / ')' for open ends; -inf, inf). 0, or -1 if malformed. */
+static int parse_range(const char *r, double *lo, double *hi, int *lo_open, int *hi_open)
+{
+	char *end;
+	const char *p = r;
+	if (*p != '[' && *p != '(')
+		return -1;
+	*lo_open = *p++ == '(';
+	*lo = strtod(p, &end);
+	if (end == p || *end != ',')
+		return -1;
+	p = end + 1;
+	while (*p == ' ')
+		p++;
+	*hi = strtod(p, &end);
+	if (end == p || (*end != ']' && *end != ')') || end[1])
+		return -1;
+	*hi_open = *end == ')';
+	if (isnan(*lo) || isnan(*hi) || *lo > *hi)
+		return -1;
+	return 0;
+}
+
+/* 1 if v lies in the range of `s` (or `s` has none). BUG() on a malformed range. */
+static int in_range(const struct param_spec *s, double v)
+{
+	double lo, hi;
+	int lo_open, hi_open;
+	if (!s->choices)
+		return 1;
+	if (parse_range(s->choices, &lo, &hi, &lo_open, &hi_open) < 0)
+		BUG("parameter '%s': malformed range '%s'", s->name, s->choices);
+	return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+}
+
 int params_set(const struct param_spec *spec, void *state, const char *key, const char *value,
                struct diag *d)
 {
@@ -68,6 +103,8 @@ int params_set(const struct param_spec *spec, void *state, const char *key, cons
 		long v = strtol(value, &end, 10);
 		if (!*value || *end || errno)
 			return diag_error(d, "parameter '%s': '%s' is not an integer", key, value);
+		if (!in_range(s, (double)v))
+			goto out_of_range;
 		memcpy(base + s->offset, &v, sizeof(v));
 		break;
 	}
@@ -75,6 +112,8 @@ int params_set(const struct param_spec *spec, void *state, const char *key, cons
 		double v = strtod(value, &end);
 		if (!*value || *end || errno || isnan(v))
 			return diag_error(d, "parameter '%s': '%s' is not a number", key, value);
+		if (!in_range(s, v))
+			goto out_of_range;
 		memcpy(base + s->offset, &v, sizeof(v));
 		break;
 	}
@@ -107,6 +146,43 @@ int params_set(const struct param_spec *spec, void *state, const char *key, cons
 		BUG("bad param kind");
 	}
 	return 0;
+out_of_range:
+	return diag_error(d, "parameter '%s': '%s' is not in %s", key, value, s->choices);
+}
+
+int params_check_spec(const struct param_spec *spec, struct diag *d)
+{
+	for (const struct param_spec *s = spec; s && s->name; s++) {
+		double lo, hi;
+		int lo_open, hi_open;
+		if (!s->choices || s->kind == PARAM_ENUM)
+			continue;
+		if (s->kind != PARAM_INT && s->kind != PARAM_DOUBLE)
+			return diag_error(d, "parameter '%s': a range on a non-numeric parameter",
+			                  s->name);
+		if (parse_range(s->choices, &lo, &hi, &lo_open, &hi_open) < 0)
+			return diag_error(d, "parameter '%s': malformed range '%s'", s->name,
+			                  s->choices);
+	}
+	{
+		/* the defaults, set into a scratch state as large as the table needs */
+		size_t size = 1;
+		char *scratch;
+		int rc;
+		for (const struct param_spec *s = spec; s && s->name; s++) {
+			size_t k = s->kind == PARAM_INT      ? sizeof(long)
+			           : s->kind == PARAM_DOUBLE ? sizeof(double)
+			           : s->kind == PARAM_STRING ? PARAM_STR_MAX
+			                                     : sizeof(int);
+			if (s->offset + k > size)
+				size = s->offset + k;
+		}
+		if (!(scratch = calloc(1, size)))
+			return diag_error(d, "out of memory");
+		rc = params_set_defaults(spec, scratch, d);
+		free(scratch);
+		return rc;
+	}
 }
 
 int params_set_defaults(const struct param_spec *spec, void *state, struct diag *d)
@@ -193,6 +269,9 @@ int params_help(const struct param_spec *spec, struct sbuf *out)
 		              spec->doc ? spec->doc : "") < 0)
 			return -1;
 		if (spec->kind == PARAM_ENUM && sbuf_addf(out, " [%s]", spec->choices) < 0)
+			return -1;
+		if (spec->kind != PARAM_ENUM && spec->choices &&
+		    sbuf_addf(out, "; in %s", spec->choices) < 0)
 			return -1;
 		if (sbuf_addch(out, '\n') < 0)
 			return -1;

@@ -8,6 +8,12 @@
  *   PARAM_BOOL   -> int (0 or 1; accepts 0/1/true/false/yes/no)
  *   PARAM_ENUM   -> int, the index of the value in `choices` ("a|b|c")
  *   PARAM_STRING -> char[PARAM_STR_MAX]
+ * An INT or DOUBLE parameter may carry a range in `choices`, its min and max in interval notation:
+ * "[1, 100]",
+ * "(0, inf)", "[0, 1)", "(-inf, inf)" (= any finite number); '[' and ']' include the bound, '('
+ * and ')' exclude it. params_set() refuses a value outside it with one message for every table:
+ * "parameter 'KEY': 'VALUE' is not in RANGE". Defaults are checked the same way, so a table with
+ * a default outside its range fails params_set_defaults() (params_check_spec() in tests).
  *
  * Memory management: nothing is allocated except by params_to_json() (caller owns the cJSON). */
 #ifndef PYVET_PARAMS_H
@@ -26,9 +32,14 @@ struct param_spec {
 	enum param_kind kind;
 	size_t offset;       /* offsetof() into the state struct */
 	const char *def;     /* default, as text: "12", "1e-3", "binary" */
-	const char *choices; /* PARAM_ENUM only: "binary|count|freq|tfidf" */
+	const char *choices; /* the admissible values: PARAM_ENUM "binary|count|freq|tfidf";
+	                      * PARAM_INT, PARAM_DOUBLE: the range "[min, max]" or NULL (any) */
 	const char *doc;     /* one line; shown by --help, written to the sidecar */
 };
+
+/* A range from two integer macros: PARAM_RANGE(1, RF_MAX_TREES) is "[1, 100000]". */
+#define PARAM_RANGE(lo, hi) PARAM_RANGE_(lo, hi)
+#define PARAM_RANGE_(lo, hi) "[" #lo ", " #hi "]"
 
 /** Write every default of `spec` into `state`. 0, or -1 (a bad default: a bug) with `d` set. */
 int params_set_defaults(const struct param_spec *spec, void *state, struct diag *d);
@@ -43,8 +54,14 @@ int params_parse(const struct param_spec *spec, void *state, const char *kv, str
 /** Append the resolved values as "k=v,k=v" (table order) to `out`. */
 int params_format(const struct param_spec *spec, const void *state, struct sbuf *out);
 
-/** Append one help line per parameter ("  name=default  doc [choices]") to `out`. */
+/** Append one help line per parameter ("  name=default  doc [choices]" or
+ *  "  name=default  doc; in RANGE") to `out`. */
 int params_help(const struct param_spec *spec, struct sbuf *out);
+
+/** Check a table: ranges only on INT/DOUBLE entries and well formed, defaults valid and inside
+ *  them. 0, or -1 with the first problem on `d`. (A malformed range met by params_set() is a
+ *  BUG().) */
+int params_check_spec(const struct param_spec *spec, struct diag *d);
 
 /** Find a spec entry by name, NULL if absent. */
 const struct param_spec *params_find(const struct param_spec *spec, const char *name);

@@ -18,12 +18,12 @@ const struct param_spec extractrow_param_spec[] = {
      "1", NULL, "D15: http:// and ftp:// URLs are suspicious"},
     {"url.private_ip_is_suspicious", PARAM_BOOL, offsetof(struct extractrow_params, url_private_ip),
      "0", NULL, "D15: private and link-local IPs are suspicious"},
-    {"domains.top", PARAM_INT, offsetof(struct extractrow_params, domains_top), "0", NULL,
+    {"domains.top", PARAM_INT, offsetof(struct extractrow_params, domains_top), "0", "[0, inf)",
      "D5: use the first N rows of the domain list (0 = all)"},
     {"domains.psl_private", PARAM_BOOL, offsetof(struct extractrow_params, psl_private), "1", NULL,
      "D5: use the private section of the Public Suffix List"},
     {"analysis.max_strings", PARAM_INT, offsetof(struct extractrow_params, max_strings), "1000000",
-     NULL, "string literals kept per package (a bound)"},
+     "[1, inf)", "string literals kept per package (a bound)"},
     {NULL, 0, 0, NULL, NULL, NULL}};
 
 /* ---- configuration ---- */
@@ -146,7 +146,7 @@ int extractrow_setup(struct extractrow *x, const char *cmd, const char *sets, co
 	tokenize_options_default(&x->topt);
 	x->ctx.url_rules.insecure_is_suspicious = x->xp.url_insecure;
 	x->ctx.url_rules.private_ip_is_suspicious = x->xp.url_private_ip;
-	x->ctx.max_strings = (size_t)(x->xp.max_strings > 0 ? x->xp.max_strings : 1);
+	x->ctx.max_strings = (size_t)x->xp.max_strings;
 	for (size_t k = 0; k < x->n_sets; k++)
 		if (x->sets[k]->type->configure)
 			x->sets[k]->type->configure(x->sets[k]->state, &x->ctx, &x->topt);
@@ -187,8 +187,7 @@ int extractrow_load(struct extractrow *x, const char *cmd, const char *domains_a
 		sbuf_release(&who);
 		goto done;
 	}
-	if (dp && domains_load(&x->dl, dp, (size_t)(x->xp.domains_top > 0 ? x->xp.domains_top : 0),
-	                       x->xp.psl_private, &d) < 0) {
+	if (dp && domains_load(&x->dl, dp, (size_t)x->xp.domains_top, x->xp.psl_private, &d) < 0) {
 		err_report("%s: %s", cmd, diag_message(&d));
 		goto done;
 	}
