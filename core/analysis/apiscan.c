@@ -1,8 +1,7 @@
 /* apiscan: packj-equivalent suspicious-API call sites found on pylex tokens (spec D8, D36).
  *
- * Sections: the category table; a small string map; the API table loader; the import
- * recogniser (`from m import f as g`, `import m as X`); the call scanner. They stay in one file
- * because the header is one contract and the map and recogniser have no other user.
+ * Sections: the name bindings of a file (on core/strset); the import recogniser (`from m import
+ * f as g`, `import m as X`); the call scanner. The API table and its loader are in apitable.c.
  *
  * One deliberate difference from packj: the base of an attribute chain is built from its
  * (NFKC-normalised) name tokens joined by '.', so whitespace, comments and continuation lines
@@ -10,306 +9,66 @@
  */
 #include "core/analysis/apiscan.h"
 
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/base/csvio.h"
-#include "core/base/digest.h"
-#include "core/base/sbuf.h"
+#include "core/base/strset.h"
 
-/* Appendix A's table order, with packj's report headings. */
-const char *const api_categories[] = {
-    "SOURCE_FILE",          "SINK_FILE",
-    "SINK_NETWORK",         "SOURCE_NETWORK",
-    "SINK_CODE_GENERATION", "SINK_PROCESS_OPERATION",
-    "SOURCE_OBFUSCATION",   "SOURCE_SETTINGS",
-    "SINK_UNCLASSIFIED",    "SOURCE_ACCOUNT",
-    "SOURCE_USER_INPUT",    NULL,
+/* ---- Name bindings of one file (the imports), on core/strset ----
+ *
+ * A binding maps a name to a target string or to nothing (a relative `from . import x` maps x to
+ * no module); the first binding of a name wins (Python's dict.setdefault, as packj builds its
+ * maps). Targets are kept in a second strset, so each distinct target is stored once. */
+
+#define NO_TARGET ((size_t)-1)
+
+struct bindings {
+	struct strset names;   /* bound names, index = first-binding order */
+	struct strset targets; /* distinct targets */
+	size_t *target;        /* names.count entries: index into targets, or NO_TARGET */
+	size_t cap;
 };
 
-static const char *const api_headings[] = {
-    "reads files and dirs",
-    "writes to files and dirs",
-    "sends data over the network",
-    "fetches data over the network",
-    "generates new code at runtime",
-    "performs a process operation",
-    "reads hidden code",
-    "reads system settings or environment variables",
-    "modifies system settings or environment variables",
-    "modifies system settings or environment variables",
-    "reads user input",
-};
-
-const char *api_category_heading(const char *category)
+static void bindings_release(struct bindings *b)
 {
-	size_t k;
-
-	if (!category)
-		return NULL;
-	for (k = 0; api_categories[k]; k++)
-		if (!strcmp(api_categories[k], category))
-			return api_headings[k];
-	return NULL;
+	strset_release(&b->names);
+	strset_release(&b->targets);
+	free(b->target);
+	memset(b, 0, sizeof(*b));
 }
 
-static const char *category_static(const char *category)
+/* Bind name[0..n) to target[0..tn) (target NULL: to nothing) unless the name is bound. 1 if
+ * bound now, 0 if it was already, -1 out of memory. */
+static int bindings_setdefault(struct bindings *b, const char *name, size_t n, const char *target,
+                               size_t tn)
 {
-	size_t k;
-
-	for (k = 0; api_categories[k]; k++)
-		if (!strcmp(api_categories[k], category))
-			return api_categories[k];
-	return NULL;
-}
-
-/* ---- A small string map: open addressing, FNV-1a, keys given as (pointer, length). ---- */
-
-struct sment {
-	uint64_t h;
-	char *key; /* owned; NULL = empty slot; the value may live in the same block */
-	size_t klen;
-	const char *val; /* may be NULL (a relative `from . import x` maps x to no module) */
-};
-
-struct smap {
-	struct sment *v;
-	size_t cap, n;
-};
-
-static uint64_t fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t k;
-
-	for (k = 0; k < n; k++) {
-		h ^= (unsigned char)s[k];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static void smap_release(struct smap *m)
-{
-	size_t k;
-
-	for (k = 0; k < m->cap; k++)
-		free(m->v[k].key);
-	free(m->v);
-	m->v = NULL;
-	m->cap = m->n = 0;
-}
-
-static struct sment *smap_slot(const struct smap *m, const char *key, size_t klen, uint64_t h)
-{
-	size_t k = (size_t)h & (m->cap - 1);
-
-	for (;;) {
-		struct sment *e = &m->v[k];
-		if (!e->key || (e->h == h && e->klen == klen && !memcmp(e->key, key, klen)))
-			return e;
-		k = (k + 1) & (m->cap - 1);
-	}
-}
-
-static const struct sment *smap_get(const struct smap *m, const char *key, size_t klen)
-{
-	const struct sment *e;
-
-	if (!m->n)
-		return NULL;
-	e = smap_slot(m, key, klen, fnv1a(key, klen));
-	return e->key ? e : NULL;
-}
-
-static int smap_grow(struct smap *m)
-{
-	struct smap g;
-	size_t k;
-
-	g.cap = m->cap ? 2 * m->cap : 16;
-	g.n = m->n;
-	g.v = calloc(g.cap, sizeof(*g.v));
-	if (!g.v)
-		return -1;
-	for (k = 0; k < m->cap; k++)
-		if (m->v[k].key)
-			*smap_slot(&g, m->v[k].key, m->v[k].klen, m->v[k].h) = m->v[k];
-	free(m->v);
-	*m = g;
-	return 0;
-}
-
-/* Insert key -> value unless the key is present (Python's dict.setdefault: the first binding
- * wins). With `copy_val`, the value (vlen bytes) is copied next to the key; otherwise `val` is
- * stored as given (static or NULL). Returns 1 if inserted, 0 if present, -1 out of memory. */
-static int smap_setdefault(struct smap *m, const char *key, size_t klen, const char *val,
-                           size_t vlen, int copy_val)
-{
-	uint64_t h = fnv1a(key, klen);
-	struct sment *e;
-	char *block;
-
-	if ((m->n + 1) * 4 > m->cap * 3 && smap_grow(m) < 0)
-		return -1;
-	e = smap_slot(m, key, klen, h);
-	if (e->key)
+	size_t ti = NO_TARGET;
+	if (strset_find(&b->names, name, n) != (size_t)-1)
 		return 0;
-	block = malloc(klen + 1 + (copy_val && val ? vlen + 1 : 0));
-	if (!block)
-		return -1;
-	memcpy(block, key, klen);
-	block[klen] = '\0';
-	e->h = h;
-	e->key = block;
-	e->klen = klen;
-	e->val = val;
-	if (copy_val && val) {
-		memcpy(block + klen + 1, val, vlen);
-		block[klen + 1 + vlen] = '\0';
-		e->val = block + klen + 1;
+	if (b->names.count == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 16, *v = realloc(b->target, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		b->target = v;
+		b->cap = cap;
 	}
-	m->n++;
+	if (target && strset_add(&b->targets, target, tn, &ti) < 0)
+		return -1;
+	if (strset_add(&b->names, name, n, NULL) < 0)
+		return -1;
+	b->target[b->names.count - 1] = ti;
 	return 1;
 }
 
-/* ---- The API table ---- */
-
-struct api_table {
-	struct smap map; /* full name -> category (static string of api_categories) */
-	char sha256[65];
-};
-
-#define API_TABLE_MAX_BYTES ((size_t)16 << 20)
-
-int api_table_load(struct api_table **out, const char *path, struct diag *d)
+/* The binding of name[0..n): 1 and *target (NULL = bound to nothing; borrowed until the next
+ * bindings_setdefault()), or 0 if the name is not bound. */
+static int bindings_get(const struct bindings *b, const char *name, size_t n, const char **target)
 {
-	struct api_table *t = NULL;
-	struct sbuf raw = SBUF_INIT, csv = SBUF_INIT;
-	struct csv_table *ct = NULL;
-	FILE *f;
-	size_t i, r;
-	int ret = -1;
-
-	*out = NULL;
-	f = fopen(path, "rb");
-	if (!f)
-		return diag_error(d, "cannot open api table '%s'", path);
-	for (;;) {
-		char buf[65536];
-		size_t n = fread(buf, 1, sizeof(buf), f);
-		if (n && sbuf_add(&raw, buf, n) < 0) {
-			diag_error(d, "out of memory reading '%s'", path);
-			goto end_close;
-		}
-		if (raw.len > API_TABLE_MAX_BYTES) {
-			diag_error(d, "api table '%s' exceeds %zu bytes", path,
-			           API_TABLE_MAX_BYTES);
-			goto end_close;
-		}
-		if (n < sizeof(buf))
-			break;
-	}
-	if (ferror(f)) {
-		diag_error(d, "cannot read api table '%s'", path);
-		goto end_close;
-	}
-	fclose(f);
-	f = NULL;
-
-	/* Comment lines become empty lines (csvio skips them), under a header row. */
-	if (sbuf_addstr(&csv, "full_name,category\n") < 0)
-		goto end_oom;
-	for (i = 0; i < raw.len;) {
-		const char *nl = memchr(raw.buf + i, '\n', raw.len - i);
-		size_t e = nl ? (size_t)(nl - raw.buf) + 1 : raw.len;
-		if (raw.buf[i] != '#') {
-			if (sbuf_add(&csv, raw.buf + i, e - i) < 0)
-				goto end_oom;
-		} else if (sbuf_addch(&csv, '\n') < 0) {
-			goto end_oom;
-		}
-		i = e;
-	}
-	if (csvio_parse(csv.buf, csv.len, &ct, d) < 0) {
-		diag_error(d, "api table '%s': %s", path, diag_message(d));
-		goto end;
-	}
-	if (ct->n_cols != 2) {
-		diag_error(d, "api table '%s' must have 2 columns, not %zu", path, ct->n_cols);
-		goto end;
-	}
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		goto end_oom;
-	for (r = 0; r < ct->n_rows; r++) {
-		const char *name = ct->rows[r][0], *cat = category_static(ct->rows[r][1]);
-		int k;
-		if (!*name) {
-			diag_error(d, "api table '%s': empty name in row %zu", path, r + 1);
-			goto end;
-		}
-		if (!cat) {
-			diag_error(d, "api table '%s': unknown category '%s' for '%s'", path,
-			           ct->rows[r][1], name);
-			goto end;
-		}
-		k = smap_setdefault(&t->map, name, strlen(name), cat, 0, 0);
-		if (k < 0)
-			goto end_oom;
-		if (k == 0) {
-			diag_error(d, "api table '%s': duplicate api '%s'", path, name);
-			goto end;
-		}
-	}
-	digest_buffer_hex(raw.buf ? raw.buf : "", raw.len, t->sha256);
-	*out = t;
-	t = NULL;
-	ret = 0;
-	goto end;
-end_oom:
-	diag_error(d, "out of memory loading api table '%s'", path);
-	goto end;
-end_close:
-	fclose(f);
-end:
-	api_table_free(t);
-	csvio_table_free(ct);
-	sbuf_release(&raw);
-	sbuf_release(&csv);
-	return ret;
-}
-
-void api_table_free(struct api_table *t)
-{
-	if (!t)
-		return;
-	smap_release(&t->map);
-	free(t);
-}
-
-size_t api_table_size(const struct api_table *t)
-{
-	return t->map.n;
-}
-
-const char *api_table_sha256(const struct api_table *t)
-{
-	return t->sha256;
-}
-
-static const char *table_lookup(const struct api_table *t, const char *name, size_t n)
-{
-	const struct sment *e = smap_get(&t->map, name, n);
-
-	return e ? e->val : NULL;
-}
-
-const char *api_table_category(const struct api_table *t, const char *full_name)
-{
-	return table_lookup(t, full_name, strlen(full_name));
+	size_t i = strset_find(&b->names, name, n);
+	if (i == (size_t)-1)
+		return 0;
+	*target = b->target[i] == NO_TARGET ? NULL : strset_get(&b->targets, b->target[i]);
+	return 1;
 }
 
 void api_hits_release(struct api_hits *h)
@@ -383,12 +142,12 @@ struct scanner {
 	size_t tlen;
 	struct level *lv;
 	size_t nlv, caplv;
-	size_t tok;              /* index of the current token */
-	size_t last_line;        /* line of the last token seen */
-	int def_pending;         /* after `def` or `class`: the next name is not a primary */
-	struct smap name2module; /* from m import f: f -> m (NULL for a relative `from .`) */
-	struct smap alias2name;  /* from m import f as g: g -> f */
-	struct smap modalias;    /* aliases mode: import m as X: X -> m; import m.n: m -> m */
+	size_t tok;                  /* index of the current token */
+	size_t last_line;            /* line of the last token seen */
+	int def_pending;             /* after `def` or `class`: the next name is not a primary */
+	struct bindings name2module; /* from m import f: f -> m (nothing for a relative `from .`) */
+	struct bindings alias2name;  /* from m import f as g: g -> f */
+	struct bindings modalias;    /* aliases mode: import m as X: X -> m; import m.n: m -> m */
 	struct import_fsm im;
 	int oom;
 };
@@ -434,11 +193,11 @@ static void im_commit_from(struct scanner *sc)
 
 	if (im->has_name && !im->name_bad && !im->mod_bad && !im->need_seg) {
 		const char *mod = im->has_mod ? im->mod : NULL;
-		if (smap_setdefault(&sc->name2module, im->name, im->namelen, mod, im->modlen, 1) <
+		if (bindings_setdefault(&sc->name2module, im->name, im->namelen, mod, im->modlen) <
 		    0)
 			sc->oom = 1;
-		if (im->has_as && smap_setdefault(&sc->alias2name, im->as, im->aslen, im->name,
-		                                  im->namelen, 1) < 0)
+		if (im->has_as && bindings_setdefault(&sc->alias2name, im->as, im->aslen, im->name,
+		                                      im->namelen) < 0)
 			sc->oom = 1;
 	}
 	im->has_name = im->name_bad = im->has_as = 0;
@@ -452,13 +211,13 @@ static void im_commit_import(struct scanner *sc)
 	if (im->has_mod && !im->mod_bad && !im->need_seg) {
 		int k;
 		if (im->has_as) {
-			k = smap_setdefault(&sc->modalias, im->as, im->aslen, im->mod, im->modlen,
-			                    1);
+			k = bindings_setdefault(&sc->modalias, im->as, im->aslen, im->mod,
+			                        im->modlen);
 		} else {
 			/* `import a.b` binds a to the module a */
 			const char *dot = memchr(im->mod, '.', im->modlen);
 			size_t n = dot ? (size_t)(dot - im->mod) : im->modlen;
-			k = smap_setdefault(&sc->modalias, im->mod, n, im->mod, n, 1);
+			k = bindings_setdefault(&sc->modalias, im->mod, n, im->mod, n);
 		}
 		if (k < 0)
 			sc->oom = 1;
@@ -613,15 +372,15 @@ static void im_feed(struct scanner *sc, const struct pytok *t)
  * (NAME_MAX_LEN); returns its length, or 0 if it does not fit. */
 static size_t resolve_bare(const struct scanner *sc, const char *name, size_t n, char *buf)
 {
-	const struct sment *a = smap_get(&sc->alias2name, name, n), *m;
+	const char *alias, *mod;
 	size_t len = 0;
 
-	if (a) {
-		name = a->val;
-		n = strlen(a->val);
+	if (bindings_get(&sc->alias2name, name, n, &alias)) {
+		name = alias;
+		n = strlen(alias);
 	}
-	m = smap_get(&sc->name2module, name, n);
-	if (m && m->val && seg_append(buf, &len, m->val, strlen(m->val), 0))
+	if (bindings_get(&sc->name2module, name, n, &mod) && mod &&
+	    seg_append(buf, &len, mod, strlen(mod), 0))
 		return 0;
 	if (seg_append(buf, &len, name, n, len > 0))
 		return 0;
@@ -644,9 +403,9 @@ static size_t call_name(const struct scanner *sc, char *buf)
 	dot = memchr(s, '.', sc->tlen);
 	first = (size_t)(dot - s);
 	{
-		const struct sment *m = smap_get(&sc->modalias, s, first);
-		if (m) {
-			if (seg_append(buf, &len, m->val, strlen(m->val), 0))
+		const char *mod;
+		if (bindings_get(&sc->modalias, s, first, &mod)) {
+			if (seg_append(buf, &len, mod, strlen(mod), 0))
 				return 0;
 		} else {
 			len = resolve_bare(sc, s, first, buf);
@@ -786,7 +545,8 @@ static int on_open_paren(struct scanner *sc, const struct pytok *t)
 	}
 	if (push_level(sc, LV_CALL, t) < 0)
 		return -1;
-	if (sc->ch.pure && (n = call_name(sc, buf)) > 0 && (cat = table_lookup(sc->t, buf, n))) {
+	if (sc->ch.pure && (n = call_name(sc, buf)) > 0 &&
+	    (cat = api_table_category_n(sc->t, buf, n))) {
 		if (add_hit(sc, buf, n, cat, t->line) < 0)
 			return -1;
 		sc->lv[sc->nlv - 1].hit = sc->out->n;
@@ -928,8 +688,8 @@ int apiscan_source(const struct api_table *t, const char *src, size_t len, enum 
 		pop_level(&sc, sc.last_line);
 	pylex_release(&lx);
 	free(sc.lv);
-	smap_release(&sc.name2module);
-	smap_release(&sc.alias2name);
-	smap_release(&sc.modalias);
+	bindings_release(&sc.name2module);
+	bindings_release(&sc.alias2name);
+	bindings_release(&sc.modalias);
 	return ret;
 }

@@ -8,33 +8,18 @@
  * table. Mode APISCAN_ALIASES additionally resolves `import m as X` so that `X.f` -> "m.f"
  * (pyvet's extension; packj misses it).
  *
- * Memory management: api_table_load() returns a table owned by the caller (api_table_free()).
- * struct api_hits is caller-owned (api_hits_release()); each hit owns its full_name. */
+ * The table of names and categories is core/analysis/apitable.h.
+ *
+ * Memory management: struct api_hits is caller-owned (api_hits_release()); each hit owns its
+ * full_name; categories are static strings of api_categories[]. */
 #ifndef PYVET_APISCAN_H
 #define PYVET_APISCAN_H
 
 #include <stddef.h>
 
-#include "core/base/err.h"
+#include "core/analysis/apitable.h"
 #include "core/analysis/pylex.h"
-
-struct api_table;
-
-/** Load `full_name,category` rows (no header; lines starting with '#' are comments) from
- *  `path`. 0 and *out, or -1 with the reason on `d`. */
-int api_table_load(struct api_table **out, const char *path, struct diag *d);
-/** Free. NULL-safe. */
-void api_table_free(struct api_table *t);
-/** Number of entries. */
-size_t api_table_size(const struct api_table *t);
-/** SHA-256 (hex) of the file the table was loaded from. Borrowed. */
-const char *api_table_sha256(const struct api_table *t);
-/** The category of `full_name`, or NULL if not listed. Borrowed from the table. */
-const char *api_table_category(const struct api_table *t, const char *full_name);
-/** packj's report heading for a category ("performs a process operation"), or NULL. */
-const char *api_category_heading(const char *category);
-/** The 11 categories in Appendix A order, NULL-terminated. */
-extern const char *const api_categories[];
+#include "core/base/err.h"
 
 enum apiscan_mode { APISCAN_PACKJ = 0, APISCAN_ALIASES = 1 };
 

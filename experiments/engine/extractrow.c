@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/analysis/apiscan.h"
+#include "core/analysis/apitable.h"
 #include "core/base/datafile.h"
 #include "core/analysis/domains.h"
 #include "core/base/err.h"
