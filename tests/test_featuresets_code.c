@@ -75,6 +75,36 @@ static int has_rule(const struct evidence_list *ev, const char *rule)
 #define A41 "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQ" /* 41 characters */
 #define A40 "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB"  /* 40 characters */
 
+/* The ReDoS lines of issue 8.3 in a root setup.py (a 12 KB comment of `class a(`, a 12 KB
+ * `cmdclass=dict(` run): extracted, with and without a match at the end. The work bound itself
+ * is asserted in tests/test_patterns.c. */
+static void test_install_cmd_long_lines(void)
+{
+	static const char *const units[] = {"class a(", "cmdclass=dict("};
+	for (size_t u = 0; u < 2; u++) {
+		size_t ul = strlen(units[u]), n = 1 + ul * ((12 << 10) / ul); /* whole units */
+		char *setup = malloc(n + 64);
+		struct evidence_list ev = {0};
+		double v[3];
+		if (!setup)
+			continue;
+		setup[0] = '#';
+		for (size_t i = 1; i < n; i++)
+			setup[i] = units[u][(i - 1) % ul];
+		strcpy(setup + n, "\nx = 1\n");
+		code3(NULL, setup, NULL, v, &ev);
+		CHECK(v[0] == 0, "12 KB comment of '%s': no install command", units[u]);
+		evidence_list_release(&ev);
+		strcpy(setup + n, u ? "install=X)\n" : "install):\n");
+		code3(NULL, setup, NULL, v, &ev);
+		CHECK(v[0] == 1 &&
+		          has_rule(&ev, u ? "install_cmd:cmdclass-kw" : "install_cmd:cmd-class"),
+		      "12 KB of '%s' closed by an install command: found", units[u]);
+		evidence_list_release(&ev);
+		free(setup);
+	}
+}
+
 static void test_install_cmd(void)
 {
 	double v[3];
@@ -346,6 +376,7 @@ int main(void)
 	toolkit_init();
 	fx_load_shared();
 	test_install_cmd();
+	test_install_cmd_long_lines();
 	test_url();
 	test_long_str();
 	test_params();
