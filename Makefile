@@ -5,7 +5,8 @@
 
 DEBIAN_PACKAGES = build-essential pkg-config libgsl-dev libopenblas-dev libcsv-dev libsvm-dev \
 	liblinear-dev libcjson-dev libarchive-dev libpsl-dev libunistring-dev nettle-dev libtre-dev bandit \
-	gnuplot-nox python3-sklearn python3-jsonschema zip unzip xz-utils bzip2 binutils git
+	gnuplot-nox python3-sklearn python3-jsonschema zip unzip xz-utils bzip2 binutils git clang \
+	libclang-rt-14-dev
 
 CC ?= cc
 PKGS = gsl libcjson libarchive libpsl openblas nettle
@@ -48,7 +49,8 @@ SRC_DATA_DEFS = -DPYVET_SRCDIR='"$(CURDIR)"' -DPYVET_BUILDDATA='"$(abspath $(BUI
 	-DPYVET_DOMAINS_SRC='"$(abspath $(DOMAINS_CSV))"'
 $(BUILD)/core/base/datafile.o: DATA_DEFS = $(SRC_DATA_DEFS)
 
-.PHONY: FORCE all install deps test check-asan clean format-check check-layers reproduce tests-build bench fuzz
+.PHONY: FORCE all install deps test check-asan clean format-check check-layers reproduce tests-build bench fuzz \
+	fuzz-smoke fuzz-long
 all: $(PYVET_BIN) tests-build $(DOMAIN_TABLE) $(BUILD)/pyvet.1
 
 deps:
@@ -128,16 +130,26 @@ bench: all
 	bash scripts/bench/extract_vs_bandit.sh
 	bash scripts/bench/protocol_vs_sklearn.sh
 
-# libFuzzer targets (tests/fuzz/fuzz_*.c; clang): `make fuzz` builds build-fuzz/fuzz_*; run e.g.
-# `build-fuzz/fuzz_pkgfs -max_total_time=60 CORPUSDIR`. Not part of `make test`.
+# libFuzzer targets (tests/fuzz/fuzz_*.c; clang and libclang-rt-14-dev): `make fuzz` builds
+# build-fuzz/fuzz_*; `make fuzz-smoke` (CI) runs each FUZZ_SECONDS (60) on seed corpora generated
+# at build time (scripts/fuzz/seeds.sh; no sample is committed) and prints executions, coverage and
+# crashes (scripts/fuzz/run.sh; table in build-fuzz/fuzz-summary.csv); `make fuzz-long` runs each
+# for an hour. Not part of `make test`.
 FUZZ_SAN = -fsanitize=address,undefined -fno-omit-frame-pointer
-fuzz:
+FUZZ_SECONDS ?= 60
+fuzz: deps
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" PYVET_CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
 		PYVET_LDFLAGS="$(FUZZ_SAN)" build-fuzz/libpyvet.a
 	for t in tests/fuzz/fuzz_*.c; do \
-		clang $(STD) $(OPT) -g -I. $(PKG_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o build-fuzz/$$(basename $$t .c) \
+		clang $(STD) -O1 -g -I. $(PKG_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o build-fuzz/$$(basename $$t .c) \
 			$$t build-fuzz/libpyvet.a $(LIBS) || exit 1; \
 	done
+
+fuzz-smoke: fuzz
+	scripts/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-long: fuzz
+	scripts/fuzz/run.sh 3600
 
 # Every C file and header the project tracks, in every folder.
 FORMAT_SRC = $(shell find core featuresets learners experiments tests scripts -name '*.[ch]') pyvet.c
