@@ -146,9 +146,11 @@ static void test_registered(void)
 			if (refuses_minus_one(p)) {
 				char kv[256], err[512], want[512];
 				snprintf(kv, sizeof(kv), "%s=-1", p->name);
-				snprintf(want, sizeof(want), "%s: parameter '%s': '-1' is not in %s",
-				         t->name, p->name, p->choices);
-				CHECK(!featureset_alloc(t, kv, err, sizeof(err)) && !strcmp(err, want),
+				snprintf(want, sizeof(want),
+				         "%s: parameter '%s': '-1' is not in %s", t->name, p->name,
+				         p->choices);
+				CHECK(!featureset_alloc(t, kv, err, sizeof(err)) &&
+				          !strcmp(err, want),
 				      "%s: %s refused as '%s'", t->name, kv, err);
 				n_ranged++;
 				break;
@@ -162,8 +164,9 @@ static void test_registered(void)
 			if (refuses_minus_one(p)) {
 				char kv[256], err[512], want[512];
 				snprintf(kv, sizeof(kv), "%s=-1", p->name);
-				snprintf(want, sizeof(want), "%s: parameter '%s': '-1' is not in %s",
-				         t->name, p->name, p->choices);
+				snprintf(want, sizeof(want),
+				         "%s: parameter '%s': '-1' is not in %s", t->name, p->name,
+				         p->choices);
 				CHECK(!learner_alloc(t, kv, err, sizeof(err)) && !strcmp(err, want),
 				      "%s: %s refused as '%s'", t->name, kv, err);
 				n_ranged++;

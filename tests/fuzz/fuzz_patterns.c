@@ -94,7 +94,8 @@ static void fuzz_license(const char *text, size_t size)
 {
 	for (int k = LICENSE_CLASSIFIER; k <= LICENSE_FILE; k++) {
 		size_t work = 0, n = size < LICENSE_TEXT_MAX ? size : LICENSE_TEXT_MAX;
-		const char *fam = license_family_work(licenses, (enum license_kind)k, text, size, &work);
+		const char *fam =
+		    license_family_work(licenses, (enum license_kind)k, text, size, &work);
 		if (work > (n + 1) * 2 * (license_bytes + 16) + 16)
 			abort();
 		if (fam && !*fam)
