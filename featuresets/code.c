@@ -90,7 +90,10 @@ static int install_cmd(const struct code_state *s, const struct analysis *a,
 			    a->doc_lines[k].file->path, a->doc_lines[k].line, s->install_max_line);
 			n = (size_t)s->install_max_line;
 		}
-		for (size_t p = 0; n && p < pattern_table_size(s->pt); p++) {
+		int any = n ? pattern_match_any(s->pt, doc + i, n, NULL) : 0;
+		if (any < 0)
+			return diag_error(d, "out of memory matching install patterns");
+		for (size_t p = 0; any && p < pattern_table_size(s->pt); p++) {
 			const char *id = pattern_table_id(s->pt, p);
 			char rule[128];
 			size_t so, eo;

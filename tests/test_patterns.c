@@ -110,7 +110,7 @@ static const char *match_id(const struct pattern_table *t, const char *line)
 static void test_shipped(void)
 {
 	regex_t re[PATTERNS_MAX];
-	size_t n_re = 0, agree = 0, lines = 0;
+	size_t n_re = 0, agree = 0, lines = 0, any_agree = 0;
 	struct pattern_table *t = shipped(re, &n_re);
 	static const char *const frag[] = {
 	    "class ",    "Foo",         "(",    ")",          "install",   "develop",
@@ -145,6 +145,13 @@ static void test_shipped(void)
 			k += (size_t)snprintf(line + k, sizeof(line) - k, "%s", f);
 		}
 		lines++;
+		{
+			int some = 0, any = pattern_match_any(t, line, k, NULL);
+			regmatch_t m[1];
+			for (size_t p = 0; p < n_re; p++)
+				some |= regexec(&re[p], line, 1, m, 0) == 0;
+			any_agree += any == some;
+		}
 		for (size_t p = 0; p < n_re; p++) {
 			regmatch_t m[1];
 			size_t so = 0, eo = 0;
@@ -158,6 +165,7 @@ static void test_shipped(void)
 		}
 	}
 	INT_IS(agree, lines * n_re, "TRE agrees with glibc regexec on %zu random lines", lines);
+	INT_IS(any_agree, lines, "pattern_match_any() = some pattern matches, on %zu lines", lines);
 	for (size_t p = 0; p < n_re; p++)
 		regfree(&re[p]);
 	pattern_table_free(t);
@@ -202,7 +210,8 @@ static void test_pathological(void)
 			}
 			for (size_t p = 0; p < pattern_table_size(t); p++)
 				err |= pattern_match(t, p, line, n, &so, &eo, &w) < 0;
-			CHECK(!err && w.calls == pattern_table_size(t) &&
+			err |= pattern_match_any(t, line, n, &w) < 0;
+			CHECK(!err && w.calls == pattern_table_size(t) + 1 &&
 			          w.chars <= w.calls * (n + 1),
 			      "%zu KB of '%s': %zu calls read %zu characters (bound %zu)", n >> 10,
 			      units[u], w.calls, w.chars, w.calls * (n + 1));

@@ -16,6 +16,9 @@ struct pattern_table {
 	size_t n;
 	char *id[PATTERNS_MAX];
 	regex_t re[PATTERNS_MAX];
+	regex_t any; /* (p1)|(p2)|...: one pass tells whether any pattern matches */
+	int has_any;
+	struct sbuf src; /* the alternation being built */
 };
 
 void pattern_table_free(struct pattern_table *t)
@@ -26,6 +29,9 @@ void pattern_table_free(struct pattern_table *t)
 		free(t->id[i]);
 		tre_regfree(&t->re[i]);
 	}
+	if (t->has_any)
+		tre_regfree(&t->any);
+	sbuf_release(&t->src);
 	free(t);
 }
 
@@ -74,7 +80,9 @@ static int add_line(struct pattern_table *t, char *line, const char *name, size_
 		return diag_error(d, "'%s' line %zu: pattern '%.64s': %s", name, lineno, line,
 		                  rbuf);
 	}
-	if (!(t->id[t->n] = strdup(line))) {
+	if (!(t->id[t->n] = strdup(line)) ||
+	    sbuf_addf(&t->src, "%s(%s)", t->n ? "|" : "", tab + 1) < 0) {
+		free(t->id[t->n]);
 		tre_regfree(&t->re[t->n]);
 		return diag_error(d, "out of memory");
 	}
@@ -114,6 +122,12 @@ int pattern_table_parse(struct pattern_table **out, const char *buf, size_t len,
 		diag_error(d, "'%s': no patterns", name);
 		goto fail;
 	}
+	if (tre_regcomp(&t->any, sbuf_cstr(&t->src), REG_EXTENDED | REG_NOSUB)) {
+		diag_error(d, "'%s': the patterns do not combine into one alternation", name);
+		goto fail;
+	}
+	t->has_any = 1;
+	sbuf_release(&t->src);
 	*out = t;
 	return 0;
 fail:
@@ -187,17 +201,32 @@ static int compare(size_t a, size_t b, size_t len, void *ctx)
 	return memcmp(ls->s + a, ls->s + b, len);
 }
 
-int pattern_match(const struct pattern_table *t, size_t i, const char *s, size_t n, size_t *so,
-                  size_t *eo, struct pattern_work *work)
+/* Run `re` over s[0..n): its tre_reguexec() code and match. */
+static int run(const regex_t *re, const char *s, size_t n, regmatch_t *m, struct pattern_work *work)
 {
 	struct line_source ls = {(const unsigned char *)s, n, 0, 0};
 	tre_str_source src = {next_char, rewind_to, compare, &ls};
-	regmatch_t m[1];
-	int rc = tre_reguexec(&t->re[i], &src, 1, m, 0);
+	int rc = tre_reguexec(re, &src, 1, m, 0);
 	if (work) {
 		work->calls++;
 		work->chars += ls.reads;
 	}
+	return rc;
+}
+
+int pattern_match_any(const struct pattern_table *t, const char *s, size_t n,
+                      struct pattern_work *work)
+{
+	regmatch_t m[1];
+	int rc = run(&t->any, s, n, m, work);
+	return rc == REG_NOMATCH ? 0 : rc == REG_OK ? 1 : -1;
+}
+
+int pattern_match(const struct pattern_table *t, size_t i, const char *s, size_t n, size_t *so,
+                  size_t *eo, struct pattern_work *work)
+{
+	regmatch_t m[1];
+	int rc = run(&t->re[i], s, n, m, work);
 	if (rc == REG_NOMATCH)
 		return 0;
 	if (rc != REG_OK || m[0].rm_so < 0 || m[0].rm_eo < m[0].rm_so || (size_t)m[0].rm_eo > n)

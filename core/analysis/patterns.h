@@ -55,6 +55,12 @@ size_t pattern_table_size(const struct pattern_table *t);
 /** The id of pattern i. Borrowed. */
 const char *pattern_table_id(const struct pattern_table *t, size_t i);
 
+/** 1 if some pattern matches s[0..n), 0 if none, -1 out of memory: one pass over the line with
+ *  the alternation of all patterns, so a caller can skip the per-pattern searches of the lines
+ *  (most of them) that match nothing. */
+int pattern_match_any(const struct pattern_table *t, const char *s, size_t n,
+                      struct pattern_work *work);
+
 /** Search pattern i in s[0..n) (NUL bytes are ordinary characters; s[0] is the start of a line
  *  and s[n] its end). 1 with the leftmost-longest match at s[*so..*eo), 0 if none, -1 if the
  *  matcher ran out of memory. Adds its work to `work` when not NULL. */

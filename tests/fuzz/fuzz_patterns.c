@@ -56,6 +56,10 @@ static void fuzz_patterns(const char *text, size_t size)
 	while (off <= size) {
 		const char *nl = memchr(text + off, '\n', size - off);
 		size_t n = (nl ? (size_t)(nl - text) : size) - off;
+		struct pattern_work aw = {0, 0};
+		int some = 0, any = pattern_match_any(patterns, text + off, n, &aw);
+		if (any < 0 || aw.chars > n + 1)
+			abort();
 		for (size_t p = 0; p < pattern_table_size(patterns); p++) {
 			struct pattern_work w = {0, 0};
 			size_t so = 0, eo = 0;
@@ -63,7 +67,10 @@ static void fuzz_patterns(const char *text, size_t size)
 			if (m < 0 || m > 1 || (m && (so > eo || eo > n)) || w.calls != 1 ||
 			    w.chars > n + 1)
 				abort();
+			some |= m;
 		}
+		if (some != any) /* the one-pass alternation agrees with the patterns */
+			abort();
 		if (!nl)
 			break;
 		off += n + 1;
