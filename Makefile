@@ -176,7 +176,10 @@ $(BUILD)/install/pyvet: $(BUILD)/pyvet.o $(INSTALL_OBJ)
 install: all $(BUILD)/install/pyvet
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)
 	install -m 755 $(BUILD)/install/pyvet $(DESTDIR)$(BINDIR)/pyvet
-	install -m 644 featuresets/data/*.csv featuresets/data/*.txt $(DESTDIR)$(DATADIR)/
+	# every data file of featuresets/data/, subdirectories included (a feature set's data, see
+	# featuresets/featureset.h)
+	cd featuresets/data && find . -type d -exec install -d "$(abspath $(DESTDIR))$(DATADIR)/{}" ';' && \
+		find . -type f -exec install -m 644 {} "$(abspath $(DESTDIR))$(DATADIR)/{}" ';'
 	if [ -n "$(DOMAIN_TABLE)" ]; then \
 		install -m 644 $(DOMAINS_CSV) $(DESTDIR)$(DATADIR)/top-domains.csv && \
 		install -m 644 $(DOMAIN_TABLE) $(DESTDIR)$(DATADIR)/top-domains.pvdt && \

@@ -19,7 +19,9 @@
  *    them in load(), which gets the resolved paths; each is hashed into the cache key and the
  *    sidecar's hashes as "label". A file is located by featureset_data_path(): the value of
  *    its `param` if set and not empty, else its `shipped` name; a value with a '/' is a path, a
- *    bare name is looked up in featuresets/data/ (core/base/datafile.h);
+ *    bare name a data file found as the shipped ones are (core/base/datafile.h: $PYVET_DATA,
+ *    the installed data directory, the source tree's featuresets/data/; a new data file in
+ *    featuresets/data/ is installed by `make install` with the others);
  *  - analysis needs: FEATURESET_NEEDS_DOMAINS in `needs` if the popular-domain list must be
  *    loaded; configure() copies parameters that shape the shared analysis pass or the
  *    tokenizer into the run's analysis_ctx / tokenize_options (see text.c);

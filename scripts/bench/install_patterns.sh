@@ -10,7 +10,7 @@ set -eu
 BASE=${BASE:?set BASE to the baseline pyvet binary}
 PYVET=${PYVET:-./pyvet}
 LIMIT=${LIMIT:-120}
-DATA=${PYVET_DATA_DIR:-$PWD/featuresets/data}
+DATA=${PYVET_DATA:-$PWD/featuresets/data}
 DOM=tests/data/top-domains-mini.csv
 [ -x "$PYVET" ] && [ -x "$BASE" ] || { echo "install_patterns: build both binaries" >&2; exit 2; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/pyvet-bench.XXXXXX")
@@ -39,7 +39,8 @@ run() {
 	printf 'id,label,name,version,path,split\n%s,benign,%s,1.0,%s-1.0,train\n' \
 		"$id" "$2" "$2" >"$W/$2.csv"
 	t0=$(now)
-	if PYVET_DATA_DIR=$DATA timeout "$LIMIT" "$1" extract --manifest "$W/$2.csv" \
+	# PYVET_DATA_DIR: the name older binaries read
+	if PYVET_DATA=$DATA PYVET_DATA_DIR=$DATA timeout "$LIMIT" "$1" extract --manifest "$W/$2.csv" \
 		--corpus "$W/corpus" --out "$W/out" --featuresets code --domains "$DOM" --jobs 1 \
 		--quiet >/dev/null 2>&1; then
 		t1=$(now)
