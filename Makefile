@@ -138,7 +138,7 @@ bench: all
 FUZZ_SAN = -fsanitize=address,undefined -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 fuzz: deps
-	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" PYVET_CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	$(MAKE) -j$(NPROC) BUILD=build-fuzz CC=clang OPT="-O1 -g" PYVET_CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
 		PYVET_LDFLAGS="$(FUZZ_SAN)" build-fuzz/libpyvet.a
 	for t in tests/fuzz/fuzz_*.c; do \
 		clang $(STD) -O1 -g -I. $(PKG_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o build-fuzz/$$(basename $$t .c) \
