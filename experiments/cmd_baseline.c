@@ -158,7 +158,7 @@ static void run_job(struct shared *sh, struct job *j)
 	}
 	for (size_t i = 0; i < p->n_files; i++) {
 		const struct package_file *f = &p->files[i];
-		if (f->kind != PKG_FILE || !package_is_python(f))
+		if (f->kind != PKGFS_FILE || !package_is_python(f))
 			continue;
 		j->py_files++;
 		if (f == a->setup_py || !f->data || n >= sh->max_files)

@@ -89,6 +89,7 @@ static int ex_usage(FILE *f)
 	{
 		struct sbuf sb = SBUF_INIT;
 		params_help(extractrow_param_spec, &sb);
+		params_help(package_param_spec, &sb);
 		fputs(sbuf_cstr(&sb), f);
 		sbuf_release(&sb);
 	}
@@ -175,6 +176,9 @@ static char *build_evidence(const struct ex_run *r, const char *id, const struct
 		cJSON_Delete(o);
 		return NULL;
 	}
+	if (a->evidence.n) /* package-level facts: container oddities, cut metadata */
+		cJSON_AddItemToObject(o, "package",
+		                      extractrow_evidence_json(&a->evidence, 0, a->evidence.n));
 	c = cJSON_AddObjectToObject(o, "counts");
 	if (c) {
 		cJSON_AddNumberToObject(c, "files", (double)pkg->n_files);
@@ -483,6 +487,9 @@ int cmd_extract(int argc, char **argv)
 		struct sbuf pf = SBUF_INIT;
 		params_format(extractrow_param_spec, &r.x.xp, &pf);
 		sbuf_addf(&key, "extract %s\n", sbuf_cstr(&pf));
+		sbuf_reset(&pf);
+		params_format(package_param_spec, &r.x.po, &pf);
+		sbuf_addf(&key, "pkg %s\n", sbuf_cstr(&pf));
 		sbuf_release(&pf);
 	}
 	digest_buffer_hex(key.buf, key.len, cache_key);
@@ -619,6 +626,7 @@ int cmd_extract(int argc, char **argv)
 		cJSON_AddStringToObject(opts, "corpus", corpus);
 		cJSON_AddItemToObject(opts, "extract",
 		                      params_to_json(extractrow_param_spec, &r.x.xp));
+		cJSON_AddItemToObject(opts, "pkg", params_to_json(package_param_spec, &r.x.po));
 		if (dl) {
 			dj = cJSON_AddObjectToObject(opts, "domains");
 			cJSON_AddStringToObject(dj, "path", r.x.domains_path);

@@ -65,7 +65,7 @@ int cmd_ls(int argc, char **argv)
 		const struct package_file *f = &p->files[i];
 		printf("%10zu %-5s %c ", f->size, kinds[f->kind], f->data ? '+' : '-');
 		escape_fputs(f->path, stdout);
-		if (f->kind == PKG_LINK) {
+		if (f->kind == PKGFS_LINK) {
 			fputs(" -> ", stdout);
 			escape_fputs(f->link_target ? f->link_target : "", stdout);
 		}

@@ -98,6 +98,10 @@ int cmd_meta(int argc, char **argv)
 		cJSON_AddItemToObject(e, "key", json_bytes(f->key));
 		cJSON_AddItemToObject(e, "value", json_bytes(f->value));
 		cJSON_AddNumberToObject(e, "line", (double)f->line);
+		if (f->truncated) { /* cut at the parser's 64 KiB cap (spec D4) */
+			cJSON_AddTrueToObject(e, "truncated");
+			cJSON_AddNumberToObject(e, "full_length", (double)f->full_len);
+		}
 		cJSON_AddItemToArray(fields, e);
 		int seen = 0;
 		for (size_t k = 0; k < i && !seen; k++)

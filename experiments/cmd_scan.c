@@ -68,8 +68,8 @@ static int scan_usage(FILE *f)
 	    "  --domains FILE    popular-domain list (default: $PYVET_DOMAINS, else\n"
 	    "                    top-domains.csv of the data directory; see pyvet(1) FILES)\n"
 	    "  --param K=V       extraction parameters as for 'pyvet extract' (SET.KEY=V, url.*,\n"
-	    "                    domains.*, analysis.*) -- use the values the model's extraction\n"
-	    "                    used -- or scan.KEY=V below\n"
+	    "                    domains.*, analysis.*, pkg.*) -- use the values the model's\n"
+	    "                    extraction used -- or scan.KEY=V below\n"
 	    "  --out FILE        write the report to FILE (default: standard output)\n\n"
 	    "Exit status: 0 no package judged malicious; 1 at least one malicious verdict; 2 "
 	    "usage\n"
@@ -79,6 +79,8 @@ static int scan_usage(FILE *f)
 	    "A batch always finishes. Names and paths from packages are shown escaped in text\n"
 	    "(\\n, \\x1b, \\u202e).\n\nscan parameters:\n");
 	params_help(scan_param_spec, &sb);
+	sbuf_addstr(&sb, "\npackage reader parameters (pkg.*):\n");
+	params_help(package_param_spec, &sb);
 	fputs(sbuf_cstr(&sb), f);
 	sbuf_release(&sb);
 	return f == stdout ? 0 : 2;
@@ -326,6 +328,12 @@ static int collect_evidence(const struct extractrow *x, const struct scan_params
 	const struct analysis *a = r->er.a;
 	struct line_cursor cur;
 	memset(&cur, 0, sizeof(cur));
+	for (size_t i = 0; i < a->evidence.n; i++) { /* package-level facts first */
+		const struct evidence *e = &a->evidence.v[i];
+		if (evidence_add(&r->ev, e->rule, e->file, e->line, e->end_line, e->snippet,
+		                 e->snippet ? strlen(e->snippet) : 0, e->detail) < 0)
+			return -1;
+	}
 	for (size_t k = 0; k < x->n_sets; k++)
 		for (size_t i = 0; i < r->er.ev[k].n; i++) {
 			const struct evidence *e = &r->er.ev[k].v[i];
@@ -474,7 +482,7 @@ int cmd_scan(int argc, char **argv)
 		goto end;
 	if (extractrow_load(&x, "scan", domains) < 0)
 		goto end;
-	package_options_default(&po);
+	po = x.po; /* the pkg.* parameters */
 	if (n_pw)
 		po.passwords = passwords;
 	cfg.x = &x;

@@ -164,7 +164,7 @@ static int artifacts_extract(const void *vstate, const struct analysis *a, doubl
 			out[A_GITHUB_DIR] = 1;
 		if (under_root_dir(path, "docs"))
 			out[A_DOCS_DIR] = 1;
-		if (f->kind == PKG_FILE && package_is_python(f)) {
+		if (f->kind == PKGFS_FILE && package_is_python(f)) {
 			n_py++;
 			if (f->data && memchr(f->data, '\r', f->size)) {
 				const unsigned char *q = f->data, *end = q + f->size;

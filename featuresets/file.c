@@ -261,7 +261,7 @@ static int starts_license_classifier(const char *v)
 /* Add `f` to the candidate list unless present or full. */
 static void add_candidate(const struct package_file **c, size_t *n, const struct package_file *f)
 {
-	if (!f || f->kind != PKG_FILE || *n >= LICENSE_FILES_MAX)
+	if (!f || f->kind != PKGFS_FILE || *n >= LICENSE_FILES_MAX)
 		return;
 	for (size_t i = 0; i < *n; i++)
 		if (c[i] == f)

@@ -26,7 +26,7 @@ static inline size_t fx_fill_files(struct package *pkg, struct package_file *fil
 	for (; pairs[2 * n] && n < max; n++) {
 		struct package_file *f = &files[n];
 		f->path = pairs[2 * n];
-		f->kind = PKG_FILE;
+		f->kind = PKGFS_FILE;
 		f->data = (const unsigned char *)pairs[2 * n + 1];
 		f->size = pairs[2 * n + 1] ? strlen(pairs[2 * n + 1]) : listed_size;
 		f->is_text = f->data != NULL;

@@ -209,13 +209,14 @@ static void test_directory(void)
 		CHECK_STR(p->root, "demo-1.0/", "dir root");
 		CHECK_STR(p->sha256, "", "no sha256 for directories");
 		const struct package_file *f = package_find(p, "demo/loop");
-		CHECK(f && f->kind == PKG_LINK && !strcmp(f->link_target, "."),
+		CHECK(f && f->kind == PKGFS_LINK && !strcmp(f->link_target, "."),
 		      "symlink loop not followed");
 		f = package_find(p, "passwd");
-		CHECK(f && f->kind == PKG_LINK && !f->data, "symlink to /etc/passwd not read");
+		CHECK(f && f->kind == PKGFS_LINK && !f->data, "symlink to /etc/passwd not read");
 		if (ff == 0) {
 			f = package_find(p, "fifo");
-			CHECK(f && f->kind == PKG_OTHER && !f->data, "fifo recorded, never opened");
+			CHECK(f && f->kind == PKGFS_OTHER && !f->data,
+			      "fifo recorded, never opened");
 		}
 		CHECK(p->metadata && p->metadata->size == 26, "metadata loaded from disk");
 		CHECK_INT(p->n_files, ff == 0 ? 5 : 4, "files");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/base/params.h"
+#include "core/pkg/package.h"
 #include "core/ml/vocab.h"
 #include "experiments/engine/extractrow.h"
 #include "featuresets/featureset.h"
@@ -174,6 +175,7 @@ static void test_registered(void)
 			}
 	}
 	STR_IS(check_spec(extractrow_param_spec), "", "extract parameters: table valid");
+	STR_IS(check_spec(package_param_spec), "", "package reader parameters: table valid");
 	STR_IS(check_spec(vocab_param_specs), "", "vocabulary parameters: table valid");
 	CHECK(n_tables >= 15 && n_ranged >= 11, "%zu tables, %zu checked with a range", n_tables,
 	      n_ranged);

@@ -2,6 +2,7 @@
  * (spec D3, D8, D9, D15, D16). */
 #include "core/analysis/analysis.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,6 +218,78 @@ oom:
 	return diag_error(d, "out of memory");
 }
 
+/* ---- package-level evidence ---- */
+
+#define METADATA_CUTS_MAX 16 /* truncated metadata values listed one by one */
+
+/* The reader's notes on the container, as evidence. */
+static int add_package_notes(struct analysis *a)
+{
+	const struct package *pkg = a->pkg;
+	char rule[64], detail[96];
+	for (size_t i = 0; i < pkg->n_notes; i++) {
+		const struct package_note *n = &pkg->notes[i];
+		snprintf(rule, sizeof(rule), "package:%s", n->rule);
+		if (evidence_add(&a->evidence, rule, n->path, 0, 0, NULL, 0, n->detail) < 0)
+			return -1;
+	}
+	if (pkg->n_notes_dropped) {
+		snprintf(detail, sizeof(detail), "%zu more notes not listed", pkg->n_notes_dropped);
+		if (evidence_add(&a->evidence, "package:notes_dropped", NULL, 0, 0, NULL, 0,
+		                 detail) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* What the metadata parser cut at its soft limits (issue 10 item 7), as evidence and
+ * warnings. */
+static int add_metadata_cuts(struct analysis *a)
+{
+	const struct pkginfo *pi = a->info;
+	const char *path = a->pkg->metadata->path;
+	const struct pkginfo_limits *l = &a->ctx->pkginfo_limits;
+	char detail[160];
+	size_t listed = 0;
+	for (size_t i = 0; i < pi->n_fields && listed < METADATA_CUTS_MAX; i++) {
+		const struct pkginfo_field *f = &pi->fields[i];
+		if (!f->truncated)
+			continue;
+		snprintf(detail, sizeof(detail), "value of %zu bytes cut at %zu bytes", f->full_len,
+		         l->max_line_bytes);
+		diag_warn(&a->diag, "'%s': line %zu: header '%.60s': %s", path, f->line, f->key,
+		          detail);
+		if (evidence_add(&a->evidence, "package:metadata_truncated", path, f->line, f->line,
+		                 f->key, strlen(f->key), detail) < 0)
+			return -1;
+		listed++;
+	}
+	if (pi->n_truncated > listed) {
+		snprintf(detail, sizeof(detail), "%zu more values cut at %zu bytes",
+		         pi->n_truncated - listed, l->max_line_bytes);
+		if (evidence_add(&a->evidence, "package:metadata_truncated", path, 0, 0, NULL, 0,
+		                 detail) < 0)
+			return -1;
+	}
+	if (pi->n_dropped) {
+		snprintf(detail, sizeof(detail), "%zu header fields after the first %zu ignored",
+		         pi->n_dropped, l->max_fields);
+		diag_warn(&a->diag, "'%s': %s", path, detail);
+		if (evidence_add(&a->evidence, "package:metadata_fields_dropped", path, 0, 0, NULL,
+		                 0, detail) < 0)
+			return -1;
+	}
+	if (pi->ignored_bytes) {
+		snprintf(detail, sizeof(detail), "%zu bytes after the first %zu not parsed",
+		         pi->ignored_bytes, l->max_bytes);
+		diag_warn(&a->diag, "'%s': %s", path, detail);
+		if (evidence_add(&a->evidence, "package:metadata_bytes_ignored", path, 0, 0, NULL,
+		                 0, detail) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- document assembly (spec D9) ---- */
 
 struct line_ref {
@@ -365,7 +438,9 @@ static int build_document(struct analysis *a, struct diag *d)
 			r++;
 		if (f == a->setup_py)
 			continue;
-		if (ctx->text_include_entry_points && f->kind == PKG_FILE && f->data &&
+		if (deadline_check(a->deadline, d, "building the document ('%s')", f->path) < 0)
+			goto out;
+		if (ctx->text_include_entry_points && f->kind == PKGFS_FILE && f->data &&
 		    !strcmp(base_name(f->path), "entry_points.txt")) {
 			struct sbuf sb = SBUF_INIT;
 			if (package_read_text(f, &sb) < 0 ||
@@ -428,8 +503,13 @@ int analysis_run(const struct package *pkg, const struct analysis_ctx *ctx, stru
 		return diag_error(d, "out of memory");
 	a->pkg = pkg;
 	a->ctx = ctx;
+	a->deadline = &pkg->deadline;
 	diag_init(&a->diag);
 	sbuf_init(&a->document);
+	if (add_package_notes(a) < 0) {
+		analysis_free(a);
+		return diag_error(d, "out of memory");
+	}
 
 	if (pkg->metadata && pkg->metadata->data) {
 		struct diag md;
@@ -443,24 +523,29 @@ int analysis_run(const struct package *pkg, const struct analysis_ctx *ctx, stru
 			return -1;
 		}
 		diag_release(&md);
+		if (add_metadata_cuts(a) < 0) {
+			analysis_free(a);
+			return diag_error(d, "out of memory");
+		}
 	}
 	a->setup_py = package_find(pkg, "setup.py");
-	if (a->setup_py && a->setup_py->kind != PKG_FILE)
+	if (a->setup_py && a->setup_py->kind != PKGFS_FILE)
 		a->setup_py = NULL;
 	a->setup_cfg = package_find(pkg, "setup.cfg");
-	if (a->setup_cfg && a->setup_cfg->kind != PKG_FILE)
+	if (a->setup_cfg && a->setup_cfg->kind != PKGFS_FILE)
 		a->setup_cfg = NULL;
 
 	for (size_t i = 0; i < pkg->n_files; i++) {
 		const struct package_file *f = &pkg->files[i];
-		if (f->kind != PKG_FILE || !package_is_python(f))
+		if (f->kind != PKGFS_FILE || !package_is_python(f))
 			continue;
 		if (!f->data) {
 			a->n_py_skipped++;
 			diag_warn(&a->diag, "'%s': not loaded, not analysed", f->path);
 			continue;
 		}
-		if (scan_file(a, f, &cp, d) < 0) {
+		if (deadline_check(a->deadline, d, "analysing '%s'", f->path) < 0 ||
+		    scan_file(a, f, &cp, d) < 0) {
 			analysis_free(a);
 			return -1;
 		}
@@ -497,6 +582,7 @@ void analysis_free(struct analysis *a)
 	free(a->texts);
 	sbuf_release(&a->document);
 	free(a->doc_lines);
+	evidence_list_release(&a->evidence);
 	diag_release(&a->diag);
 	free(a);
 }

@@ -4,6 +4,12 @@
  * hits in both modes, URLs/IPs, string literals), assembles the text document (spec D9) and
  * keeps where each document line came from. Feature sets only read the result.
  *
+ * Time: the package's time budget (package.h, `pkg.time_budget`) is checked per analysed file
+ * and per document file; `deadline` points at it so the feature sets can check it in their own
+ * loops (deadline_check(a->deadline, d, "...")). Package-level facts that are not features
+ * (container oddities noted by the reader, metadata values cut at a soft limit) are kept in
+ * `evidence` with rules "package:*".
+ *
  * Memory management: struct analysis_ctx holds shared read-only resources owned by the caller
  * (loaded once per run, shared by all threads). analysis_run() returns an analysis that owns
  * everything in it except `pkg` and `ctx` (borrowed: they must outlive it); analysis_free()
@@ -15,6 +21,8 @@
 
 #include "core/analysis/apiscan.h"
 #include "core/analysis/domains.h"
+#include "core/analysis/evidence.h"
+#include "core/base/deadline.h"
 #include "core/base/err.h"
 #include "core/pkg/package.h"
 #include "core/pkg/pkginfo.h"
@@ -105,10 +113,20 @@ struct analysis {
 	struct analysis_text *texts; /* analysed .py files, in path order */
 	size_t n_texts;
 	size_t n_strings_dropped; /* literals over ctx->max_strings */
-	struct diag diag;         /* warnings */
+
+	const struct deadline *deadline; /* the package's time budget (&pkg->deadline) */
+	struct evidence_list evidence;   /* package-level facts, rules "package:outside_root",
+	                                  * "package:drive_path", "package:backslash_path",
+	                                  * "package:notes_dropped", "package:metadata_truncated",
+	                                  * "package:metadata_fields_dropped",
+	                                  * "package:metadata_bytes_ignored"; `file` is the
+	                                  * member's path in the archive (container notes) or the
+	                                  * metadata file */
+	struct diag diag;                /* warnings */
 };
 
-/** Analyse `pkg`. 0 and *out, or -1 with the reason on `d` (out of memory; a malformed member
+/** Analyse `pkg`. 0 and *out, or -1 with the reason on `d` (out of memory, or the package's
+ *  time budget spent: "time budget of N s exceeded while analysing 'f.py'"; a malformed member
  *  is a warning, not an error). */
 int analysis_run(const struct package *pkg, const struct analysis_ctx *ctx, struct analysis **out,
                  struct diag *d);

@@ -108,6 +108,17 @@ int params_set(const struct param_spec *spec, void *state, const char *key, cons
 		memcpy(base + s->offset, &v, sizeof(v));
 		break;
 	}
+	case PARAM_SIZE: {
+		unsigned long long v = strtoull(value, &end, 10);
+		size_t sz = (size_t)v;
+		if (!*value || *value < '0' || *value > '9' || *end || errno || sz != v)
+			return diag_error(d, "parameter '%s': '%s' is not a non-negative integer",
+			                  key, value);
+		if (!in_range(s, (double)sz))
+			goto out_of_range;
+		memcpy(base + s->offset, &sz, sizeof(sz));
+		break;
+	}
 	case PARAM_DOUBLE: {
 		double v = strtod(value, &end);
 		if (!*value || *end || errno || isnan(v))
@@ -157,7 +168,7 @@ int params_check_spec(const struct param_spec *spec, struct diag *d)
 		int lo_open, hi_open;
 		if (!s->choices || s->kind == PARAM_ENUM)
 			continue;
-		if (s->kind != PARAM_INT && s->kind != PARAM_DOUBLE)
+		if (s->kind != PARAM_INT && s->kind != PARAM_DOUBLE && s->kind != PARAM_SIZE)
 			return diag_error(d, "parameter '%s': a range on a non-numeric parameter",
 			                  s->name);
 		if (parse_range(s->choices, &lo, &hi, &lo_open, &hi_open) < 0)
@@ -171,6 +182,7 @@ int params_check_spec(const struct param_spec *spec, struct diag *d)
 		int rc;
 		for (const struct param_spec *s = spec; s && s->name; s++) {
 			size_t k = s->kind == PARAM_INT      ? sizeof(long)
+			           : s->kind == PARAM_SIZE   ? sizeof(size_t)
 			           : s->kind == PARAM_DOUBLE ? sizeof(double)
 			           : s->kind == PARAM_STRING ? PARAM_STR_MAX
 			                                     : sizeof(int);
@@ -228,6 +240,11 @@ static int format_value(const struct param_spec *s, const void *state, struct sb
 		long v;
 		memcpy(&v, base + s->offset, sizeof(v));
 		return sbuf_addf(out, "%ld", v);
+	}
+	case PARAM_SIZE: {
+		size_t v;
+		memcpy(&v, base + s->offset, sizeof(v));
+		return sbuf_addf(out, "%zu", v);
 	}
 	case PARAM_DOUBLE: {
 		double v;
@@ -291,6 +308,12 @@ struct cJSON *params_to_json(const struct param_spec *spec, const void *state)
 		switch (spec->kind) {
 		case PARAM_INT: {
 			long v;
+			memcpy(&v, base + spec->offset, sizeof(v));
+			item = cJSON_CreateNumber((double)v);
+			break;
+		}
+		case PARAM_SIZE: {
+			size_t v;
 			memcpy(&v, base + spec->offset, sizeof(v));
 			item = cJSON_CreateNumber((double)v);
 			break;

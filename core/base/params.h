@@ -4,11 +4,13 @@
  * A table is an array of struct param_spec terminated by an entry with name == NULL. Values live
  * in the caller's state struct at `offset`:
  *   PARAM_INT    -> long
+ *   PARAM_SIZE   -> size_t (a non-negative integer: sizes, counts, limits)
  *   PARAM_DOUBLE -> double
  *   PARAM_BOOL   -> int (0 or 1; accepts 0/1/true/false/yes/no)
  *   PARAM_ENUM   -> int, the index of the value in `choices` ("a|b|c")
  *   PARAM_STRING -> char[PARAM_STR_MAX]
- * An INT or DOUBLE parameter may carry a range in `choices`, its min and max in interval notation:
+ * An INT, SIZE or DOUBLE parameter may carry a range in `choices`, its min and max in interval
+ * notation:
  * "[1, 100]",
  * "(0, inf)", "[0, 1)", "(-inf, inf)" (= any finite number); '[' and ']' include the bound, '('
  * and ')' exclude it. params_set() refuses a value outside it with one message for every table:
@@ -25,7 +27,7 @@
 
 #define PARAM_STR_MAX 512
 
-enum param_kind { PARAM_INT, PARAM_DOUBLE, PARAM_BOOL, PARAM_ENUM, PARAM_STRING };
+enum param_kind { PARAM_INT, PARAM_DOUBLE, PARAM_BOOL, PARAM_ENUM, PARAM_STRING, PARAM_SIZE };
 
 struct param_spec {
 	const char *name; /* "trees", "C", "mode" */
@@ -33,7 +35,8 @@ struct param_spec {
 	size_t offset;       /* offsetof() into the state struct */
 	const char *def;     /* default, as text: "12", "1e-3", "binary" */
 	const char *choices; /* the admissible values: PARAM_ENUM "binary|count|freq|tfidf";
-	                      * PARAM_INT, PARAM_DOUBLE: the range "[min, max]" or NULL (any) */
+	                      * PARAM_INT, PARAM_SIZE, PARAM_DOUBLE: the range "[min, max]" or
+	                      * NULL (any) */
 	const char *doc;     /* one line; shown by --help, written to the sidecar */
 };
 

@@ -8,37 +8,46 @@
 
 #include "core/base/digest.h"
 #include "core/pkg/pkgfs.h"
+#include "core/pkg/pkgfs_tree.h"
 
-/* Defaults, chosen from the corpus with a wide margin (hostile input: malware archives up to
- * about 3 MB and 5,600 members, Debian-derived benign packages about 20 MB). */
-#define PKG_MAX_INPUT_BYTES ((size_t)64 << 20)  /* 64 MiB archive file */
-#define PKG_MAX_MEMBERS ((size_t)100000)        /* entries per archive level */
-#define PKG_MAX_MEMBER_BYTES ((size_t)16 << 20) /* 16 MiB per loaded member */
-#define PKG_MAX_TOTAL_BYTES ((size_t)256 << 20) /* 256 MiB loaded in total */
-#define PKG_MAX_PATH_BYTES ((size_t)1024)       /* one member path */
-#define PKG_MAX_DEPTH ((size_t)1)               /* one descent: zip>archive or deb>data.tar */
-#define PKG_MAX_RATIO 200.0                     /* uncompressed / input bytes (above 1 MiB) */
-#define PKG_MAX_DIR_ENTRIES ((size_t)200000)    /* directory inputs */
-#define PKG_TEXT_CAP ((size_t)1 << 20)          /* generic text files loaded up to 1 MiB */
+/* The `pkg.*` parameters. Defaults chosen from the corpus with a wide margin (hostile input:
+ * malware archives up to about 3 MB and 5,600 members, Debian-derived benign packages up to
+ * about 5 MB); see docs/decisions.md ("package reader limits"). */
+#define OPT(f) offsetof(struct package_options, f)
+const struct param_spec package_param_spec[] = {
+    {"pkg.max_input_bytes", PARAM_SIZE, OPT(limits.max_input_bytes), "67108864", "[1, inf)",
+     "the input file, 64 MiB (hard)"},
+    {"pkg.max_members", PARAM_SIZE, OPT(limits.max_members), "100000", "[1, inf)",
+     "members listed per archive level (hard)"},
+    {"pkg.max_member_bytes", PARAM_SIZE, OPT(limits.max_member_bytes), "16777216", "[0, inf)",
+     "one loaded member, 16 MiB (soft: listed, not loaded)"},
+    {"pkg.max_total_bytes", PARAM_SIZE, OPT(limits.max_total_bytes), "268435456", "[0, inf)",
+     "all loaded members, 256 MiB (soft: later members listed, not loaded)"},
+    {"pkg.max_unpacked_bytes", PARAM_SIZE, OPT(limits.max_unpacked_bytes), "1073741824", "[0, inf)",
+     "every decompressed byte, loaded or not, 1 GiB (hard; 0 = no limit)"},
+    {"pkg.max_path_bytes", PARAM_SIZE, OPT(limits.max_path_bytes), "1024", "[1, 65536]",
+     "one member path (soft)"},
+    {"pkg.max_depth", PARAM_SIZE, OPT(limits.max_depth), "1", "[0, 8]",
+     "nested archives below the input: storage zip > sdist, .deb > data.tar (hard)"},
+    {"pkg.max_ratio", PARAM_DOUBLE, OPT(limits.max_ratio), "200", "[0, inf)",
+     "decompressed / input bytes, above 1 MiB decompressed (hard; 0 = no limit)"},
+    {"pkg.max_dir_entries", PARAM_SIZE, OPT(limits.max_dir_entries), "200000", "[1, inf)",
+     "directory inputs: entries visited (hard)"},
+    {"pkg.time_budget", PARAM_DOUBLE, OPT(time_budget), "10", "[0, inf)",
+     "seconds per package for reading, analysis and features (hard; 0 = none)"},
+    {NULL, 0, 0, NULL, NULL, NULL}};
+#undef OPT
 
-void pkg_limits_default(struct pkg_limits *l)
-{
-	l->max_input_bytes = PKG_MAX_INPUT_BYTES;
-	l->max_members = PKG_MAX_MEMBERS;
-	l->max_member_bytes = PKG_MAX_MEMBER_BYTES;
-	l->max_total_bytes = PKG_MAX_TOTAL_BYTES;
-	l->max_path_bytes = PKG_MAX_PATH_BYTES;
-	l->max_depth = PKG_MAX_DEPTH;
-	l->max_ratio = PKG_MAX_RATIO;
-	l->max_dir_entries = PKG_MAX_DIR_ENTRIES;
-}
+#define PKG_TEXT_CAP ((size_t)1 << 20) /* generic text files loaded up to 1 MiB */
 
 static const char *const default_passwords[] = {"infected", NULL};
 
 void package_options_default(struct package_options *o)
 {
+	memset(o, 0, sizeof(*o));
+	if (params_set_defaults(package_param_spec, o, NULL) < 0)
+		BUG("bad default in package_param_spec");
 	o->passwords = NULL;
-	pkg_limits_default(&o->limits);
 }
 
 static const char *base_name(const char *path)
@@ -111,9 +120,20 @@ static int is_marker(const char *comp, size_t n, int is_dir)
 	return 0;
 }
 
+/* Byte-order comparison of two counted strings. */
+static int prefix_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	int c = memcmp(a, b, na < nb ? na : nb);
+	return c ? c : (na > nb) - (na < nb);
+}
+
+/* Where the single-directory descent stopped. */
+enum descent_stop { STOP_EMPTY, STOP_MARKER, STOP_FILE, STOP_MANY };
+
 /* Spec D1: descend while the directory holds exactly one entry which is a directory; stop at a
- * directory that holds a package marker. Returns the root prefix ("" or "a/b/") in `root`. */
-static int auto_root(const struct pkgfs *fs, struct sbuf *root)
+ * directory that holds a package marker. Appends the root prefix ("" or "a/b/") to `root`;
+ * returns why it stopped, or -1 on out of memory. */
+static int descend(const struct pkgfs *fs, struct sbuf *root)
 {
 	for (;;) {
 		const char *pre = sbuf_cstr(root);
@@ -141,18 +161,112 @@ static int auto_root(const struct pkgfs *fs, struct sbuf *root)
 				child_dir = 1;
 			}
 		}
-		if (!any || marker || !single || !child_dir)
-			return 0;
+		if (!any)
+			return STOP_EMPTY;
+		if (marker)
+			return STOP_MARKER;
+		if (!single)
+			return STOP_MANY;
+		if (!child_dir)
+			return STOP_FILE;
 		if (sbuf_add(root, child, child_len) < 0 || sbuf_addch(root, '/') < 0)
 			return -1;
 	}
 }
 
-/* Byte-order comparison of two counted strings. */
-static int prefix_cmp(const char *a, size_t na, const char *b, size_t nb)
+/* Members whose path starts with `pre` (plen bytes): fs->members is sorted, so they are one run,
+ * found with two binary searches. */
+static size_t count_prefixed(const struct pkgfs *fs, const char *pre, size_t plen)
 {
-	int c = memcmp(a, b, na < nb ? na : nb);
-	return c ? c : (na > nb) - (na < nb);
+	size_t lo = 0, hi = fs->n, first;
+	while (lo < hi) { /* the first member >= pre */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(fs->members[mid].path, pre, plen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	hi = fs->n;
+	while (lo < hi) { /* the first member after the run */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(fs->members[mid].path, pre, plen) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - first;
+}
+
+/* Below the prefix `root` (where the descent stopped at several entries and no marker), the
+ * shallowest directory holding a marker: ties go to the one with more members, then to byte
+ * order. Replaces `root` with it and returns 1, or returns 0 (none; `root` unchanged), or -1
+ * on out of memory. */
+static int marker_root(const struct pkgfs *fs, struct sbuf *root)
+{
+	const char *pre = sbuf_cstr(root);
+	size_t plen = root->len, best_depth = (size_t)-1, best_len = 0, best_count = 0;
+	size_t last_len = 0;
+	const char *best = NULL, *last = NULL;
+	for (size_t i = 0; i < fs->n; i++) {
+		const char *p = fs->members[i].path;
+		if (strncmp(p, pre, plen) || !p[plen])
+			continue;
+		const char *c = p + plen;
+		size_t depth = 0;
+		while (*c && depth <= best_depth) {
+			const char *s = strchr(c, '/');
+			size_t n = s ? (size_t)(s - c) : strlen(c);
+			int is_dir = s != NULL || fs->members[i].kind == PKGFS_DIR;
+			if (depth > 0 && is_marker(c, n, is_dir)) {
+				/* the directory p[0 .. c) holds a marker; its members are one run
+				 * of the sorted list, so it is weighed once */
+				size_t len = (size_t)(c - p);
+				if (!last || len != last_len || memcmp(p, last, len)) {
+					size_t cnt = count_prefixed(fs, p, len);
+					last = p;
+					last_len = len;
+					if (depth < best_depth ||
+					    (depth == best_depth &&
+					     (cnt > best_count ||
+					      (cnt == best_count &&
+					       prefix_cmp(p, len, best, best_len) < 0)))) {
+						best = p;
+						best_len = len;
+						best_depth = depth;
+						best_count = cnt;
+					}
+				}
+				break;
+			}
+			if (!s)
+				break;
+			c = s + 1;
+			depth++;
+		}
+	}
+	if (!best)
+		return 0;
+	struct sbuf nr = SBUF_INIT;
+	if (sbuf_add(&nr, best, best_len) < 0) {
+		sbuf_release(&nr);
+		return -1;
+	}
+	sbuf_release(root);
+	*root = nr;
+	return 1;
+}
+
+/* The package root: the spec's descent, then the marker rule when the descent stopped at
+ * several entries without a marker. */
+static int auto_root(const struct pkgfs *fs, struct sbuf *root)
+{
+	int stop = descend(fs, root);
+	if (stop < 0)
+		return -1;
+	if (stop == STOP_MANY && marker_root(fs, root) < 0)
+		return -1;
+	return 0;
 }
 
 /* .deb: the shallowest `dist-packages` directory (ties by byte order). */
@@ -203,7 +317,7 @@ static int path_depth(const char *p)
 static const struct package_file *pick_metadata(const struct package *p)
 {
 	const struct package_file *f = package_find(p, "PKG-INFO");
-	if (f && f->kind == PKG_FILE && f->data)
+	if (f && f->kind == PKGFS_FILE && f->data)
 		return f;
 	static const char *const dirs[] = {".egg-info/PKG-INFO", ".dist-info/METADATA"};
 	for (int k = 0; k < 2; k++) {
@@ -214,7 +328,7 @@ static const struct package_file *pick_metadata(const struct package *p)
 			const struct package_file *g = &p->files[i];
 			const char *path = g->path;
 			size_t n = strlen(path);
-			if (g->kind != PKG_FILE || !g->data || n <= sl ||
+			if (g->kind != PKGFS_FILE || !g->data || n <= sl ||
 			    strcmp(path + n - sl, dirs[k]))
 				continue;
 			/* the directory name must be a whole component with a non-empty stem */
@@ -233,6 +347,82 @@ static const struct package_file *pick_metadata(const struct package *p)
 	return NULL;
 }
 
+/* Record a note about member `path` (also as a warning on `d`). 0 or -1 (out of memory). */
+static int add_note(struct package *p, struct diag *d, const char *rule, const char *path,
+                    const char *detail)
+{
+	char mp[PKGFS_MSG_PATH_MAX + 4];
+	diag_warn(d, "'%s': %s", pkgfs_msg_path(path, mp), detail);
+	if (p->n_notes == PACKAGE_NOTES_MAX) {
+		p->n_notes_dropped++;
+		return 0;
+	}
+	if (!p->notes && !(p->notes = calloc(PACKAGE_NOTES_MAX, sizeof(*p->notes))))
+		return -1;
+	struct package_note *n = &p->notes[p->n_notes];
+	n->rule = rule;
+	n->path = strdup(path);
+	n->detail = strdup(detail);
+	if (!n->path || !n->detail) {
+		free(n->path);
+		free(n->detail);
+		return -1;
+	}
+	p->n_notes++;
+	return 0;
+}
+
+/* Is the first component of `path` a DOS drive ("C:")? */
+static int drive_path(const char *path)
+{
+	unsigned char c = (unsigned char)path[0];
+	return ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) && path[1] == ':' &&
+	       (path[2] == '/' || path[2] == '\\' || path[2] == '\0');
+}
+
+/* Notes on the container: members outside the root, drive-letter and backslash paths. */
+static int note_oddities(struct package *p, const struct pkgfs *fs, struct diag *d)
+{
+	size_t plen = strlen(p->root);
+	char detail[PKGFS_MSG_PATH_MAX + 96], mp[PKGFS_MSG_PATH_MAX + 4];
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct pkgfs_member *m = &fs->members[i];
+		if (m->kind == PKGFS_DIR)
+			continue;
+		if (strncmp(m->path, p->root, plen)) {
+			p->n_outside_root++;
+			snprintf(detail, sizeof(detail),
+			         "outside the package root '%s': not analysed",
+			         pkgfs_msg_path(p->root, mp));
+			if (add_note(p, d, "outside_root", m->path, detail) < 0)
+				return -1;
+		}
+		if (drive_path(m->path) &&
+		    add_note(p, d, "drive_path", m->path,
+		             "path starts with a drive letter (a Windows path)") < 0)
+			return -1;
+		if (strchr(m->path, '\\') &&
+		    add_note(p, d, "backslash_path", m->path,
+		             "path contains a backslash (a Windows separator)") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Garbage is not a package: is there a Python file, a metadata file or a setup file? */
+static int looks_like_python(const struct package *p)
+{
+	if (p->metadata)
+		return 1;
+	for (size_t i = 0; i < p->n_files; i++) {
+		const char *b = base_name(p->files[i].path);
+		if (package_is_python(&p->files[i]) || !strcmp(b, "setup.py") ||
+		    !strcmp(b, "setup.cfg") || !strcmp(b, "pyproject.toml"))
+			return 1;
+	}
+	return 0;
+}
+
 static int build(struct package *p, struct pkgfs *fs, struct diag *d)
 {
 	struct sbuf root = SBUF_INIT;
@@ -242,9 +432,13 @@ static int build(struct package *p, struct pkgfs *fs, struct diag *d)
 		return diag_error(d, "out of memory");
 	}
 	p->root = sbuf_detach(&root, NULL);
-	if (!p->root)
+	if (!p->root && !(p->root = strdup("")))
 		return diag_error(d, "out of memory");
 	snprintf(p->format, sizeof(p->format), "%s", fs->format);
+	p->unpacked_bytes = fs->unpacked_bytes;
+	/* a .deb keeps only its dist-packages tree: the rest is not an oddity */
+	if (strncmp(fs->format, "deb", 3) && note_oddities(p, fs, d) < 0)
+		return diag_error(d, "out of memory");
 	size_t plen = strlen(p->root), n = 0;
 	for (size_t i = 0; i < fs->n; i++)
 		if (fs->members[i].kind != PKGFS_DIR &&
@@ -262,9 +456,7 @@ static int build(struct package *p, struct pkgfs *fs, struct diag *d)
 		if (!path)
 			return diag_error(d, "out of memory");
 		f->path = path;
-		f->kind = m->kind == PKGFS_FILE   ? PKG_FILE
-		          : m->kind == PKGFS_LINK ? PKG_LINK
-		                                  : PKG_OTHER;
+		f->kind = m->kind;
 		f->size = m->size;
 		f->data = m->data;
 		m->data = NULL;
@@ -278,27 +470,29 @@ static int build(struct package *p, struct pkgfs *fs, struct diag *d)
 	}
 	p->n_skipped = fs->n_skipped;
 	p->metadata = pick_metadata(p);
+	if (!looks_like_python(p))
+		return diag_error(d,
+		                  "not a Python package: no Python file, no metadata file and no "
+		                  "setup file (%zu file%s)",
+		                  p->n_files, p->n_files == 1 ? "" : "s");
 	return 0;
 }
 
-static void fill_options(struct pkgfs_options *po, const struct package_options *o)
+/* The reader's options for package `p`: its limits, its deadline, the default passwords. */
+static void fill_options(struct pkgfs_options *po, const struct package_options *o,
+                         struct package *p)
 {
 	struct package_options def;
 	if (!o) {
 		package_options_default(&def);
 		o = &def;
 	}
+	memset(po, 0, sizeof(*po));
 	po->passwords = o->passwords ? o->passwords : default_passwords;
 	po->want = want_cb;
-	po->want_ctx = NULL;
-	po->limits.max_input_bytes = o->limits.max_input_bytes;
-	po->limits.max_members = o->limits.max_members;
-	po->limits.max_member_bytes = o->limits.max_member_bytes;
-	po->limits.max_total_bytes = o->limits.max_total_bytes;
-	po->limits.max_path_bytes = o->limits.max_path_bytes;
-	po->limits.max_depth = o->limits.max_depth;
-	po->limits.max_ratio = o->limits.max_ratio;
-	po->limits.max_dir_entries = o->limits.max_dir_entries;
+	po->limits = o->limits;
+	deadline_start(&p->deadline, o->time_budget);
+	po->deadline = &p->deadline;
 }
 
 /* Shared tail of both open calls: fs (or the failure in `local`) becomes a package. */
@@ -318,6 +512,19 @@ static int finish_open(struct package **out, struct package *p, struct pkgfs *fs
 	return -1;
 }
 
+/* A new, empty package named `name`, or NULL (message on d). */
+static struct package *package_new(const char *name, struct diag *d)
+{
+	struct package *p = calloc(1, sizeof(*p));
+	if (!p || !(p->input_path = strdup(name))) {
+		free(p);
+		diag_error(d, "'%s': out of memory", name);
+		return NULL;
+	}
+	diag_init(&p->diag);
+	return p;
+}
+
 int package_open(struct package **out, const char *path, const struct package_options *o,
                  struct diag *d)
 {
@@ -325,13 +532,10 @@ int package_open(struct package **out, const char *path, const struct package_op
 	struct diag local;
 	struct pkgfs *fs = NULL;
 	*out = NULL;
-	fill_options(&po, o);
-	struct package *p = calloc(1, sizeof(*p));
-	if (!p || !(p->input_path = strdup(path))) {
-		free(p);
-		return diag_error(d, "'%s': out of memory", path);
-	}
-	diag_init(&p->diag);
+	struct package *p = package_new(path, d);
+	if (!p)
+		return -1;
+	fill_options(&po, o, p);
 	diag_init(&local);
 	int rc = pkgfs_open_file(&fs, path, &po, p->sha256, &local);
 	return finish_open(out, p, fs, rc, &local, path, d);
@@ -344,15 +548,12 @@ int package_open_memory(struct package **out, const void *buf, size_t len, const
 	struct diag local;
 	struct pkgfs *fs = NULL;
 	*out = NULL;
-	fill_options(&po, o);
 	if (!name)
 		name = "<memory>";
-	struct package *p = calloc(1, sizeof(*p));
-	if (!p || !(p->input_path = strdup(name))) {
-		free(p);
-		return diag_error(d, "'%s': out of memory", name);
-	}
-	diag_init(&p->diag);
+	struct package *p = package_new(name, d);
+	if (!p)
+		return -1;
+	fill_options(&po, o, p);
 	diag_init(&local);
 	digest_buffer_hex(buf, len, p->sha256);
 	int rc = pkgfs_open_memory(&fs, buf, len, &po, &local);
@@ -409,6 +610,11 @@ void package_free(struct package *p)
 		free((char *)p->files[i].link_target);
 	}
 	free(p->files);
+	for (size_t i = 0; i < p->n_notes; i++) {
+		free(p->notes[i].path);
+		free(p->notes[i].detail);
+	}
+	free(p->notes);
 	free(p->root);
 	free(p->input_path);
 	diag_release(&p->diag);

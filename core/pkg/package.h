@@ -1,63 +1,82 @@
 /* struct package: one PyPI package read in memory and normalised to one tree (spec D1).
  *
- * Built on core/pkgfs (libarchive in memory; nothing is written to disk, links are never
+ * Built on core/pkg/pkgfs (libarchive in memory; nothing is written to disk, links are never
  * followed, nothing is executed). package_open() detects the format by content, unwraps an
- * encrypted storage zip, strips the common root and wrapper folders, maps a .deb's
- * dist-packages directory to the root, and picks the metadata file (root PKG-INFO, else the
- * shallowest *.egg-info/PKG-INFO, else the shallowest *.dist-info/METADATA).
+ * encrypted storage zip, chooses the package root (below), maps a .deb's dist-packages
+ * directory to the root, and picks the metadata file (root PKG-INFO, else the shallowest
+ * *.egg-info/PKG-INFO, else the shallowest *.dist-info/METADATA).
+ *
+ * The root: descend from the archive root while the directory holds exactly one entry, which
+ * is a directory, and no package marker (PKG-INFO, setup.py, setup.cfg, pyproject.toml,
+ * *.egg-info/, *.dist-info/) (spec D1). Where that stops at a directory with several entries
+ * but no marker (an sdist directory next to an extra top-level member such as `C:\x.py`, which
+ * would otherwise hide PKG-INFO and setup.py from every feature), the root is the shallowest
+ * directory that holds a marker (ties: the one with more members, then byte order). Members
+ * outside the root are left out of the tree and reported as notes, as are drive-letter and
+ * backslash paths.
+ *
+ * Garbage is not a package: an archive with no Python file, no metadata file and no setup file
+ * (setup.py, setup.cfg, pyproject.toml) anywhere fails with "not a Python package".
  *
  * Which members are loaded: by default every member that analysis may read (*.py, PKG-INFO and
  * METADATA files, setup.cfg, pyproject.toml, LICENSE*, LICENCE*, COPYING*, README*,
  * entry_points.txt, *.txt, *.cfg, *.toml, *.json, *.md, *.rst, *.in under a size cap); all other
  * members are listed with their declared size but not loaded.
  *
+ * Limits and time: struct pkgfs_limits (pkgfs.h) plus a per-package time budget, set through
+ * the `pkg.*` parameter table package_param_spec (`--param pkg.KEY=V` of `extract` and `scan`,
+ * written to the features.json sidecar). The budget starts when package_open() is called and
+ * covers everything done with the package afterwards: the analysis and the feature sets check
+ * `deadline` in their loops.
+ *
  * Memory management: package_open() returns a package that owns every path and buffer;
- * package_free() releases it (NULL-safe). Files and their data are borrowed for the package's
- * lifetime. */
+ * package_free() releases it (NULL-safe). Files, notes and their data are borrowed for the
+ * package's lifetime. */
 #ifndef PYVET_PACKAGE_H
 #define PYVET_PACKAGE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/base/deadline.h"
 #include "core/base/err.h"
+#include "core/base/params.h"
 #include "core/base/sbuf.h"
-
-/* Hard and soft limits (every size and count of hostile input is bounded). A member over a soft
- * limit is skipped and counted; a package over a hard limit fails with a clear reason. */
-struct pkg_limits {
-	size_t max_input_bytes;  /* the archive file itself (hard) */
-	size_t max_members;      /* members listed (hard) */
-	size_t max_member_bytes; /* one loaded member (soft: skipped, counted) */
-	size_t max_total_bytes;  /* all loaded bytes (hard) */
-	size_t max_path_bytes;   /* one member path (soft) */
-	size_t max_depth;        /* nested archives below the input: zip in zip, .deb data (hard) */
-	double max_ratio;        /* uncompressed/compressed bytes of the whole input (hard) */
-	size_t max_dir_entries;  /* directory inputs: entries visited (hard) */
-};
-
-/** The documented defaults (also written to results sidecars). */
-void pkg_limits_default(struct pkg_limits *l);
+#include "core/pkg/pkgfs.h"
 
 struct package_options {
 	const char *const
 	    *passwords; /* NULL-terminated candidate zip passwords; NULL = {"infected"} */
-	struct pkg_limits limits;
+	struct pkgfs_limits limits;
+	double time_budget; /* seconds for the whole package (read, analysis, features); <= 0:
+	                     * none */
 };
 
-/** Defaults: password "infected", pkg_limits_default(). */
+/** The `pkg.*` parameters over struct package_options (every limit and the time budget; the
+ *  passwords are not a parameter). Defaults, documentation and names in package.c. */
+extern const struct param_spec package_param_spec[];
+
+/** Defaults: password "infected", every limit and the budget at package_param_spec's
+ *  defaults. */
 void package_options_default(struct package_options *o);
 
-enum package_file_kind { PKG_FILE = 0, PKG_DIR, PKG_LINK, PKG_OTHER };
-
 struct package_file {
-	const char *path; /* normalised, relative to the package root, '/'-separated */
-	enum package_file_kind kind;
+	const char *path;          /* normalised, relative to the package root, '/'-separated */
+	enum pkgfs_kind kind;      /* PKGFS_FILE, PKGFS_LINK or PKGFS_OTHER (never PKGFS_DIR) */
 	size_t size;               /* bytes loaded, or the declared size when not loaded */
 	const unsigned char *data; /* NULL when not loaded; else `size` bytes (+ a NUL after) */
 	int is_text;               /* loaded and looks like text (no NUL in the first 8 KiB) */
-	const char *link_target;   /* PKG_LINK only; never followed */
+	const char *link_target;   /* PKGFS_LINK only; never followed */
 };
+
+/* A fact about the container worth reporting with the package's evidence; not an error. */
+struct package_note {
+	const char *rule; /* static: "outside_root", "drive_path", "backslash_path" */
+	char *path;       /* the member's path in the archive (normalised), or NULL */
+	char *detail;     /* one line */
+};
+
+#define PACKAGE_NOTES_MAX 16 /* notes kept per package; n_notes_dropped counts the rest */
 
 struct package {
 	char *input_path; /* as given */
@@ -67,8 +86,14 @@ struct package {
 	struct package_file *files; /* sorted by path (byte order); directories excluded */
 	size_t n_files;
 	const struct package_file *metadata; /* chosen PKG-INFO / METADATA, or NULL */
-	size_t n_skipped; /* members skipped (unsafe path, over a soft limit, special) */
-	struct diag diag; /* warnings about skipped members */
+	size_t n_skipped;           /* members skipped (unsafe path, over a soft limit, special) */
+	size_t n_outside_root;      /* members left out because they are outside the root */
+	size_t unpacked_bytes;      /* bytes decompressed while reading (pkgfs) */
+	struct package_note *notes; /* container oddities, in path order */
+	size_t n_notes;
+	size_t n_notes_dropped;   /* notes over PACKAGE_NOTES_MAX */
+	struct deadline deadline; /* the package's time budget, started by package_open() */
+	struct diag diag;         /* warnings about skipped members and notes */
 };
 
 /** Read the package at `path` (a file of any supported format, or a directory).

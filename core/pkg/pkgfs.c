@@ -1,59 +1,39 @@
-/* pkgfs: package archives and directories read into memory with libarchive. */
+/* pkgfs: package archives read into memory with libarchive; directories are walked by
+ * pkgwalk.c. */
 #include "core/pkg/pkgfs.h"
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/base/deadline.h"
 #include "core/base/digest.h"
-#include "core/base/sbuf.h"
+#include "core/pkg/pkgfs_tree.h"
+#include "core/pkg/pkgwalk.h"
 
-#define MSG_PATH_MAX 120       /* member paths quoted in messages are cut to this many bytes */
 #define READ_CHUNK (64 * 1024) /* first allocation for a member of unknown size */
-#define DIR_MAX_DEPTH 64       /* directory inputs: nesting of sub-directories */
-#define LINK_TARGET_MAX 4096   /* link targets are cut to this many bytes */
-
-/* Members of one archive level being collected. */
-struct builder {
-	struct pkgfs_member *m;
-	size_t n, cap;
-	size_t n_skipped;
-};
+/* Bytes asked of libarchive per call when loading a member: with the block a drained member
+ * comes in, the most the reader decompresses past a limit before it stops. */
+#define READ_STEP ((size_t)256 << 10)
+#define LIMIT_MAX ((size_t)-1 >> 2) /* larger member limits are taken as this (no overflow) */
 
 /* State shared by every level of one open call. */
 struct run {
 	const struct pkgfs_options *o;
 	struct diag *d;
-	size_t input_len;    /* bytes of the outermost input (ratio denominator) */
-	size_t loaded;       /* bytes loaded so far, all levels */
-	size_t uncompressed; /* loaded plus declared sizes of members skipped unread */
+	size_t input_len; /* bytes of the outermost input (ratio denominator) */
+	size_t loaded;    /* bytes loaded so far, all levels */
+	size_t unpacked;  /* bytes decompressed so far (loaded or read through), all levels, plus
+	                   * the declared sizes of members skipped unread */
 };
-
-/* A path made safe for a one-line message: control bytes become '?', long paths are cut. */
-static const char *msg_path(const char *s, char out[MSG_PATH_MAX + 4])
-{
-	size_t i = 0;
-	if (!s)
-		s = "";
-	for (; s[i] && i < MSG_PATH_MAX; i++) {
-		unsigned char c = (unsigned char)s[i];
-		out[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	if (s[i]) {
-		memcpy(out + i, "...", 3);
-		i += 3;
-	}
-	out[i] = '\0';
-	return out;
-}
 
 int pkgfs_normalise_path(const char *in, char *out, size_t cap, size_t max_path_bytes,
                          const char **reason)
@@ -96,179 +76,166 @@ int pkgfs_normalise_path(const char *in, char *out, size_t cap, size_t max_path_
 	return 0;
 }
 
-static int builder_push(struct builder *b, struct pkgfs_member *m)
-{
-	if (b->n == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 64;
-		struct pkgfs_member *nm = realloc(b->m, nc * sizeof(*nm));
-		if (!nm)
-			return -1;
-		b->m = nm;
-		b->cap = nc;
-	}
-	b->m[b->n++] = *m;
-	return 0;
-}
-
-static void member_release(struct pkgfs_member *m)
-{
-	free(m->path);
-	free(m->data);
-	free(m->link_target);
-	memset(m, 0, sizeof(*m));
-}
-
-static void builder_release(struct builder *b)
-{
-	for (size_t i = 0; i < b->n; i++)
-		member_release(&b->m[i]);
-	free(b->m);
-	memset(b, 0, sizeof(*b));
-}
-
 static int cmp_member(const void *a, const void *b)
 {
 	return strcmp(((const struct pkgfs_member *)a)->path,
 	              ((const struct pkgfs_member *)b)->path);
 }
 
-/* Sort by path, keeping insertion order among equal paths, then keep the last copy of each. */
-struct keyed {
-	struct pkgfs_member m;
-	size_t idx;
-};
-static int cmp_keyed(const void *a, const void *b)
+/* ---- the hard limits on decompressed bytes ---- */
+
+/* Saturating a + b. */
+static size_t add_sat(size_t a, size_t b)
 {
-	const struct keyed *x = a, *y = b;
-	int c = strcmp(x->m.path, y->m.path);
-	if (c)
-		return c;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
+	return a > (size_t)-1 - b ? (size_t)-1 : a + b;
 }
 
-static int builder_finish(struct builder *b, struct diag *d)
+/* Is a total of `total` unpacked bytes over a hard limit? 0 = no, 1 = the unpacked limit, 2 =
+ * the ratio limit. */
+static int over_limits(const struct run *r, size_t total)
 {
-	if (b->n < 2)
-		return 0;
-	struct keyed *k = malloc(b->n * sizeof(*k));
-	if (!k)
-		return diag_error(d, "out of memory");
-	for (size_t i = 0; i < b->n; i++) {
-		k[i].m = b->m[i];
-		k[i].idx = i;
-	}
-	qsort(k, b->n, sizeof(*k), cmp_keyed);
-	size_t o = 0;
-	for (size_t i = 0; i < b->n; i++) {
-		if (i + 1 < b->n && !strcmp(k[i].m.path, k[i + 1].m.path)) {
-			char mp[MSG_PATH_MAX + 4];
-			if (k[i].m.kind != PKGFS_DIR || k[i + 1].m.kind != PKGFS_DIR) {
-				diag_warn(d, "'%s': duplicate member, keeping the last copy",
-				          msg_path(k[i].m.path, mp));
-				b->n_skipped++;
-			}
-			member_release(&k[i].m);
-			continue;
-		}
-		b->m[o++] = k[i].m;
-	}
-	b->n = o;
-	free(k);
+	const struct pkgfs_limits *l = &r->o->limits;
+	if (l->max_unpacked_bytes && total > l->max_unpacked_bytes)
+		return 1;
+	if (l->max_ratio > 0 && total > PKGFS_RATIO_FLOOR &&
+	    (double)total / (double)(r->input_len ? r->input_len : 1) > l->max_ratio)
+		return 2;
 	return 0;
 }
 
-static char *xstrndup(const char *s, size_t max)
-{
-	size_t n = strnlen(s, max);
-	char *r = malloc(n + 1);
-	if (r) {
-		memcpy(r, s, n);
-		r[n] = '\0';
-	}
-	return r;
-}
-
-/* Ratio limit on the uncompressed bytes seen so far. */
-static int check_ratio(struct run *r)
+/* Record the bomb error for member `path`; `declared` > 0 when a declared size tripped it.
+ * Always -1. Every message says how many bytes were really decompressed when the reader
+ * stopped ("stopped after unpacking N bytes"). */
+static int bomb_error(struct run *r, const char *path, int which, size_t declared)
 {
 	const struct pkgfs_limits *l = &r->o->limits;
-	if (r->uncompressed > PKGFS_RATIO_FLOOR && l->max_ratio > 0) {
-		double ratio = (double)r->uncompressed / (double)(r->input_len ? r->input_len : 1);
-		if (ratio > l->max_ratio)
-			return diag_error(
-			    r->d,
-			    "compression ratio over %g (%zu bytes from %zu): possible archive bomb",
-			    l->max_ratio, r->uncompressed, r->input_len);
-	}
-	return 0;
+	char mp[PKGFS_MSG_PATH_MAX + 4], decl[96] = "";
+	if (declared)
+		snprintf(decl, sizeof(decl), "the member declares %zu bytes; ", declared);
+	if (which == 1)
+		return diag_error(
+		    r->d,
+		    "'%s': possible archive bomb: %sstopped after unpacking %zu bytes "
+		    "from a %zu-byte input (unpacked limit %zu bytes)",
+		    pkgfs_msg_path(path, mp), decl, r->unpacked, r->input_len,
+		    l->max_unpacked_bytes);
+	return diag_error(r->d,
+	                  "'%s': possible archive bomb: %sstopped after unpacking %zu bytes from a "
+	                  "%zu-byte input (ratio limit %g)",
+	                  pkgfs_msg_path(path, mp), decl, r->unpacked, r->input_len, l->max_ratio);
 }
 
-/* Read the current entry's data into a new buffer. Returns 0 (loaded, *out set), 1 (over
- * `limit`: the rest was skipped, *out NULL, *got = bytes seen), or -1 (error on r->d). */
-static int read_entry_data(struct run *r, struct archive *a, const char *path, size_t declared,
-                           size_t limit, unsigned char **out, size_t *got)
+/* `n` more bytes came out of the decompressor for member `path`: count them, stop at a limit
+ * or at the deadline. 0 or -1. */
+static int count_unpacked(struct run *r, size_t n, const char *path)
 {
-	const struct pkgfs_limits *l = &r->o->limits;
-	size_t cap = declared && declared <= limit ? declared + 1 : READ_CHUNK;
-	if (cap > limit + 1)
-		cap = limit + 1;
-	if (cap < 16)
-		cap = 16;
-	unsigned char *buf = malloc(cap);
-	size_t len = 0;
-	char mp[MSG_PATH_MAX + 4];
+	char mp[PKGFS_MSG_PATH_MAX + 4];
+	r->unpacked = add_sat(r->unpacked, n);
+	int which = over_limits(r, r->unpacked);
+	if (which)
+		return bomb_error(r, path, which, 0);
+	return deadline_check(r->o->deadline, r->d, "reading '%s'", pkgfs_msg_path(path, mp));
+}
+
+/* ---- reading one entry ---- */
+
+/* libarchive's message for the entry `path` on r->d (before archive_read_free). Always -1. */
+static int entry_fail(struct run *r, struct archive *a, const char *path)
+{
+	char mp[PKGFS_MSG_PATH_MAX + 4];
+	const char *e = archive_error_string(a);
+	return diag_error(r->d, "'%s': %s", pkgfs_msg_path(path, mp), e ? e : "read error");
+}
+
+/* Read the rest of the current entry's data and drop it, counting every byte. */
+static int drain_entry(struct run *r, struct archive *a, const char *path, size_t *seen)
+{
+	for (;;) {
+		const void *block;
+		size_t n = 0;
+		la_int64_t off;
+		int rc = archive_read_data_block(a, &block, &n, &off);
+		if (rc == ARCHIVE_EOF)
+			return 0;
+		if (rc < ARCHIVE_OK)
+			return entry_fail(r, a, path);
+		*seen += n;
+		if (count_unpacked(r, n, path) < 0)
+			return -1;
+	}
+}
+
+/* How the current level gets past an entry it does not keep. */
+enum past { PAST_SKIP, PAST_DRAIN };
+
+/* Consume the current entry. When `keep` is set, load its data into a new buffer if it is at
+ * most `limit` bytes: returns 0 with *out (plus a NUL) and *got = its size; a larger entry is
+ * read through and dropped: returns 1, *out NULL and *got = the bytes seen. When `keep` is 0
+ * the entry is only got past (returns 1). `past` says whether skipping is free here (PAST_SKIP:
+ * the declared size is counted instead) or would decompress (PAST_DRAIN: read through, every
+ * byte counted). -1 with the reason on r->d. */
+static int consume_entry(struct run *r, struct archive *a, enum past past, const char *path,
+                         size_t declared, int keep, size_t limit, unsigned char **out, size_t *got)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0, cap = 0;
 	*out = NULL;
 	*got = 0;
-	if (!buf)
-		return diag_error(r->d, "out of memory");
-	for (;;) {
-		if (len + 1 >= cap) {
-			if (cap > limit) {
-				/* More than `limit` bytes: stop reading and skip the rest. */
+	if (keep) {
+		if (limit > LIMIT_MAX)
+			limit = LIMIT_MAX;
+		cap = declared && declared <= limit ? declared + 1 : READ_CHUNK;
+		if (cap < 16)
+			cap = 16;
+		if (cap > limit + 1)
+			cap = limit + 1;
+		if (!(buf = malloc(cap)))
+			return diag_error(r->d, "out of memory");
+		for (;;) {
+			if (len + 1 >= cap) {
+				if (cap > limit)
+					break; /* more than `limit` bytes: get past the rest */
+				size_t nc = cap * 2 > limit + 1 ? limit + 1 : cap * 2;
+				unsigned char *nb = realloc(buf, nc + 1);
+				if (!nb) {
+					free(buf);
+					return diag_error(r->d, "out of memory");
+				}
+				buf = nb;
+				cap = nc + 1;
+			}
+			size_t ask = cap - 1 - len < READ_STEP ? cap - 1 - len : READ_STEP;
+			la_ssize_t n = archive_read_data(a, buf + len, ask);
+			if (n < 0) {
 				free(buf);
+				return entry_fail(r, a, path);
+			}
+			if (n == 0) {
+				buf[len] = '\0';
+				*out = buf;
 				*got = len;
-				if (archive_read_data_skip(a) < ARCHIVE_WARN)
-					return diag_error(r->d, "'%s': %s", msg_path(path, mp),
-					                  archive_error_string(a)
-					                      ? archive_error_string(a)
-					                      : "read error");
-				return 1;
+				r->loaded += len;
+				return 0;
 			}
-			size_t nc = cap * 2 > limit + 1 ? limit + 1 : cap * 2;
-			unsigned char *nb = realloc(buf, nc + 1);
-			if (!nb) {
+			len += (size_t)n;
+			if (count_unpacked(r, (size_t)n, path) < 0) {
 				free(buf);
-				return diag_error(r->d, "out of memory");
+				return -1;
 			}
-			buf = nb;
-			cap = nc + 1;
 		}
-		la_ssize_t n = archive_read_data(a, buf + len, cap - 1 - len);
-		if (n < 0) {
-			const char *e = archive_error_string(a);
-			diag_error(r->d, "'%s': %s", msg_path(path, mp), e ? e : "read error");
-			free(buf);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		r->loaded += (size_t)n;
-		r->uncompressed += (size_t)n;
-		if (r->loaded > l->max_total_bytes) {
-			free(buf);
-			return diag_error(r->d, "more than %zu bytes loaded in total",
-			                  l->max_total_bytes);
-		}
-		if (check_ratio(r) < 0) {
-			free(buf);
-			return -1;
-		}
+		free(buf);
 	}
-	buf[len] = '\0';
-	*out = buf;
 	*got = len;
-	return 0;
+	if (past == PAST_SKIP) {
+		/* free to skip (tar or ar without a filter): the rest counts at its declared size
+		 */
+		if (declared > len && count_unpacked(r, declared - len, path) < 0)
+			return -1;
+		if (archive_read_data_skip(a) < ARCHIVE_WARN)
+			return entry_fail(r, a, path);
+		return 1;
+	}
+	return drain_entry(r, a, path, got) < 0 ? -1 : 1;
 }
 
 /* Copy libarchive's message to the diag (before archive_read_free). */
@@ -332,6 +299,7 @@ struct level {
 	char filters[32]; /* ".gz", "" */
 	int encrypted;    /* a zip entry was encrypted */
 	int not_archive;  /* libarchive did not recognise the format */
+	enum past past;   /* how entries that are not kept are got past */
 };
 
 static int is_deb_data(const char *path)
@@ -339,9 +307,25 @@ static int is_deb_data(const char *path)
 	return !strcmp(path, "data.tar") || !strncmp(path, "data.tar.", 9);
 }
 
+/* The password errors of a failed entry read, reworded. */
+static void reword_entry_error(struct run *r, struct archive_entry *e, const char *np)
+{
+	char mp[PKGFS_MSG_PATH_MAX + 4];
+	const char *es = diag_message(r->d);
+	if (strstr(es, "Passphrase required"))
+		diag_error(r->d, "'%s': passphrase required", pkgfs_msg_path(np, mp));
+	else if (strstr(es, "Incorrect passphrase"))
+		diag_error(r->d, "'%s': incorrect passphrase", pkgfs_msg_path(np, mp));
+	else if (archive_entry_is_encrypted(e) && strstr(es, "CRC"))
+		/* ZipCrypto checks one byte of its 12-byte header, so 1 wrong password in 256
+		 * passes that check and only the CRC of the decrypted data catches it. */
+		diag_error(r->d, "'%s': incorrect passphrase (decrypted data fails its CRC)",
+		           pkgfs_msg_path(np, mp));
+}
+
 /* Read one archive level into `b`. `force` names a member to load whole (bounded by
  * max_input_bytes) whatever want() says; ar levels also load data.tar.* that way. */
-static int read_level(struct run *r, const void *buf, size_t len, struct builder *b,
+static int read_level(struct run *r, const void *buf, size_t len, struct pkgfs_builder *b,
                       struct level *lv, const char *force)
 {
 	const struct pkgfs_limits *l = &r->o->limits;
@@ -359,6 +343,8 @@ static int read_level(struct run *r, const void *buf, size_t len, struct builder
 		goto out;
 	}
 	for (;;) {
+		if (deadline_check(r->o->deadline, r->d, "listing the archive") < 0)
+			goto out;
 		rc = archive_read_next_header(a, &e);
 		if (first) {
 			first = 0;
@@ -382,6 +368,12 @@ static int read_level(struct run *r, const void *buf, size_t len, struct builder
 					strcat(lv->filters, fn);
 				}
 			}
+			/* Skipping is free only in an uncompressed tar or ar held in memory; a
+			 * filter decompresses what is skipped, and a zip entry may have no size
+			 * (streamed), so there the reader reads through and counts. */
+			lv->past = fmt != ARCHIVE_FORMAT_ZIP && archive_filter_count(a) <= 1
+			               ? PAST_SKIP
+			               : PAST_DRAIN;
 		}
 		if (rc == ARCHIVE_EOF)
 			break;
@@ -399,20 +391,26 @@ static int read_level(struct run *r, const void *buf, size_t len, struct builder
 		if (!raw)
 			raw = archive_entry_pathname_utf8(e);
 		const char *reason = NULL;
-		char mp[MSG_PATH_MAX + 4];
-		if (!raw) {
-			diag_warn(r->d, "member %zu skipped: no usable name", count);
-			b->n_skipped++;
+		char mp[PKGFS_MSG_PATH_MAX + 4];
+		unsigned char *data = NULL;
+		size_t got = 0;
+		if (!raw ||
+		    pkgfs_normalise_path(raw, np, l->max_path_bytes + 2, l->max_path_bytes,
+		                         &reason) < 0 ||
+		    !np[0]) {
+			if (!raw) {
+				diag_warn(r->d, "member %zu skipped: no usable name", count);
+				b->n_skipped++;
+			} else if (reason) {
+				diag_warn(r->d, "'%s': member skipped: %s", pkgfs_msg_path(raw, mp),
+				          reason);
+				b->n_skipped++;
+			} /* else: the archive root itself ("./") */
+			if (consume_entry(r, a, lv->past, raw ? raw : "?", 0, 0, 0, &data, &got) <
+			    0)
+				goto out;
 			continue;
 		}
-		if (pkgfs_normalise_path(raw, np, l->max_path_bytes + 2, l->max_path_bytes,
-		                         &reason) < 0) {
-			diag_warn(r->d, "'%s': member skipped: %s", msg_path(raw, mp), reason);
-			b->n_skipped++;
-			continue;
-		}
-		if (!np[0])
-			continue; /* the archive root itself ("./") */
 		struct pkgfs_member m;
 		memset(&m, 0, sizeof(m));
 		m.mtime = archive_entry_mtime_is_set(e) ? (int64_t)archive_entry_mtime(e) : 0;
@@ -425,7 +423,7 @@ static int read_level(struct run *r, const void *buf, size_t len, struct builder
 			const char *t = hl ? hl : archive_entry_symlink(e);
 			m.kind = PKGFS_LINK;
 			m.hardlink = hl != NULL;
-			m.link_target = xstrndup(t ? t : "", LINK_TARGET_MAX);
+			m.link_target = pkgfs_strndup(t ? t : "", PKGFS_LINK_TARGET_MAX);
 		} else if (ft == AE_IFDIR) {
 			m.kind = PKGFS_DIR;
 		} else if (ft == AE_IFREG || ft == 0) {
@@ -433,99 +431,85 @@ static int read_level(struct run *r, const void *buf, size_t len, struct builder
 			m.size = declared;
 		} else {
 			m.kind = PKGFS_OTHER;
-			diag_warn(r->d, "'%s': special file ignored", msg_path(np, mp));
+			diag_warn(r->d, "'%s': special file ignored", pkgfs_msg_path(np, mp));
 			b->n_skipped++;
 		}
 		m.path = strdup(np);
 		if (!m.path || (m.kind == PKGFS_LINK && !m.link_target)) {
-			member_release(&m);
+			pkgfs_member_release(&m);
 			diag_error(r->d, "out of memory");
 			goto out;
 		}
-		int load = 0;
+		int keep = 0, nested = 0;
 		size_t limit = l->max_member_bytes;
 		if (m.kind == PKGFS_FILE) {
 			if ((force && !strcmp(np, force)) ||
 			    (!strcmp(lv->base, "ar") && is_deb_data(np))) {
-				load = 1;
+				keep = nested = 1;
 				limit = l->max_input_bytes;
 			} else {
-				load = r->o->want ? r->o->want(np, declared, r->o->want_ctx) : 1;
+				keep = r->o->want ? r->o->want(np, declared, r->o->want_ctx) : 1;
+				size_t room = r->loaded < l->max_total_bytes
+				                  ? l->max_total_bytes - r->loaded
+				                  : 0;
+				if (room < limit)
+					limit = room;
 			}
-		}
-		if (load) {
-			unsigned char *data;
-			size_t got;
-			int x = read_entry_data(r, a, np, declared, limit, &data, &got);
-			if (x < 0) {
-				const char *es = diag_message(r->d);
-				if (strstr(es, "Passphrase required"))
-					diag_error(r->d, "'%s': passphrase required",
-					           msg_path(np, mp));
-				else if (strstr(es, "Incorrect passphrase"))
-					diag_error(r->d, "'%s': incorrect passphrase",
-					           msg_path(np, mp));
-				else if (archive_entry_is_encrypted(e) && strstr(es, "CRC"))
-					/* ZipCrypto checks one byte of its 12-byte header, so 1
-					 * wrong password in 256 passes that check and only the CRC
-					 * of the decrypted data catches it. */
-					diag_error(r->d,
-					           "'%s': incorrect passphrase (decrypted data "
-					           "fails its CRC)",
-					           msg_path(np, mp));
-				member_release(&m);
+			/* a tar or ar member's declared size is the size of its data: a member
+			 * that would go over a hard limit fails before it is decompressed */
+			int which;
+			if (strcmp(lv->base, "zip") &&
+			    (which = over_limits(r, add_sat(r->unpacked, declared)))) {
+				bomb_error(r, np, which, declared);
+				pkgfs_member_release(&m);
 				goto out;
 			}
-			if (x == 1) {
-				if (limit != l->max_member_bytes) {
-					diag_error(r->d,
-					           "'%s': nested archive larger than %zu bytes",
-					           msg_path(np, mp), limit);
-					member_release(&m);
-					goto out;
-				}
+		}
+		int x = consume_entry(r, a, lv->past, np, declared, keep, limit, &data, &got);
+		if (x < 0) {
+			reword_entry_error(r, e, np);
+			pkgfs_member_release(&m);
+			goto out;
+		}
+		if (x == 0) {
+			m.data = data;
+			m.size = got;
+		} else if (keep) {
+			if (nested) {
+				diag_error(r->d, "'%s': nested archive larger than %zu bytes",
+				           pkgfs_msg_path(np, mp), limit);
+				pkgfs_member_release(&m);
+				goto out;
+			}
+			if (limit == l->max_member_bytes)
 				diag_warn(r->d, "'%s': member not loaded: larger than %zu bytes",
-				          msg_path(np, mp), limit);
-				b->n_skipped++;
-				m.size = declared > got ? declared : got;
-				r->uncompressed +=
-				    m.size - got; /* the unread rest counts for the ratio */
-				if (check_ratio(r) < 0) {
-					member_release(&m);
-					goto out;
-				}
-			} else {
-				m.data = data;
-				m.size = got;
-			}
-		} else if (m.kind == PKGFS_FILE) {
-			r->uncompressed += declared;
-			if (check_ratio(r) < 0) {
-				member_release(&m);
-				goto out;
-			}
-			if (archive_read_data_skip(a) < ARCHIVE_WARN) {
-				archive_fail(r, a, msg_path(np, mp));
-				member_release(&m);
-				goto out;
-			}
+				          pkgfs_msg_path(np, mp), limit);
+			else
+				diag_warn(
+				    r->d,
+				    "'%s': member not loaded: more than %zu bytes loaded in total",
+				    pkgfs_msg_path(np, mp), l->max_total_bytes);
+			b->n_skipped++;
+			m.size = declared > got ? declared : got;
+		} else if (m.kind == PKGFS_FILE && got > m.size) {
+			m.size = got; /* a streamed zip entry: its size is what came out */
 		}
-		if (builder_push(b, &m) < 0) {
-			member_release(&m);
+		if (pkgfs_builder_push(b, &m) < 0) {
+			pkgfs_member_release(&m);
 			diag_error(r->d, "out of memory");
 			goto out;
 		}
 	}
 	if (!strcmp(lv->base, "zip") || !strcmp(lv->base, "ar"))
 		lv->filters[0] = '\0';
-	ret = builder_finish(b, r->d);
+	ret = pkgfs_builder_finish(b, r->d);
 out:
 	free(np);
 	archive_read_free(a);
 	return ret;
 }
 
-static void level_format(const struct level *lv, const struct builder *b, const void *buf,
+static void level_format(const struct level *lv, const struct pkgfs_builder *b, const void *buf,
                          size_t len, char *out, size_t cap)
 {
 	const unsigned char *u = buf;
@@ -554,14 +538,15 @@ static void level_format(const struct level *lv, const struct builder *b, const 
 static int open_level(struct run *r, const void *buf, size_t len, size_t depth, struct pkgfs *fs,
                       int *not_archive)
 {
-	struct builder b = {0};
+	struct pkgfs_builder b = {0};
 	struct level lv;
 	char fmt[64];
-	char mp[MSG_PATH_MAX + 4];
+	char mp[PKGFS_MSG_PATH_MAX + 4];
+	size_t loaded0 = r->loaded, unpacked0 = r->unpacked;
 	*not_archive = 0;
 	if (read_level(r, buf, len, &b, &lv, NULL) < 0) {
 		*not_archive = lv.not_archive;
-		builder_release(&b);
+		pkgfs_builder_release(&b);
 		return -1;
 	}
 	level_format(&lv, &b, buf, len, fmt, sizeof(fmt));
@@ -571,7 +556,7 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 			if (b.m[i].kind == PKGFS_FILE && b.m[i].data && is_deb_data(b.m[i].path))
 				inner = &b.m[i];
 		if (!inner) {
-			builder_release(&b);
+			pkgfs_builder_release(&b);
 			return diag_error(r->d,
 			                  "ar archive without a data.tar member (not a .deb)");
 		}
@@ -584,22 +569,25 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 			}
 		if (n_reg == 1 && b.m[idx].kind == PKGFS_FILE) {
 			if (!b.m[idx].data) {
-				/* Second pass: load the single member whole. */
-				struct builder b2 = {0};
+				/* Second pass: load the single member whole. The first pass's
+				 * counts are dropped with its members. */
+				struct pkgfs_builder b2 = {0};
 				struct level lv2;
 				char *want_path = strdup(b.m[idx].path);
 				if (!want_path) {
-					builder_release(&b);
+					pkgfs_builder_release(&b);
 					return diag_error(r->d, "out of memory");
 				}
+				r->loaded = loaded0;
+				r->unpacked = unpacked0;
 				int x = read_level(r, buf, len, &b2, &lv2, want_path);
 				free(want_path);
 				if (x < 0) {
-					builder_release(&b2);
-					builder_release(&b);
+					pkgfs_builder_release(&b2);
+					pkgfs_builder_release(&b);
 					return -1;
 				}
-				builder_release(&b);
+				pkgfs_builder_release(&b);
 				b = b2;
 				lv = lv2;
 				idx = 0;
@@ -623,19 +611,19 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 			/* Probe only: is the member an archive at all? */
 			struct pkgfs_options po = *r->o;
 			po.want = NULL;
-			struct builder pb = {0};
+			struct pkgfs_builder pb = {0};
 			struct level plv;
 			po.limits.max_members = 1;
 			r2.o = &po;
 			x = read_level(&r2, inner->data, inner->size, &pb, &plv, NULL);
-			builder_release(&pb);
+			pkgfs_builder_release(&pb);
 			int is_archive = !plv.not_archive;
 			diag_release(&sub);
 			if (is_archive || !strcmp(lv.base, "ar")) {
 				diag_error(r->d, "'%s': nested archive deeper than %zu level%s",
-				           msg_path(inner->path, mp), r->o->limits.max_depth,
+				           pkgfs_msg_path(inner->path, mp), r->o->limits.max_depth,
 				           r->o->limits.max_depth == 1 ? "" : "s");
-				builder_release(&b);
+				pkgfs_builder_release(&b);
 				return -1;
 			}
 			(void)x;
@@ -643,7 +631,7 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 			x = open_level(&r2, inner->data, inner->size, depth + 1, &sfs,
 			               &sub_not_archive);
 			r->loaded = r2.loaded;
-			r->uncompressed = r2.uncompressed;
+			r->unpacked = r2.unpacked;
 			if (x < 0 && (sub_not_archive && strcmp(lv.base, "ar"))) {
 				/* A zip holding one plain file: the zip is the package. */
 				diag_release(&sub);
@@ -651,10 +639,11 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 				for (int i = 0; i < sub.n_warnings && i < DIAG_WARN_KEEP; i++)
 					diag_warn(r->d, "%s", sub.warnings[i]);
 				if (x < 0) {
-					diag_error(r->d, "'%s': %s", msg_path(inner->path, mp),
+					diag_error(r->d, "'%s': %s",
+					           pkgfs_msg_path(inner->path, mp),
 					           diag_message(&sub));
 					diag_release(&sub);
-					builder_release(&b);
+					pkgfs_builder_release(&b);
 					return -1;
 				}
 				diag_release(&sub);
@@ -663,7 +652,7 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 				fs->members = sfs.members;
 				fs->n = sfs.n;
 				fs->n_skipped = sfs.n_skipped + b.n_skipped;
-				builder_release(&b);
+				pkgfs_builder_release(&b);
 				return 0;
 			}
 		}
@@ -703,194 +692,7 @@ int pkgfs_open_memory(struct pkgfs **out, const void *buf, size_t len,
 		return -1;
 	}
 	fs->loaded_bytes = r.loaded;
-	*out = fs;
-	return 0;
-}
-
-/* Directory inputs. */
-
-struct walk {
-	const struct pkgfs_options *o;
-	struct diag *d;
-	struct builder b;
-	size_t entries, loaded;
-};
-
-static int load_file(struct walk *w, const char *full, const char *rel, struct pkgfs_member *m)
-{
-	const struct pkgfs_limits *l = &w->o->limits;
-	char mp[MSG_PATH_MAX + 4];
-	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (fd >= 0)
-			close(fd);
-		diag_warn(w->d, "'%s': not loaded: %s", msg_path(rel, mp),
-		          fd < 0 ? strerror(errno) : "not a regular file");
-		w->b.n_skipped++;
-		return 0;
-	}
-	if ((size_t)st.st_size > l->max_member_bytes) {
-		close(fd);
-		diag_warn(w->d, "'%s': member not loaded: larger than %zu bytes", msg_path(rel, mp),
-		          l->max_member_bytes);
-		w->b.n_skipped++;
-		return 0;
-	}
-	size_t cap = (size_t)st.st_size + 1, len = 0;
-	unsigned char *buf = malloc(cap + 1);
-	if (!buf) {
-		close(fd);
-		return diag_error(w->d, "out of memory");
-	}
-	for (;;) {
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			diag_error(w->d, "'%s': %s", msg_path(rel, mp), strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == cap) /* grew while reading: keep what the size said */
-			break;
-	}
-	close(fd);
-	if (len > l->max_member_bytes)
-		len = l->max_member_bytes;
-	w->loaded += len;
-	if (w->loaded > l->max_total_bytes) {
-		free(buf);
-		return diag_error(w->d, "more than %zu bytes loaded in total", l->max_total_bytes);
-	}
-	buf[len] = '\0';
-	m->data = buf;
-	m->size = len;
-	return 0;
-}
-
-static int walk_dir(struct walk *w, const char *full, const char *rel, int depth)
-{
-	const struct pkgfs_limits *l = &w->o->limits;
-	char mp[MSG_PATH_MAX + 4];
-	if (depth > DIR_MAX_DEPTH)
-		return diag_error(w->d, "'%s': directories nested deeper than %d",
-		                  msg_path(rel, mp), DIR_MAX_DEPTH);
-	DIR *dir = opendir(full);
-	if (!dir)
-		return diag_error(w->d, "'%s': %s", msg_path(full, mp), strerror(errno));
-	struct dirent *de;
-	struct sbuf fp = SBUF_INIT, rp = SBUF_INIT;
-	int ret = 0;
-	while ((de = readdir(dir))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (++w->entries > l->max_dir_entries) {
-			ret =
-			    diag_error(w->d, "more than %zu directory entries", l->max_dir_entries);
-			break;
-		}
-		sbuf_reset(&fp);
-		sbuf_reset(&rp);
-		if (sbuf_addf(&fp, "%s/%s", full, de->d_name) < 0 ||
-		    sbuf_addf(&rp, "%s%s%s", rel, rel[0] ? "/" : "", de->d_name) < 0) {
-			ret = diag_error(w->d, "out of memory");
-			break;
-		}
-		const char *reason = NULL;
-		char *np = malloc(rp.len + 2);
-		if (!np) {
-			ret = diag_error(w->d, "out of memory");
-			break;
-		}
-		if (pkgfs_normalise_path(rp.buf, np, rp.len + 2, l->max_path_bytes, &reason) < 0) {
-			diag_warn(w->d, "'%s': member skipped: %s", msg_path(rp.buf, mp), reason);
-			w->b.n_skipped++;
-			free(np);
-			continue;
-		}
-		struct stat st;
-		if (lstat(fp.buf, &st) < 0) {
-			diag_warn(w->d, "'%s': member skipped: %s", msg_path(np, mp),
-			          strerror(errno));
-			w->b.n_skipped++;
-			free(np);
-			continue;
-		}
-		struct pkgfs_member m;
-		memset(&m, 0, sizeof(m));
-		m.path = np;
-		m.mtime = (int64_t)st.st_mtime;
-		if (S_ISLNK(st.st_mode)) {
-			char t[LINK_TARGET_MAX + 1];
-			ssize_t n = readlink(fp.buf, t, LINK_TARGET_MAX);
-			t[n < 0 ? 0 : n] = '\0';
-			m.kind = PKGFS_LINK;
-			m.link_target = strdup(t);
-		} else if (S_ISDIR(st.st_mode)) {
-			m.kind = PKGFS_DIR;
-		} else if (S_ISREG(st.st_mode)) {
-			m.kind = PKGFS_FILE;
-			m.size = (size_t)st.st_size;
-			if (!w->o->want || w->o->want(np, m.size, w->o->want_ctx))
-				if (load_file(w, fp.buf, np, &m) < 0) {
-					member_release(&m);
-					ret = -1;
-					break;
-				}
-		} else {
-			m.kind = PKGFS_OTHER;
-			diag_warn(w->d, "'%s': special file ignored", msg_path(np, mp));
-			w->b.n_skipped++;
-		}
-		if ((m.kind == PKGFS_LINK && !m.link_target) || builder_push(&w->b, &m) < 0) {
-			member_release(&m);
-			ret = diag_error(w->d, "out of memory");
-			break;
-		}
-		if (m.kind == PKGFS_DIR) {
-			char *sub_full = strdup(fp.buf);
-			if (!sub_full) {
-				ret = diag_error(w->d, "out of memory");
-				break;
-			}
-			ret = walk_dir(w, sub_full, np, depth + 1);
-			free(sub_full);
-			if (ret < 0)
-				break;
-		}
-	}
-	closedir(dir);
-	sbuf_release(&fp);
-	sbuf_release(&rp);
-	return ret;
-}
-
-static int open_dir(struct pkgfs **out, const char *path, const struct pkgfs_options *o,
-                    struct diag *d)
-{
-	struct walk w;
-	memset(&w, 0, sizeof(w));
-	w.o = o;
-	w.d = d;
-	if (walk_dir(&w, path, "", 0) < 0 || builder_finish(&w.b, d) < 0) {
-		builder_release(&w.b);
-		return -1;
-	}
-	struct pkgfs *fs = calloc(1, sizeof(*fs));
-	if (!fs) {
-		builder_release(&w.b);
-		return diag_error(d, "out of memory");
-	}
-	fs->members = w.b.m;
-	fs->n = w.b.n;
-	fs->n_skipped = w.b.n_skipped;
-	fs->loaded_bytes = w.loaded;
-	snprintf(fs->format, sizeof(fs->format), "dir");
+	fs->unpacked_bytes = r.unpacked;
 	*out = fs;
 	return 0;
 }
@@ -905,7 +707,7 @@ int pkgfs_open_file(struct pkgfs **out, const char *path, const struct pkgfs_opt
 	if (stat(path, &st) < 0)
 		return diag_error(d, "%s", strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return open_dir(out, path, o, d);
+		return pkgwalk_open(out, path, o, d);
 	if (!S_ISREG(st.st_mode))
 		return diag_error(d, "not a regular file or directory");
 	if ((size_t)st.st_size > o->limits.max_input_bytes)
@@ -966,7 +768,7 @@ void pkgfs_free(struct pkgfs *fs)
 	if (!fs)
 		return;
 	for (size_t i = 0; i < fs->n; i++)
-		member_release(&fs->members[i]);
+		pkgfs_member_release(&fs->members[i]);
 	free(fs->members);
 	free(fs);
 }

@@ -6,6 +6,15 @@
  * itself an archive is unwrapped, and a Debian .deb (ar) is replaced by its data.tar.*; each
  * such step is one level of nesting, bounded by limits.max_depth. Links are recorded with their
  * targets and never followed; devices and FIFOs are recorded as PKGFS_OTHER and ignored.
+ * Directories are walked by core/pkg/pkgwalk.c.
+ *
+ * Bounded in size and in time (issue 8): every byte that comes out of a decompressor counts
+ * against max_unpacked_bytes and max_ratio as it comes, whether the member is loaded, too large
+ * to load, or only listed, at every nesting level; members the analysis does not want are read
+ * through and dropped wherever skipping them would decompress them anyway (any compressed
+ * level, and every zip level, whose entries may have no size), and skipped only where skipping
+ * is free (tar and ar without a filter). The options' deadline is checked per block and per
+ * member. The reader therefore stops within one block of a limit.
  *
  * Memory management: pkgfs_open_*() returns a tree that owns every path and every loaded
  * member buffer; release it with pkgfs_free() (NULL-safe). Members are borrowed for the tree's
@@ -18,16 +27,24 @@
 
 #include "core/base/err.h"
 
-/* Limits; the package-level defaults and their documentation live in package.h. */
+struct deadline;
+
+/* Limits. A soft limit skips a member with a warning (counted in n_skipped); a hard limit fails
+ * the open call with a one-line reason. The defaults and the `pkg.*` parameters that set them
+ * are in package.h. */
 struct pkgfs_limits {
-	size_t max_input_bytes;  /* the input file (hard) */
-	size_t max_members;      /* entries listed per archive level (hard) */
-	size_t max_member_bytes; /* one loaded member (soft: skipped with a warning) */
-	size_t max_total_bytes;  /* all loaded bytes, all levels (hard) */
-	size_t max_path_bytes;   /* one member path (soft) */
-	size_t max_depth;        /* nesting levels below the input (hard) */
-	double max_ratio;        /* uncompressed bytes / input bytes, checked above 1 MiB (hard) */
-	size_t max_dir_entries;  /* directory inputs: entries visited (hard) */
+	size_t max_input_bytes;    /* the input file (hard) */
+	size_t max_members;        /* entries listed per archive level (hard) */
+	size_t max_member_bytes;   /* one loaded member (soft: listed, not loaded) */
+	size_t max_total_bytes;    /* all loaded bytes, all levels (soft: later members listed,
+	                            * not loaded) */
+	size_t max_unpacked_bytes; /* every decompressed byte, loaded or not, all levels (hard;
+	                            * 0 = no limit) */
+	size_t max_path_bytes;     /* one member path (soft) */
+	size_t max_depth;          /* nesting levels below the input (hard) */
+	double max_ratio;          /* decompressed bytes / input bytes, checked above
+	                            * PKGFS_RATIO_FLOOR (hard; 0 = no limit) */
+	size_t max_dir_entries;    /* directory inputs: entries visited (hard) */
 };
 
 /* Below this many uncompressed bytes the ratio limit is not applied (tiny inputs are fine). */
@@ -53,6 +70,7 @@ struct pkgfs_options {
 	pkgfs_want_fn want;           /* NULL = load every regular member */
 	void *want_ctx;
 	struct pkgfs_limits limits;
+	const struct deadline *deadline; /* borrowed; NULL = no time budget */
 };
 
 struct pkgfs {
@@ -60,11 +78,13 @@ struct pkgfs {
 	size_t n;
 	char format[64];  /* "tar.gz", "zip", "whl", "zip+zipcrypto>tar.gz", "deb>tar.xz", "dir" */
 	size_t n_skipped; /* members skipped (unsafe path, over a soft limit, duplicate) */
-	size_t loaded_bytes; /* bytes loaded in total */
+	size_t loaded_bytes;   /* bytes loaded in total */
+	size_t unpacked_bytes; /* bytes decompressed in total (loaded or read through), plus the
+	                        * declared sizes of members skipped unread */
 };
 
 /** Read the file at `path` (bounded by limits.max_input_bytes) and open it as an archive, or
- *  walk it when it is a directory (lstat only; symbolic links are recorded, never followed).
+ *  walk it when it is a directory (pkgwalk_open(): lstat only, links recorded, never followed).
  *  When `sha256` is not NULL it receives the hex SHA-256 of the file ("" for a directory).
  *  0 and *out, or -1 with the reason on `d` (*out NULL). */
 int pkgfs_open_file(struct pkgfs **out, const char *path, const struct pkgfs_options *o,

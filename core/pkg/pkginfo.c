@@ -53,8 +53,8 @@ static int push_field(struct pkginfo *pi, size_t *cap, const char *key, size_t k
 		*cap = nc;
 	}
 	struct pkginfo_field *f = &pi->fields[pi->n_fields];
+	memset(f, 0, sizeof(*f));
 	f->key = dup_n(key, kn);
-	f->value = NULL;
 	f->line = line;
 	if (!f->key)
 		return -1;
@@ -70,6 +70,20 @@ static size_t rtrim(const char *s, size_t n)
 	return n;
 }
 
+/* Append up to the room left under `max` bytes of s[0..n) to the value; `f` records what was
+ * cut. */
+static int add_capped(struct sbuf *val, const char *s, size_t n, size_t max,
+                      struct pkginfo_field *f)
+{
+	size_t room = val->len < max ? max - val->len : 0;
+	f->full_len += n;
+	if (n > room) {
+		f->truncated = 1;
+		n = room;
+	}
+	return sbuf_add(val, s, n);
+}
+
 int pkginfo_parse(const char *buf, size_t len, const struct pkginfo_limits *lim,
                   struct pkginfo **out, struct diag *d)
 {
@@ -81,15 +95,17 @@ int pkginfo_parse(const char *buf, size_t len, const struct pkginfo_limits *lim,
 		pkginfo_limits_default(&def);
 		lim = &def;
 	}
-	if (len > lim->max_bytes)
-		return diag_error(d, "metadata file larger than %zu bytes", lim->max_bytes);
 	struct pkginfo *pi = calloc(1, sizeof(*pi));
 	if (!pi)
 		return diag_error(d, "out of memory");
+	if (len > lim->max_bytes) {
+		pi->ignored_bytes = len - lim->max_bytes;
+		len = lim->max_bytes;
+	}
 	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
 		pos = 3; /* UTF-8 byte order mark */
 	size_t body_start = len;
-	int open_field = 0;
+	struct pkginfo_field *open = NULL; /* the field whose value is being collected */
 	while (pos < len) {
 		const char *s = buf + pos;
 		const char *nl = memchr(s, '\n', len - pos);
@@ -103,14 +119,11 @@ int pkginfo_parse(const char *buf, size_t len, const struct pkginfo_limits *lim,
 			break;
 		}
 		if (s[0] == ' ' || s[0] == '\t') {
-			if (open_field) {
-				if (val.len + 1 + n > lim->max_line_bytes)
-					goto too_long;
-				if (sbuf_addch(&val, '\n') < 0 ||
-				    sbuf_add(&val, s + 1, rtrim(s + 1, n - 1)) < 0)
-					goto oom;
-			}
-			/* a continuation without a field is ignored */
+			/* a continuation (of a dropped field or of none: ignored) */
+			if (open && (add_capped(&val, "\n", 1, lim->max_line_bytes, open) < 0 ||
+			             add_capped(&val, s + 1, rtrim(s + 1, n - 1),
+			                        lim->max_line_bytes, open) < 0))
+				goto oom;
 			pos = next;
 			continue;
 		}
@@ -121,34 +134,30 @@ int pkginfo_parse(const char *buf, size_t len, const struct pkginfo_limits *lim,
 			body_start = pos;
 			break;
 		}
-		if (open_field) {
-			pi->fields[pi->n_fields - 1].value = sbuf_detach(&val, NULL);
-			if (!pi->fields[pi->n_fields - 1].value)
+		if (open) {
+			if (!(open->value = sbuf_detach(&val, NULL)))
 				goto oom;
-			open_field = 0;
+			open = NULL;
 		}
+		pos = next;
 		if (pi->n_fields >= lim->max_fields) {
-			diag_error(d, "more than %zu metadata fields", lim->max_fields);
-			goto fail;
+			pi->n_dropped++;
+			continue;
 		}
-		if (n > lim->max_line_bytes)
-			goto too_long;
 		if (push_field(pi, &cap, s, kn, line) < 0)
 			goto oom;
-		open_field = 1;
+		open = &pi->fields[pi->n_fields - 1];
 		size_t v = kn + 1;
 		while (v < n && (s[v] == ' ' || s[v] == '\t'))
 			v++;
 		sbuf_reset(&val);
-		if (sbuf_add(&val, s + v, rtrim(s + v, n - v)) < 0)
-			goto oom;
-		pos = next;
-	}
-	if (open_field) {
-		pi->fields[pi->n_fields - 1].value = sbuf_detach(&val, NULL);
-		if (!pi->fields[pi->n_fields - 1].value)
+		if (add_capped(&val, s + v, rtrim(s + v, n - v), lim->max_line_bytes, open) < 0)
 			goto oom;
 	}
+	if (open && !(open->value = sbuf_detach(&val, NULL)))
+		goto oom;
+	for (size_t i = 0; i < pi->n_fields; i++)
+		pi->n_truncated += (size_t)pi->fields[i].truncated;
 	sbuf_release(&val);
 	pi->body_len = body_start < len ? len - body_start : 0;
 	pi->body = dup_n(buf + (body_start < len ? body_start : len), pi->body_len);
@@ -156,12 +165,8 @@ int pkginfo_parse(const char *buf, size_t len, const struct pkginfo_limits *lim,
 		goto oom;
 	*out = pi;
 	return 0;
-too_long:
-	diag_error(d, "metadata header line %zu longer than %zu bytes", line, lim->max_line_bytes);
-	goto fail;
 oom:
 	diag_error(d, "out of memory");
-fail:
 	sbuf_release(&val);
 	pkginfo_free(pi);
 	return -1;

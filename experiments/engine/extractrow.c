@@ -72,6 +72,7 @@ int extractrow_setup(struct extractrow *x, const char *cmd, const char *sets, co
 
 	/* route --param values */
 	params_set_defaults(extractrow_param_spec, &x->xp, NULL);
+	package_options_default(&x->po);
 	{
 		char *all = params ? strdup(params) : NULL, *save = NULL, *kv;
 		if (params && !all) {
@@ -87,7 +88,15 @@ int extractrow_setup(struct extractrow *x, const char *cmd, const char *sets, co
 				free(all);
 				goto done;
 			}
-			if (params_find(extractrow_param_spec, (*eq = '\0', kv))) {
+			if (params_find(package_param_spec, (*eq = '\0', kv))) {
+				if (params_set(package_param_spec, &x->po, kv, eq + 1, &d) < 0) {
+					err_report("%s: --param: %s", cmd, diag_message(&d));
+					free(all);
+					goto done;
+				}
+				continue;
+			}
+			if (params_find(extractrow_param_spec, kv)) {
 				if (params_set(extractrow_param_spec, &x->xp, kv, eq + 1, &d) < 0) {
 					err_report("%s: --param: %s", cmd, diag_message(&d));
 					free(all);
@@ -227,7 +236,7 @@ int extractrow_run(const struct extractrow *x, const char *path, const struct pa
 	struct sbuf doc = SBUF_INIT;
 	size_t col = 0;
 	int rc = -1;
-	if (package_open(&res->pkg, path, po, d) < 0)
+	if (package_open(&res->pkg, path, po ? po : &x->po, d) < 0)
 		goto done;
 	if (analysis_run(res->pkg, &x->ctx, &res->a, d) < 0)
 		goto done;
@@ -237,6 +246,9 @@ int extractrow_run(const struct extractrow *x, const char *path, const struct pa
 	}
 	for (size_t k = 0; k < x->n_sets; k++) {
 		const struct featureset *fs = x->sets[k];
+		if (deadline_check(res->a->deadline, d, "computing feature set '%s'",
+		                   fs->type->name) < 0)
+			goto done;
 		if (fs->type->n_features) {
 			if (fs->type->extract(fs->state, res->a, res->x + col, &res->ev[k], d) <
 			    0) {

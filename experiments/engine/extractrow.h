@@ -6,7 +6,8 @@
  * (thread-safe: the configuration is only read), then extractrow_release().
  *
  * Parameters (--param K=V): "SET.KEY=V" goes to the selected feature set SET; the keys of
- * extractrow_param_spec (url.*, domains.*, analysis.*) configure the analysis itself. Nothing
+ * extractrow_param_spec (url.*, domains.*, analysis.*) configure the analysis itself, those of
+ * package_param_spec (pkg.*: reader limits and the per-package time budget) the reader. Nothing
  * here names a feature set: what a set needs (data files, the domain list, analysis and
  * tokenizer options, its evidence keys) is declared in its featureset_type.
  *
@@ -50,6 +51,7 @@ struct extractrow {
 	int doc_idx;    /* index into sets of the document set (its tokens: tokens.tsv), or -1 */
 	unsigned needs; /* FEATURESET_NEEDS_* of the selected sets */
 	struct extractrow_params xp;
+	struct package_options po; /* pkg.* parameters; passwords NULL (= "infected") */
 	struct analysis_ctx ctx;
 	struct tokenize_options topt;
 	struct api_table *apis;  /* owned, set by extractrow_load() */
@@ -80,7 +82,7 @@ struct extractrow_result {
 	struct evidence_list ev[EXTRACTROW_MAX_SETS]; /* per selected set */
 };
 
-/** Read the package at `path` (file or directory; `po` may be NULL for the defaults), analyse
+/** Read the package at `path` (file or directory; `po` may be NULL for x->po), analyse
  *  it, run every selected set (fixed rows into res->x, the text document into res->dt). `res`
  *  must be zeroed. 0, or -1 with the reason on `d` ("SET: reason" when a set fails); the
  *  partial result is then still released by extractrow_result_release(). */
