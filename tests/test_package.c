@@ -244,9 +244,187 @@ static void test_want(void)
 	CHECK(package_want_member("X.PY", 10), "want .PY");
 }
 
+static int has_note(const struct package *p, const char *rule, const char *path)
+{
+	for (size_t i = 0; p && i < p->n_notes; i++)
+		if (!strcmp(p->notes[i].rule, rule) && !strcmp(p->notes[i].path, path))
+			return 1;
+	return 0;
+}
+
+static void test_root_evasion(void)
+{
+	/* issue 8 item 6: one extra top-level member must not hide PKG-INFO and setup.py */
+	static const struct fx_entry e[] = {
+	    {"evade-1.0/PKG-INFO", FX_FILE, "Name: evade\n", 12, NULL},
+	    {"evade-1.0/setup.py", FX_FILE, "import os\n", 10, NULL},
+	    {"evade-1.0/evade/__init__.py", FX_FILE, "", 0, NULL},
+	    {"C:/x.py", FX_FILE, "y = 2\n", 6, NULL},
+	};
+	struct diag d;
+	struct package *p = open_entries("zip", NULL, e, sizeof(e) / sizeof(*e), &d);
+	CHECK(p != NULL, "evasion zip opened (%s)", diag_message(&d));
+	if (p) {
+		STR_IS(p->root, "evade-1.0/", "root: the directory holding the markers");
+		CHECK(p->metadata && !strcmp(p->metadata->path, "PKG-INFO"), "PKG-INFO found");
+		CHECK(package_find(p, "setup.py") != NULL, "setup.py in the tree");
+		INT_IS(p->n_files, 3, "the extra member is not a file of the package");
+		INT_IS(p->n_outside_root, 1, "one member outside the root");
+		CHECK(has_note(p, "outside_root", "C:/x.py") &&
+		          has_note(p, "drive_path", "C:/x.py"),
+		      "notes: outside the root, drive letter");
+		CHECK(p->diag.n_warnings == 2, "each note is also a warning (%d)",
+		      p->diag.n_warnings);
+	}
+	package_free(p);
+	diag_release(&d);
+	/* ties at the same depth: more members, then byte order; shallower beats larger */
+	static const struct fx_entry t1[] = {
+	    {"a/setup.py", FX_FILE, "", 0, NULL},
+	    {"b/setup.py", FX_FILE, "", 0, NULL},
+	    {"b/x.py", FX_FILE, "", 0, NULL},
+	    {"junk.txt", FX_FILE, "j", 1, NULL},
+	};
+	p = open_entries("tar", NULL, t1, sizeof(t1) / sizeof(*t1), &d);
+	CHECK(p && !strcmp(p->root, "b/"), "two marker directories: the larger one (%s)",
+	      p ? p->root : diag_message(&d));
+	CHECK(p && p->n_outside_root == 2, "a/setup.py and junk.txt are outside");
+	package_free(p);
+	diag_release(&d);
+	static const struct fx_entry t2[] = {
+	    {"b/setup.py", FX_FILE, "", 0, NULL},
+	    {"a/setup.py", FX_FILE, "", 0, NULL},
+	    {"junk.txt", FX_FILE, "j", 1, NULL},
+	};
+	p = open_entries("tar", NULL, t2, sizeof(t2) / sizeof(*t2), &d);
+	CHECK(p && !strcmp(p->root, "a/"), "equal marker directories: byte order");
+	package_free(p);
+	diag_release(&d);
+	static const struct fx_entry t3[] = {
+	    {"x/y/setup.py", FX_FILE, "", 0, NULL}, {"x/y/a.py", FX_FILE, "", 0, NULL},
+	    {"x/y/b.py", FX_FILE, "", 0, NULL},     {"z/PKG-INFO", FX_FILE, "Name: z\n", 8, NULL},
+	    {"top.py", FX_FILE, "", 0, NULL},
+	};
+	p = open_entries("tar", NULL, t3, sizeof(t3) / sizeof(*t3), &d);
+	CHECK(p && !strcmp(p->root, "z/"), "the shallowest marker directory wins");
+	package_free(p);
+	diag_release(&d);
+	/* no marker anywhere: the spec's descent alone, nothing left out */
+	static const struct fx_entry t4[] = {
+	    {"a/x.py", FX_FILE, "", 0, NULL},
+	    {"b/y.py", FX_FILE, "", 0, NULL},
+	};
+	p = open_entries("zip", NULL, t4, 2, &d);
+	CHECK(p && !strcmp(p->root, "") && p->n_files == 2 && p->n_notes == 0,
+	      "no marker: root '', every file kept, no note");
+	package_free(p);
+	diag_release(&d);
+	/* a backslash name (kept as is in tar) */
+	static const struct fx_entry t5[] = {
+	    {"w-1.0/setup.py", FX_FILE, "", 0, NULL},
+	    {"w-1.0/sub\\evil.py", FX_FILE, "", 0, NULL},
+	};
+	p = open_entries("tar", NULL, t5, 2, &d);
+	CHECK(p && has_note(p, "backslash_path", "w-1.0/sub\\evil.py") && p->n_outside_root == 0,
+	      "backslash path noted, still inside the root");
+	package_free(p);
+	diag_release(&d);
+}
+
+static void test_garbage(void)
+{
+	/* issue 8 item 5: no Python file, no metadata file and no setup file: not a package */
+	static const struct fx_entry none[] = {{"d/", FX_DIR, NULL, 0, NULL}};
+	static const struct fx_entry readme[] = {{"n-1/README.md", FX_FILE, "# n\n", 4, NULL},
+	                                         {"n-1/x.bin", FX_FILE, "\0", 1, NULL}};
+	struct diag d;
+	struct package *p = open_entries("zip", NULL, none, 1, &d);
+	CHECK(p == NULL && strstr(diag_message(&d), "not a Python package"),
+	      "only a directory: '%s'", diag_message(&d));
+	diag_release(&d);
+	p = open_entries("tar", "gzip", readme, 2, &d);
+	CHECK(p == NULL && strstr(diag_message(&d), "not a Python package") &&
+	          strstr(diag_message(&d), "(2 files)"),
+	      "a README and a binary: '%s'", diag_message(&d));
+	diag_release(&d);
+	static const char *const ok_names[] = {"s-1/setup.cfg", "s-1/pyproject.toml",
+	                                       "s-1/setup.py", "s-1/m.py", "s-1/PKG-INFO"};
+	for (size_t i = 0; i < sizeof(ok_names) / sizeof(*ok_names); i++) {
+		struct fx_entry one[] = {{ok_names[i], FX_FILE, "Name: s\n", 8, NULL}};
+		p = open_entries("tar", NULL, one, 1, &d);
+		CHECK(p != NULL, "'%s' alone is enough (%s)", ok_names[i], diag_message(&d));
+		package_free(p);
+		diag_release(&d);
+	}
+}
+
+static void test_params(void)
+{
+	struct package_options o;
+	struct diag d;
+	diag_init(&d);
+	package_options_default(&o);
+	CHECK(o.passwords == NULL && o.limits.max_input_bytes == ((size_t)64 << 20) &&
+	          o.limits.max_members == 100000 &&
+	          o.limits.max_member_bytes == ((size_t)16 << 20) &&
+	          o.limits.max_total_bytes == ((size_t)256 << 20) &&
+	          o.limits.max_unpacked_bytes == ((size_t)1 << 30) &&
+	          o.limits.max_path_bytes == 1024 && o.limits.max_depth == 1 &&
+	          o.limits.max_ratio == 200 && o.limits.max_dir_entries == 200000 &&
+	          o.time_budget == 10,
+	      "package_param_spec defaults are the documented limits");
+	CHECK(params_set(package_param_spec, &o, "pkg.max_members", "5", &d) == 0 &&
+	          o.limits.max_members == 5,
+	      "pkg.max_members=5");
+	CHECK(params_set(package_param_spec, &o, "pkg.time_budget", "0.25", &d) == 0 &&
+	          o.time_budget == 0.25,
+	      "pkg.time_budget=0.25");
+	static const char *const bad[] = {"-1", "1e3", "", " 5", "5x", "99999999999999999999999"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		CHECK(params_set(package_param_spec, &o, "pkg.max_members", bad[i], &d) < 0 &&
+		          o.limits.max_members == 5,
+		      "pkg.max_members='%s' rejected", bad[i]);
+	CHECK(params_set(package_param_spec, &o, "pkg.nope", "1", &d) < 0, "unknown key rejected");
+	struct sbuf sb = SBUF_INIT;
+	params_format(package_param_spec, &o, &sb);
+	CHECK(strstr(sbuf_cstr(&sb), "pkg.max_members=5,") &&
+	          strstr(sbuf_cstr(&sb), "pkg.time_budget=0.25"),
+	      "formatted for the sidecar and the cache key: %s", sbuf_cstr(&sb));
+	sbuf_release(&sb);
+	diag_release(&d);
+}
+
+static void test_time_budget(void)
+{
+	static const struct fx_entry e[] = {{"t-1/setup.py", FX_FILE, "x = 1\n", 6, NULL}};
+	size_t len = 0;
+	unsigned char *b = fx_build("tar", "gzip", NULL, NULL, e, 1, &len);
+	struct package_options o;
+	struct package *p = NULL;
+	struct diag d;
+	diag_init(&d);
+	package_options_default(&o);
+	o.time_budget = 1e-9; /* spent before the first check */
+	CHECK(b && package_open_memory(&p, b, len, "t.tar.gz", &o, &d) < 0 && p == NULL &&
+	          strstr(diag_message(&d), "time budget of 1e-09 s exceeded while"),
+	      "a spent budget fails the package: '%s'", diag_message(&d));
+	diag_release(&d);
+	o.time_budget = 0; /* none */
+	CHECK(package_open_memory(&p, b, len, "t.tar.gz", &o, &d) == 0 && p &&
+	          !deadline_expired(&p->deadline),
+	      "budget 0: no deadline");
+	package_free(p);
+	diag_release(&d);
+	free(b);
+}
+
 int main(void)
 {
 	toolkit_init();
+	test_root_evasion();
+	test_garbage();
+	test_params();
+	test_time_budget();
 	test_wrapper_root();
 	test_marker_stop();
 	test_metadata_choice();

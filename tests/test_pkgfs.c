@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tests/archive_fixture.h"
+#include "core/base/deadline.h"
 #include "core/pkg/package.h"
 #include "core/pkg/pkgfs.h"
 #include "core/base/toolkit.h"
@@ -376,6 +377,79 @@ static void test_limits(void)
 	free(b);
 }
 
+/* The first number after `key` in s, or (size_t)-1. */
+static size_t number_after(const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+	return p ? (size_t)strtoull(p + strlen(key), NULL, 10) : (size_t)-1;
+}
+
+static void test_unpacked(void)
+{
+	/* issue 8 item 2: every decompressed byte counts, also those of members not loaded */
+	struct fx_entry e[] = {{"p-1/setup.py", FX_FILE, "x = 1\n", 6, NULL},
+	                       {"p-1/zeros.bin", FX_FILE, NULL, (size_t)4 << 20, NULL}};
+	struct pkgfs_options o;
+	struct diag d;
+	size_t n = 0;
+	unsigned char *zip = fx_build("zip", NULL, NULL, NULL, e, 2, &n);
+	default_opts(&o);
+	o.want = want_py;
+	o.limits.max_ratio = 0;
+	struct pkgfs *fs = open_buf(zip, n, &o, &d);
+	CHECK(fs && fs->unpacked_bytes == ((size_t)4 << 20) + 6,
+	      "zip: the listed-only member is read through and counted (%zu)",
+	      fs ? fs->unpacked_bytes : 0);
+	pkgfs_free(fs);
+	diag_release(&d);
+	o.limits.max_unpacked_bytes = (size_t)1 << 20;
+	fs = open_buf(zip, n, &o, &d);
+	size_t got = number_after(diag_message(&d), "stopped after unpacking ");
+	CHECK(fs == NULL && strstr(diag_message(&d), "'p-1/zeros.bin': possible archive bomb") &&
+	          got > ((size_t)1 << 20) && got <= ((size_t)2 << 20),
+	      "zip: the unpacked limit stops within a block: '%s'", diag_message(&d));
+	diag_release(&d);
+	/* ratio with the floor: 4 MiB from a tiny zip is over 200 x input */
+	default_opts(&o);
+	o.want = want_py;
+	fs = open_buf(zip, n, &o, &d);
+	got = number_after(diag_message(&d), "stopped after unpacking ");
+	size_t floor = (size_t)1 << 20, bound = (n * 200 > floor ? n * 200 : floor) + floor;
+	CHECK(fs == NULL && strstr(diag_message(&d), "ratio limit 200") && got > floor &&
+	          got <= bound,
+	      "zip: the ratio limit counts the listed-only member: '%s'", diag_message(&d));
+	diag_release(&d);
+	free(zip);
+	/* tar: a declared size over a limit fails before anything is decompressed */
+	unsigned char *tgz = fx_build("tar", "gzip", NULL, NULL, e, 2, &n);
+	default_opts(&o);
+	o.want = want_py;
+	o.limits.max_ratio = 0;
+	o.limits.max_unpacked_bytes = (size_t)1 << 20;
+	fs = open_buf(tgz, n, &o, &d);
+	CHECK(fs == NULL && strstr(diag_message(&d), "the member declares 4194304 bytes") &&
+	          number_after(diag_message(&d), "stopped after unpacking ") < 4096,
+	      "tar.gz: declared size checked first: '%s'", diag_message(&d));
+	diag_release(&d);
+	free(tgz);
+	/* the deadline: a spent budget stops the reader at its first check */
+	struct deadline dl;
+	deadline_start(&dl, 1e-9);
+	default_opts(&o);
+	o.deadline = &dl;
+	unsigned char *b = fx_build("tar", "xz", NULL, NULL, demo, N_DEMO, &n);
+	fs = open_buf(b, n, &o, &d);
+	CHECK(fs == NULL && strstr(diag_message(&d), "time budget of 1e-09 s exceeded while "),
+	      "deadline: '%s'", diag_message(&d));
+	diag_release(&d);
+	deadline_start(&dl, 3600);
+	fs = open_buf(b, n, &o, &d);
+	CHECK(fs != NULL, "a budget not spent does not stop the reader (%s)", diag_message(&d));
+	pkgfs_free(fs);
+	diag_release(&d);
+	free(b);
+}
+
 static void test_whl(void)
 {
 	static const struct fx_entry whl[] = {
@@ -404,6 +478,7 @@ int main(void)
 	test_deb();
 	test_hostile();
 	test_limits();
+	test_unpacked();
 	test_whl();
 	return harness_done();
 }
