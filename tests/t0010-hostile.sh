@@ -197,6 +197,12 @@ if have longmeta.tar.gz; then
 		"scan reports the cut as package evidence"
 fi
 
+if have longmeta.deb; then
+	run longmeta-deb scan --format json $DOM "$FX/longmeta.deb"
+	json longmeta-deb 'd["status"] == "ok" and [e["detail"] for e in d["evidence"] if e["rule"] == "package:metadata_truncated" and e["snippet"] == "Description"] != []' \
+		"a .deb whose installed PKG-INFO has a 190 KB Description (python3-afdko's shape) is read, the cut reported"
+fi
+
 # ---- the hostile archive of traversal names, links and devices, and other stress inputs ----
 if have hostile.tar; then
 	expect_ok hostile ls "$FX/hostile.tar"

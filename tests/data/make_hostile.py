@@ -316,6 +316,22 @@ def f_longmeta_tar_gz(out, path):
                                          mtime=0))
 
 
+def f_longmeta_deb(out, path):
+    # the shape of Debian's python3-afdko: an installed egg-info PKG-INFO whose Description runs
+    # to 196 KB of continuation lines (issue 10 item 7: it must read, with the value cut)
+    desc = b"".join(b"        line %06d of a long description, as setuptools indents it\n" % i
+                    for i in range(2800))
+    pkginfo = (b"Metadata-Version: 2.1\nName: longmeta\nVersion: 1.0\nSummary: s\n"
+               b"Description: first line\n" + desc + b"Platform: UNKNOWN\n\n")
+    base = "./usr/lib/python3/dist-packages/"
+    data = lzma.compress(tar_bytes([(base + "longmeta-1.0.egg-info/PKG-INFO", pkginfo),
+                                    (base + "longmeta/__init__.py", b"x = 1\n")]))
+    control = gzip.compress(tar_bytes([("./control", b"Package: python3-longmeta\n")]),
+                            mtime=0)
+    open(path, "wb").write(ar_archive([("debian-binary", b"2.0\n"),
+                                       ("control.tar.gz", control), ("data.tar.xz", data)]))
+
+
 # the fixtures that used to live in make_fixtures.sh
 
 def add(tf, name, data=b"", **kw):
@@ -404,6 +420,7 @@ FIXTURES = {
     "rootevade-unix.zip": f_rootevade_unix_zip,
     "rootevade.tar.gz": f_rootevade_tar_gz,
     "longmeta.tar.gz": f_longmeta_tar_gz,
+    "longmeta.deb": f_longmeta_deb,
     "hostile.tar": f_hostile_tar,
     "many.tar.gz": f_many_tar_gz,
     "longline.tar.gz": f_longline_tar_gz,

@@ -16,13 +16,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* small limits keep each run fast; the limit paths are what matters */
 	o.limits.max_member_bytes = 1 << 20;
 	o.limits.max_total_bytes = 8 << 20;
+	o.limits.max_unpacked_bytes = 64 << 20;
 	o.limits.max_members = 2000;
+	o.time_budget = 5; /* a slow input ends as a budget error, not a fuzzer timeout */
 	diag_init(&d);
 	if (package_open_memory(&p, data, size, "fuzz", &o, &d) == 0) {
 		struct sbuf sb = SBUF_INIT;
 		for (size_t i = 0; i < p->n_files; i++)
 			if (p->files[i].data)
 				package_read_text(&p->files[i], &sb);
+		for (size_t i = 0; i < p->n_notes; i++)
+			sbuf_addstr(&sb, p->notes[i].detail);
 		sbuf_release(&sb);
 		package_free(p);
 	}
