@@ -450,6 +450,37 @@ static void test_unpacked(void)
 	free(b);
 }
 
+static void test_speculative(void)
+{
+	/* a zip's first entry is loaded in case it is a storage zip's archive; when it is not,
+	 * the load is dropped and the entry is listed like any other unwanted member */
+	static const struct fx_entry one[] = {{"data.bin", FX_FILE, "\1\2\3", 3, NULL}};
+	static const struct fx_entry two[] = {{"a.bin", FX_FILE, "\1\2", 2, NULL},
+	                                      {"b.py", FX_FILE, "x", 1, NULL}};
+	struct pkgfs_options o;
+	struct diag d;
+	size_t n = 0;
+	default_opts(&o);
+	o.want = want_py;
+	unsigned char *b = fx_build("zip", NULL, NULL, NULL, one, 1, &n);
+	struct pkgfs *fs = open_buf(b, n, &o, &d);
+	const struct pkgfs_member *m = fs ? pkgfs_find(fs, "data.bin") : NULL;
+	CHECK(fs && !strcmp(pkgfs_format(fs), "zip") && m && !m->data && m->size == 3 &&
+	          fs->loaded_bytes == 0 && fs->n_skipped == 0,
+	      "one plain unwanted entry: the zip is the package, the entry listed, not loaded");
+	pkgfs_free(fs);
+	diag_release(&d);
+	free(b);
+	b = fx_build("zip", NULL, NULL, NULL, two, 2, &n);
+	fs = open_buf(b, n, &o, &d);
+	m = fs ? pkgfs_find(fs, "a.bin") : NULL;
+	CHECK(fs && m && !m->data && m->size == 2 && fs->loaded_bytes == 1,
+	      "two entries: the first one's speculative load is dropped");
+	pkgfs_free(fs);
+	diag_release(&d);
+	free(b);
+}
+
 static void test_whl(void)
 {
 	static const struct fx_entry whl[] = {
@@ -479,6 +510,7 @@ int main(void)
 	test_hostile();
 	test_limits();
 	test_unpacked();
+	test_speculative();
 	test_whl();
 	return harness_done();
 }

@@ -300,6 +300,13 @@ struct level {
 	int encrypted;    /* a zip entry was encrypted */
 	int not_archive;  /* libarchive did not recognise the format */
 	enum past past;   /* how entries that are not kept are got past */
+	size_t n_nondir;  /* entries other than directories so far */
+	/* A zip's first entry is loaded (up to max_input_bytes) even when want() says no, in
+	 * case it is the zip's only entry and itself an archive (a storage zip): that saves
+	 * reading it twice. The load is dropped as soon as a second entry shows up. */
+	size_t spec_index;     /* builder index of that entry while `spec` */
+	int spec;              /* the speculative load is still held */
+	const char *spec_path; /* after the level: its path (owned by the member), or NULL */
 };
 
 static int is_deb_data(const char *path)
@@ -323,10 +330,23 @@ static void reword_entry_error(struct run *r, struct archive_entry *e, const cha
 		           pkgfs_msg_path(np, mp));
 }
 
-/* Read one archive level into `b`. `force` names a member to load whole (bounded by
- * max_input_bytes) whatever want() says; ar levels also load data.tar.* that way. */
+/* Forget the speculative load of level `lv` (see struct level). */
+static void drop_speculative(struct run *r, struct pkgfs_builder *b, struct level *lv)
+{
+	struct pkgfs_member *m = &b->m[lv->spec_index];
+	if (!lv->spec)
+		return;
+	r->loaded -= m->size;
+	free(m->data);
+	m->data = NULL;
+	lv->spec = 0;
+}
+
+/* Read one archive level into `b`. An ar level loads its data.tar.* whole (bounded by
+ * max_input_bytes) whatever want() says; a zip level speculatively loads its first entry
+ * (struct level). */
 static int read_level(struct run *r, const void *buf, size_t len, struct pkgfs_builder *b,
-                      struct level *lv, const char *force)
+                      struct level *lv)
 {
 	const struct pkgfs_limits *l = &r->o->limits;
 	struct archive_entry *e;
@@ -440,11 +460,12 @@ static int read_level(struct run *r, const void *buf, size_t len, struct pkgfs_b
 			diag_error(r->d, "out of memory");
 			goto out;
 		}
-		int keep = 0, nested = 0;
+		int keep = 0, nested = 0, spec = 0;
 		size_t limit = l->max_member_bytes;
+		if (m.kind != PKGFS_DIR && ++lv->n_nondir == 2)
+			drop_speculative(r, b, lv);
 		if (m.kind == PKGFS_FILE) {
-			if ((force && !strcmp(np, force)) ||
-			    (!strcmp(lv->base, "ar") && is_deb_data(np))) {
+			if (!strcmp(lv->base, "ar") && is_deb_data(np)) {
 				keep = nested = 1;
 				limit = l->max_input_bytes;
 			} else {
@@ -454,6 +475,10 @@ static int read_level(struct run *r, const void *buf, size_t len, struct pkgfs_b
 				                  : 0;
 				if (room < limit)
 					limit = room;
+				if (!keep && lv->n_nondir == 1 && !strcmp(lv->base, "zip")) {
+					keep = spec = 1;
+					limit = l->max_input_bytes;
+				}
 			}
 			/* a tar or ar member's declared size is the size of its data: a member
 			 * that would go over a hard limit fails before it is decompressed */
@@ -474,6 +499,12 @@ static int read_level(struct run *r, const void *buf, size_t len, struct pkgfs_b
 		if (x == 0) {
 			m.data = data;
 			m.size = got;
+			if (spec) {
+				lv->spec = 1;
+				lv->spec_index = b->n;
+			}
+		} else if (spec) {
+			m.size = got; /* too large to be a storage zip's archive: only listed */
 		} else if (keep) {
 			if (nested) {
 				diag_error(r->d, "'%s': nested archive larger than %zu bytes",
@@ -502,6 +533,8 @@ static int read_level(struct run *r, const void *buf, size_t len, struct pkgfs_b
 	}
 	if (!strcmp(lv->base, "zip") || !strcmp(lv->base, "ar"))
 		lv->filters[0] = '\0';
+	if (lv->spec)
+		lv->spec_path = b->m[lv->spec_index].path;
 	ret = pkgfs_builder_finish(b, r->d);
 out:
 	free(np);
@@ -542,9 +575,8 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 	struct level lv;
 	char fmt[64];
 	char mp[PKGFS_MSG_PATH_MAX + 4];
-	size_t loaded0 = r->loaded, unpacked0 = r->unpacked;
 	*not_archive = 0;
-	if (read_level(r, buf, len, &b, &lv, NULL) < 0) {
+	if (read_level(r, buf, len, &b, &lv) < 0) {
 		*not_archive = lv.not_archive;
 		pkgfs_builder_release(&b);
 		return -1;
@@ -561,43 +593,15 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 			                  "ar archive without a data.tar member (not a .deb)");
 		}
 	} else if (!strcmp(lv.base, "zip")) {
+		/* one entry, loaded (wanted, or speculatively): maybe a storage zip's archive */
 		size_t n_reg = 0, idx = 0;
 		for (size_t i = 0; i < b.n; i++)
 			if (b.m[i].kind != PKGFS_DIR) {
 				n_reg++;
 				idx = i;
 			}
-		if (n_reg == 1 && b.m[idx].kind == PKGFS_FILE) {
-			if (!b.m[idx].data) {
-				/* Second pass: load the single member whole. The first pass's
-				 * counts are dropped with its members. */
-				struct pkgfs_builder b2 = {0};
-				struct level lv2;
-				char *want_path = strdup(b.m[idx].path);
-				if (!want_path) {
-					pkgfs_builder_release(&b);
-					return diag_error(r->d, "out of memory");
-				}
-				r->loaded = loaded0;
-				r->unpacked = unpacked0;
-				int x = read_level(r, buf, len, &b2, &lv2, want_path);
-				free(want_path);
-				if (x < 0) {
-					pkgfs_builder_release(&b2);
-					pkgfs_builder_release(&b);
-					return -1;
-				}
-				pkgfs_builder_release(&b);
-				b = b2;
-				lv = lv2;
-				idx = 0;
-				for (size_t i = 0; i < b.n; i++)
-					if (b.m[i].kind == PKGFS_FILE)
-						idx = i;
-			}
-			if (b.m[idx].data)
-				inner = &b.m[idx];
-		}
+		if (n_reg == 1 && b.m[idx].kind == PKGFS_FILE && b.m[idx].data)
+			inner = &b.m[idx];
 	}
 	if (inner) {
 		struct diag sub;
@@ -615,7 +619,7 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 			struct level plv;
 			po.limits.max_members = 1;
 			r2.o = &po;
-			x = read_level(&r2, inner->data, inner->size, &pb, &plv, NULL);
+			x = read_level(&r2, inner->data, inner->size, &pb, &plv);
 			pkgfs_builder_release(&pb);
 			int is_archive = !plv.not_archive;
 			diag_release(&sub);
@@ -657,6 +661,13 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 			}
 		}
 	}
+	/* the level is the package: a speculative load was not wanted by the analysis */
+	for (size_t i = 0; lv.spec_path && i < b.n; i++)
+		if (b.m[i].path == lv.spec_path && b.m[i].data) {
+			r->loaded -= b.m[i].size;
+			free(b.m[i].data);
+			b.m[i].data = NULL;
+		}
 	snprintf(fs->format, sizeof(fs->format), "%s", fmt);
 	fs->members = b.m;
 	fs->n = b.n;

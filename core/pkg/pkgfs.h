@@ -14,7 +14,9 @@
  * through and dropped wherever skipping them would decompress them anyway (any compressed
  * level, and every zip level, whose entries may have no size), and skipped only where skipping
  * is free (tar and ar without a filter). The options' deadline is checked per block and per
- * member. The reader therefore stops within one block of a limit.
+ * member. The reader therefore stops within one block of a limit. A zip's first entry is loaded
+ * even when want() says no, in case it is the zip's only entry and an archive (a storage zip),
+ * and dropped as soon as a second entry appears or when it turns out not to be an archive.
  *
  * Memory management: pkgfs_open_*() returns a tree that owns every path and every loaded
  * member buffer; release it with pkgfs_free() (NULL-safe). Members are borrowed for the tree's
