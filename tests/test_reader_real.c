@@ -206,7 +206,7 @@ int main(void)
 	if (!CHECK(f != NULL, "fixture %s readable", path))
 		return harness_done();
 	if (!corpus) {
-		SKIP("corpus not found (../shared/corpus or $PYVET_CORPUS): the %s real-package "
+		SKIP("corpus not found (PYVET_SHARED, ../shared): the %s real-package "
 		     "reader and PKG-INFO checks are not run",
 		     path);
 		fclose(f);
