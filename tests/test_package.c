@@ -385,6 +385,13 @@ static void test_params(void)
 		          o.limits.max_members == 5,
 		      "pkg.max_members='%s' rejected", bad[i]);
 	CHECK(params_set(package_param_spec, &o, "pkg.nope", "1", &d) < 0, "unknown key rejected");
+	CHECK(params_set(package_param_spec, &o, "pkg.max_depth", "9", &d) < 0 &&
+	          !strcmp(diag_message(&d), "parameter 'pkg.max_depth': '9' is not in [0, 8]") &&
+	          o.limits.max_depth == 1,
+	      "a value outside the range is refused: '%s'", diag_message(&d));
+	CHECK(params_set(package_param_spec, &o, "pkg.time_budget", "-1", &d) < 0 &&
+	          o.time_budget == 0.25,
+	      "a negative budget is refused");
 	struct sbuf sb = SBUF_INIT;
 	params_format(package_param_spec, &o, &sb);
 	CHECK(strstr(sbuf_cstr(&sb), "pkg.max_members=5,") &&
