@@ -24,7 +24,6 @@
  * hidden code). */
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +47,7 @@
 #include "core/pkg/package.h"
 #include "core/base/results.h"
 #include "core/base/rng.h"
+#include "core/base/workq.h"
 
 int cmd_baseline(int argc, char **argv);
 
@@ -84,8 +84,7 @@ struct job {
 
 struct shared {
 	struct job *jobs;
-	size_t n_jobs, next, done;
-	pthread_mutex_t lock;
+	size_t n_jobs;
 	const char *corpus;
 	const struct analysis_ctx *ctx;
 	const struct bandit *bandit;
@@ -192,25 +191,22 @@ end:
 	diag_release(&d);
 }
 
-static void *worker(void *arg)
+/* Work-queue item i: package jobs[i]. */
+static void run_item(void *arg, size_t i, size_t thread)
 {
 	struct shared *sh = arg;
-	for (;;) {
-		pthread_mutex_lock(&sh->lock);
-		size_t i = sh->next++;
-		pthread_mutex_unlock(&sh->lock);
-		if (i >= sh->n_jobs)
-			break;
-		run_job(sh, &sh->jobs[i]);
-		pthread_mutex_lock(&sh->lock);
-		size_t done = ++sh->done;
-		err_report("baseline: [%zu/%zu] %s %s: %zu .py sent to bandit%s%s", done,
-		           sh->n_jobs, sh->jobs[i].row->name, sh->jobs[i].row->version,
-		           sh->jobs[i].files_sent, sh->jobs[i].status[0] ? "; error: " : "",
-		           sh->jobs[i].status); /* escaped: manifest and package strings */
-		pthread_mutex_unlock(&sh->lock);
-	}
-	return NULL;
+	(void)thread;
+	run_job(sh, &sh->jobs[i]);
+}
+
+/* Progress line after each package (serialised by the work queue). */
+static void item_done(void *arg, size_t i, size_t done)
+{
+	struct shared *sh = arg;
+	err_report("baseline: [%zu/%zu] %s %s: %zu .py sent to bandit%s%s", done, sh->n_jobs,
+	           sh->jobs[i].row->name, sh->jobs[i].row->version, sh->jobs[i].files_sent,
+	           sh->jobs[i].status[0] ? "; error: " : "",
+	           sh->jobs[i].status); /* escaped: manifest and package strings */
 }
 
 static int cmp_row_id(const void *a, const void *b)
@@ -815,19 +811,14 @@ int cmd_baseline(int argc, char **argv)
 	                    .mode = mode,
 	                    .max_files = max_files,
 	                    .use_bandit = use_bandit};
-	pthread_mutex_init(&sh.lock, NULL);
-	pthread_t th[64];
-	size_t started = 0;
-	for (size_t t = 0; t < jobs_n; t++) {
-		if (pthread_create(&th[t], NULL, worker, &sh) != 0)
-			break;
-		started++;
+	struct workq_job wj = {n_jobs, run_item, item_done, &sh};
+	struct workq *q = workq_alloc(jobs_n);
+	if (!q || workq_run(q, &wj) < 0) {
+		workq_free(q);
+		fprintf(stderr, "pyvet: baseline: out of memory\n");
+		goto end;
 	}
-	if (!started)
-		worker(&sh);
-	for (size_t t = 0; t < started; t++)
-		pthread_join(th[t], NULL);
-	pthread_mutex_destroy(&sh.lock);
+	workq_free(q);
 
 	/* Outputs. */
 	const char *slash = strrchr(out, '/');

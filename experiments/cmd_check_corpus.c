@@ -1,5 +1,4 @@
 /* `pyvet check-corpus`: read every package of a manifest in memory and report what failed. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "core/pkg/package.h"
 #include "core/pkg/pkginfo.h"
 #include "core/base/sbuf.h"
+#include "core/base/workq.h"
 #include "experiments/commands.h"
 
 #define CC_MAX_JOBS 64
@@ -32,8 +32,6 @@ struct cc_state {
 	const char *corpus, *debian_dir;
 	size_t every;
 	struct cc_result *res;
-	size_t next;
-	pthread_mutex_t lock;
 };
 
 static int cc_usage(FILE *f)
@@ -98,18 +96,12 @@ static void check_one(struct cc_state *s, size_t i)
 	free(path);
 }
 
-static void *cc_worker(void *arg)
+/* Work-queue item k: manifest row k * every. */
+static void cc_item(void *arg, size_t item, size_t thread)
 {
 	struct cc_state *s = arg;
-	for (;;) {
-		pthread_mutex_lock(&s->lock);
-		size_t i = s->next;
-		s->next += s->every;
-		pthread_mutex_unlock(&s->lock);
-		if (i >= s->m->n)
-			return NULL;
-		check_one(s, i);
-	}
+	(void)thread;
+	check_one(s, item * s->every);
 }
 
 static double now_s(void)
@@ -182,21 +174,14 @@ int cmd_check_corpus(int argc, char **argv)
 	s.res = calloc(m->n ? m->n : 1, sizeof(*s.res));
 	if (!s.res)
 		die("check-corpus: out of memory");
-	pthread_mutex_init(&s.lock, NULL);
 	double t0 = now_s();
-	pthread_t th[CC_MAX_JOBS];
-	size_t started = 0;
-	for (size_t j = 0; j < jobs; j++) {
-		if (pthread_create(&th[j], NULL, cc_worker, &s) != 0)
-			break;
-		started++;
-	}
-	if (!started)
-		cc_worker(&s);
-	for (size_t j = 0; j < started; j++)
-		pthread_join(th[j], NULL);
+	struct workq_job job = {(m->n + every - 1) / every, cc_item, NULL, &s};
+	struct workq *q = workq_alloc(jobs);
+	if (!q || workq_run(q, &job) < 0)
+		die("check-corpus: out of memory");
+	size_t started = workq_threads(q);
+	workq_free(q);
 	double wall = now_s() - t0;
-	pthread_mutex_destroy(&s.lock);
 
 	size_t listed = 0, ok = 0, failed = 0, skipped = 0, pk_skipped = 0, files = 0, meta = 0,
 	       meta_ok = 0, n_fmt = 0;

@@ -4,7 +4,6 @@
  * order by the main thread, so the bytes do not depend on --jobs. */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "core/base/sbuf.h"
 #include "core/ml/tokenize.h"
 #include "core/base/toolkit.h"
+#include "core/base/workq.h"
 #include "experiments/engine/extractrow.h"
 #include "experiments/commands.h"
 #include "featuresets/featureset.h"
@@ -38,7 +38,7 @@ int cmd_extract(int argc, char **argv);
 
 /* The outcome for one manifest row. */
 struct ex_result {
-	int done, ok;
+	int ok;
 	char *error;
 	double *x;
 	struct doc_tokens dt;
@@ -50,10 +50,8 @@ struct ex_run {
 	const char *corpus, *debian_dir;
 	struct extractrow x; /* sets, analysis context, API table, domain list */
 	struct ex_result *res;
-	size_t next;
-	size_t n_done;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	int show_progress;
+	double t0, last_progress;
 };
 
 static int ex_usage(FILE *f)
@@ -235,24 +233,25 @@ out:
 	diag_release(&d);
 }
 
-static void *worker(void *vp)
+static void process_item(void *arg, size_t item, size_t thread)
 {
-	struct ex_run *r = vp;
-	for (;;) {
-		size_t i;
-		pthread_mutex_lock(&r->lock);
-		i = r->next++;
-		pthread_mutex_unlock(&r->lock);
-		if (i >= r->m->n)
-			break;
-		process_one(r, i);
-		pthread_mutex_lock(&r->lock);
-		r->res[i].done = 1;
-		r->n_done++;
-		pthread_cond_broadcast(&r->cond);
-		pthread_mutex_unlock(&r->lock);
+	(void)thread;
+	process_one(arg, item);
+}
+
+static double now_seconds(void);
+static void progress(size_t done, size_t total, double t0, int final);
+
+/* After each package (serialised by the work queue): a progress line at most every 0.25 s. */
+static void item_done(void *arg, size_t item, size_t n_done)
+{
+	struct ex_run *r = arg;
+	double t = now_seconds();
+	(void)item;
+	if (r->show_progress && t - r->last_progress >= 0.25) {
+		r->last_progress = t;
+		progress(n_done, r->m->n, r->t0, 0);
 	}
-	return NULL;
 }
 
 /* ---- helpers ---- */
@@ -348,8 +347,10 @@ int cmd_extract(int argc, char **argv)
 	int reuse = 0, quiet = 0, rc = EXIT_USAGE, show_progress;
 	char path[4096], cache_key[65], buf[4096];
 	cJSON *hashes = NULL, *fsj = NULL;
-	pthread_t th[EX_MAX_JOBS];
-	size_t n_th = 0;
+	struct workq *q = NULL;
+	struct workq_job job;
+	struct workq_stats *threads = NULL;
+	size_t n_threads = 0;
 	double t0;
 	struct csvio_out o_feat = {0}, o_tok = {0}, o_ev = {0}, o_err = {0};
 
@@ -540,38 +541,20 @@ int cmd_extract(int argc, char **argv)
 		err_report("extract: out of memory");
 		goto io_fail;
 	}
-	pthread_mutex_init(&r.lock, NULL);
-	pthread_cond_init(&r.cond, NULL);
-	if (jobs > m->n && m->n)
-		jobs = m->n;
 	t0 = now_seconds();
-	show_progress = !quiet && isatty(2);
-	for (size_t j = 0; j < jobs; j++) {
-		if (pthread_create(&th[n_th], NULL, worker, &r))
-			break;
-		n_th++;
-	}
-	if (!n_th) {
-		err_report("extract: cannot start worker threads");
+	r.t0 = t0;
+	r.show_progress = show_progress = !quiet && isatty(2);
+	q = workq_alloc(jobs > m->n && m->n ? m->n : jobs);
+	job = (struct workq_job){m->n, process_item, item_done, &r};
+	if (!q || workq_start(q, &job) < 0) {
+		err_report("extract: out of memory");
 		goto io_fail;
 	}
+	/* Write the results in manifest order while later packages are still being read. */
 	for (size_t i = 0; i < m->n; i++) {
 		struct ex_result *res = &r.res[i];
 		const struct manifest_row *row = &m->rows[i];
-		pthread_mutex_lock(&r.lock);
-		while (!res->done) {
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 250000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&r.cond, &r.lock, &ts);
-			if (show_progress)
-				progress(r.n_done, m->n, t0, 0);
-		}
-		pthread_mutex_unlock(&r.lock);
+		workq_wait_item(q, i);
 		if (res->ok) {
 			const char *cells[6] = {row->id,      row->label,   row->name,
 			                        row->version, row->cluster, row->first_seen};
@@ -601,9 +584,13 @@ int cmd_extract(int argc, char **argv)
 		res->x = NULL;
 		res->error = res->evidence = NULL;
 	}
-	for (size_t j = 0; j < n_th; j++)
-		pthread_join(th[j], NULL);
-	n_th = 0;
+	workq_finish(q);
+	n_threads = workq_threads(q);
+	threads = calloc(n_threads, sizeof(*threads));
+	for (size_t t = 0; threads && t < n_threads; t++)
+		workq_stats(q, t, &threads[t]);
+	workq_free(q);
+	q = NULL;
 	if (show_progress)
 		progress(m->n, m->n, t0, 1);
 	if (csvio_out_commit(&o_feat) < 0 || (o_tok.f && csvio_out_commit(&o_tok) < 0) ||
@@ -621,7 +608,7 @@ int cmd_extract(int argc, char **argv)
 		cJSON_AddNumberToObject(counts, "extract_seconds", wall);
 		cJSON_AddNumberToObject(counts, "packages_per_second",
 		                        wall > 0 ? (double)m->n / wall : 0);
-		cJSON_AddNumberToObject(counts, "jobs", (double)n_th ? (double)n_th : (double)jobs);
+		cJSON_AddNumberToObject(counts, "jobs", (double)n_threads);
 		cJSON_AddStringToObject(opts, "manifest", manifest_path);
 		cJSON_AddStringToObject(opts, "corpus", corpus);
 		cJSON_AddItemToObject(opts, "extract",
@@ -643,6 +630,8 @@ int cmd_extract(int argc, char **argv)
 		fsj = NULL;
 		sidecar_set_json(sc, "options", opts);
 		sidecar_set_json(sc, "counts", counts);
+		if (threads)
+			sidecar_set_threads(sc, threads, n_threads);
 		sidecar_set_json(
 		    sc, "outputs",
 		    cJSON_CreateStringArray((const char *const[]){"features.csv", "tokens.tsv",
@@ -673,8 +662,8 @@ io_fail:
 	csvio_out_abort(&o_ev);
 	csvio_out_abort(&o_err);
 done:
-	for (size_t j = 0; j < n_th; j++)
-		pthread_join(th[j], NULL);
+	workq_free(q); /* finishes the items still running after an output error */
+	free(threads);
 	if (r.res) {
 		for (size_t i = 0; m && i < m->n; i++) {
 			free(r.res[i].x);
@@ -683,8 +672,6 @@ done:
 			doc_tokens_release(&r.res[i].dt);
 		}
 		free(r.res);
-		pthread_mutex_destroy(&r.lock);
-		pthread_cond_destroy(&r.cond);
 	}
 	cJSON_Delete(hashes);
 	cJSON_Delete(fsj);

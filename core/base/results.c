@@ -12,6 +12,7 @@
 #include "core/base/csvio.h"
 #include "core/base/err.h"
 #include "core/base/toolkit.h"
+#include "core/base/workq.h"
 
 #define SIDECAR_SCHEMA_VERSION 1
 
@@ -125,6 +126,23 @@ int sidecar_set_number(struct sidecar *s, const char *key, double value)
 {
 	/* cJSON prints NaN and infinities as null. */
 	return sidecar_set_json(s, key, cJSON_CreateNumber(value));
+}
+
+int sidecar_set_threads(struct sidecar *s, const struct workq_stats *st, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t t = 0; a && t < n; t++) {
+		cJSON *o = cJSON_CreateObject();
+		if (!o) {
+			cJSON_Delete(a);
+			return -1;
+		}
+		cJSON_AddNumberToObject(o, "items", (double)st[t].items);
+		cJSON_AddNumberToObject(o, "busy_seconds", st[t].busy_seconds);
+		cJSON_AddNumberToObject(o, "cpu_seconds", st[t].cpu_seconds);
+		cJSON_AddItemToArray(a, o);
+	}
+	return sidecar_set_json(s, "threads", a);
 }
 
 /* Set obj[key] = item in the object at root[section]. */

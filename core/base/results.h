@@ -30,6 +30,11 @@ int sidecar_set_json(struct sidecar *s, const char *key, struct cJSON *item);
 int sidecar_set_string(struct sidecar *s, const char *key, const char *value);
 int sidecar_set_number(struct sidecar *s, const char *key, double value);
 
+struct workq_stats;
+/** Set "threads" to one object per work-queue thread: {"items", "busy_seconds",
+ *  "cpu_seconds"} (core/base/workq.h; timings, for benchmarks). 0/-1. */
+int sidecar_set_threads(struct sidecar *s, const struct workq_stats *st, size_t n);
+
 /** Record a data file hash under "hashes": {name: sha256}. */
 int sidecar_add_hash(struct sidecar *s, const char *name, const char *sha256_hex);
 
