@@ -116,9 +116,8 @@ static cJSON *options_json(const struct protocli *pc, const struct featdata *fd)
 	cJSON_AddItemToObject(o, "text", params_to_json(vocab_param_specs, &pc->o.vp));
 	cJSON *ls = cJSON_AddObjectToObject(o, "learners");
 	for (size_t l = 0; l < pc->n_learners; l++) {
-		char err[256];
 		struct learner *lr =
-		    learner_alloc(pc->learners[l].type, pc->learners[l].params, err, sizeof(err));
+		    learner_alloc(pc->learners[l].type, pc->learners[l].params, NULL);
 		if (!lr)
 			continue;
 		cJSON_AddItemToObject(ls, pc->learners[l].type->name,
@@ -212,6 +211,7 @@ static void fill_sidecar(struct sidecar *sc, const struct protocli *pc, const st
 			cJSON_AddNumberToObject(secs, cell, t);
 		}
 	sidecar_set_json(sc, "cell_seconds", secs);
+	sidecar_set_threads(sc, res->thread_stats, res->n_threads);
 	sidecar_set_number(sc, "failed_cells", res->n_failed);
 }
 

@@ -1,5 +1,6 @@
 /* `pyvet predict`: score the packages of an extraction with a model file written by
- * `pyvet train` (format: experiments/engine/model.h); one row per package with score and verdict.
+ * `pyvet train` (format: experiments/engine/trained_model.h); one row per package with score and
+ * verdict.
  */
 #include <cblas.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include "core/base/csvio.h"
 #include "core/base/err.h"
 #include "core/ml/metrics.h"
-#include "experiments/engine/model.h"
+#include "experiments/engine/trained_model.h"
 #include "experiments/cli/protocli.h"
 #include "experiments/commands.h"
 
@@ -48,12 +49,14 @@ int cmd_predict(int argc, char **argv)
 {
 	const char *model_path = NULL, *features = NULL, *out = NULL, *manifest = NULL,
 	           *split = NULL;
-	struct model m = {0};
+	struct trained_model m = {0};
 	struct featdata *fd = NULL;
 	struct dataset *x = NULL;
 	size_t *idx = NULL;
 	double *score = NULL;
+	struct diag d;
 	int status = EXIT_USAGE, fail_on_malicious = 0;
+	diag_init(&d);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
@@ -86,7 +89,8 @@ int cmd_predict(int argc, char **argv)
 		err_report("predict: --model and --features are required");
 		return predict_usage(stderr);
 	}
-	if (model_read(model_path, &m) < 0 || protocli_load(features, manifest, split, &fd) < 0)
+	if (trained_model_read(model_path, &m) < 0 ||
+	    protocli_load(features, manifest, split, &fd) < 0)
 		goto end; /* EXIT_USAGE: the inputs cannot be used */
 	status = EXIT_INTERNAL;
 	idx = malloc((fd->fixed->n ? fd->fixed->n : 1) * sizeof(size_t));
@@ -95,12 +99,12 @@ int cmd_predict(int argc, char **argv)
 		goto end;
 	for (size_t i = 0; i < fd->fixed->n; i++)
 		idx[i] = i;
-	x = model_matrix(&m, fd, idx, fd->fixed->n);
+	x = trained_model_matrix(&m, fd, idx, fd->fixed->n);
 	if (!x)
 		goto end;
 	openblas_set_num_threads(1); /* the same sums as the fit path of cvrun */
-	if (learner_score(m.learner, x, score) < 0) {
-		err_report("predict: %s", learner_message(m.learner));
+	if (learner_score(m.learner, x, score, &d) < 0) {
+		err_report("predict: %s", diag_message(&d));
 		goto end;
 	}
 	double thr = learner_threshold(m.learner);
@@ -135,6 +139,7 @@ end:
 	free(idx);
 	free(score);
 	featdata_free(fd);
-	model_release(&m);
+	trained_model_release(&m);
+	diag_release(&d);
 	return status;
 }

@@ -13,7 +13,7 @@
 #include "core/base/err.h"
 #include "core/base/sbuf.h"
 #include "experiments/engine/extractrow.h"
-#include "experiments/engine/model.h"
+#include "experiments/engine/trained_model.h"
 #include "experiments/cli/scanout.h"
 #include "experiments/commands.h"
 
@@ -89,7 +89,7 @@ static int scan_usage(FILE *f)
 /* ---- the model side ---- */
 
 struct scan_model {
-	struct model m;
+	struct trained_model m;
 	int loaded;
 	size_t *fixed_map; /* model fixed column j -> column of the extraction row */
 	char **col_name;   /* n_cols names */
@@ -106,7 +106,7 @@ static void scan_model_release(struct scan_model *sm)
 	free(sm->fixed_map);
 	free(sm->baseline);
 	if (sm->loaded)
-		model_release(&sm->m);
+		trained_model_release(&sm->m);
 	memset(sm, 0, sizeof(*sm));
 }
 
@@ -129,10 +129,10 @@ static size_t row_column(const struct extractrow *x, const char *name)
  * baseline. 0 or -1 (message printed). */
 static int scan_model_load(struct scan_model *sm, const char *path, const struct extractrow *x)
 {
-	struct model *m = &sm->m;
+	struct trained_model *m = &sm->m;
 	const cJSON *maj;
 	char nbuf[1024];
-	if (model_read(path, m) < 0)
+	if (trained_model_read(path, m) < 0)
 		return -1;
 	sm->loaded = 1;
 	if (m->text && x->doc_idx < 0)
@@ -193,10 +193,12 @@ static int score_rows(const struct scan_model *sm, const double *rows, size_t n,
 		return diag_error(d, "out of memory");
 	if (n && sm->n_cols)
 		memcpy(ds->X, rows, n * sm->n_cols * sizeof(double));
-	rc = learner_score(sm->m.learner, ds, out);
+	struct diag ld;
+	diag_init(&ld);
+	rc = learner_score(sm->m.learner, ds, out, &ld);
 	if (rc < 0)
-		diag_error(d, "learner '%s': %s", sm->m.learner->type->name,
-		           learner_message(sm->m.learner));
+		diag_error(d, "learner '%s': %s", sm->m.learner->type->name, diag_message(&ld));
+	diag_release(&ld);
 	dataset_free(ds);
 	return rc;
 }
@@ -214,7 +216,7 @@ static int cmp_attr(const void *pa, const void *pb)
 static int score_package(const struct scan_model *sm, const struct scan_params *sp, size_t top_k,
                          struct scan_report *r, struct diag *d)
 {
-	const struct model *m = &sm->m;
+	const struct trained_model *m = &sm->m;
 	size_t nc = sm->n_cols, batch = (size_t)sp->occlusion_batch, *diff = NULL, n_diff = 0;
 	double *rows = NULL, *scores = NULL;
 	int rc = -1;

@@ -1,11 +1,11 @@
 /* `pyvet train`: fit the vocabulary and one learner on every (selected) row of an extraction
- * and write a versioned model file (spec D31; format in experiments/engine/model.h). */
+ * and write a versioned model file (spec D31; format in experiments/engine/trained_model.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/base/err.h"
-#include "experiments/engine/model.h"
+#include "experiments/engine/trained_model.h"
 #include "experiments/cli/protocli.h"
 #include "experiments/commands.h"
 
@@ -112,8 +112,8 @@ int cmd_train(int argc, char **argv)
 		diag_release(&d);
 	}
 	if (protocli_mkdir_parent(out) < 0 ||
-	    model_write(out, &fit, pc.sets[0].name, fd, &pc.o.vp,
-	                pc.sets[0].pre || pc.o.vp.preprocess, pc.o.filter, pc.o.seed) < 0)
+	    trained_model_write(out, &fit, pc.sets[0].name, fd, &pc.o.vp,
+	                        pc.sets[0].pre || pc.o.vp.preprocess, pc.o.filter, pc.o.seed) < 0)
 		goto end;
 	err_report("train: %s on %zu rows (%zu malicious), %zu columns -> %s",
 	           pc.learners[0].type->name, fit.train->n, dataset_count_positive(fit.train),

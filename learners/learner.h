@@ -13,8 +13,13 @@
  * P(malicious) and the verdict threshold is 0.5, otherwise it is a decision value with threshold
  * 0. A row is malicious iff score > threshold, strictly (spec D26).
  *
- * Errors: fit() and score() return 0, or -1 after recording why on the learner's diag
- * (learner_message()). A training set with one class only or no rows is an error.
+ * Errors, one convention for every call that can fail (learner_alloc, learner_load, learner_fit,
+ * learner_score, learner_predict, learner_save): the last argument is a caller-owned
+ * `struct diag *d` (may be NULL); on failure the function records one message on it ("NAME:
+ * what went wrong") and returns -1 or NULL. Nothing is recorded on the learner itself, so a
+ * fitted learner can be scored by several threads, each with its own diag. A training set with
+ * one class only or no rows is an error. The type hooks follow the same rule (check() returns
+ * its message instead, like LIBLINEAR's check_parameter()).
  *
  * Memory management: learner_alloc() returns an object that owns its state; learner_free()
  * releases it. fit() copies what it needs from `train` and keeps no pointer into it; score()
@@ -48,7 +53,8 @@ struct learner_type {
 	int (*score)(const void *state, const struct dataset *x, double *out, struct diag *d);
 	/* Release what fit() allocated (the state block itself is freed by learner_free()). */
 	void (*release)(void *state);
-	/* Optional: write the fitted model as text / read it back (pyvet train/predict). */
+	/* Optional: write the fitted model as text (0, or -1 on a write error) / read it back
+	 * (pyvet train/predict). */
 	int (*save)(const void *state, FILE *f);
 	int (*load)(void *state, FILE *f, struct diag *d);
 };
@@ -56,25 +62,23 @@ struct learner_type {
 struct learner {
 	const struct learner_type *type;
 	void *state;
-	struct diag diag;
 	int fitted;
 };
 
 /** A learner of type `t` with defaults, then `param_string` ("trees=12,max_depth=5"; NULL or ""
- *  for none) applied and check() run. NULL on error, with the message in *err_out if given
- *  (static or thread-local storage not needed: the message is copied into err_buf of size n). */
-struct learner *learner_alloc(const struct learner_type *t, const char *param_string, char *err_buf,
-                              size_t err_n);
-/** Fit; resets any previous fit. 0 or -1 (message: learner_message()). */
-int learner_fit(struct learner *l, const struct dataset *train, const gsl_rng *r);
-/** Scores for every row of x into out[x->n]. -1 if not fitted or on error. */
-int learner_score(const struct learner *l, const struct dataset *x, double *out);
+ *  for none) applied and check() run. NULL on error ("NAME: message" on `d`). */
+struct learner *learner_alloc(const struct learner_type *t, const char *param_string,
+                              struct diag *d);
+/** Fit; resets any previous fit. 0, or -1 with the reason on `d` (the learner is then
+ *  unfitted). */
+int learner_fit(struct learner *l, const struct dataset *train, const gsl_rng *r, struct diag *d);
+/** Scores for every row of x into out[x->n]. 0, or -1 (not fitted, wrong width, out of memory)
+ *  with the reason on `d`. */
+int learner_score(const struct learner *l, const struct dataset *x, double *out, struct diag *d);
 /** The verdict threshold: 0.5 for probabilistic learners, else 0. */
 double learner_threshold(const struct learner *l);
-/** Verdicts: label[i] = score > threshold. 0 or -1. */
-int learner_predict(const struct learner *l, const struct dataset *x, int *label);
-/** The last error message of this learner ("" if none). Borrowed. */
-const char *learner_message(const struct learner *l);
+/** Verdicts: label[i] = score > threshold. 0, or -1 with the reason on `d`. */
+int learner_predict(const struct learner *l, const struct dataset *x, int *label, struct diag *d);
 /** Resolved parameters as "k=v,..." appended to out. */
 int learner_params_format(const struct learner *l, struct sbuf *out);
 /** Free the learner. NULL-safe. */
@@ -84,12 +88,12 @@ void learner_free(struct learner *l);
 const struct learner_type *learner_find(const char *name);
 /** Write a fitted learner as text: a header line "pyvet-learner 1 NAME PARAMS" (resolved
  *  parameters), the type's save() output, and a line "end NAME". Doubles are written so that they
- *  read back exactly. 0, or -1 (not fitted, no save hook, write error). */
-int learner_save(const struct learner *l, FILE *f);
+ *  read back exactly. 0, or -1 (not fitted, no save hook, write error) with the reason on `d`. */
+int learner_save(const struct learner *l, FILE *f, struct diag *d);
 /** Read a learner written by learner_save() from the current position of `f`: a fitted learner
  *  that gives the same scores, owned by the caller (learner_free()). NULL on error, with the
- *  message copied into err_buf (size n) if given. Sizes read from the file are bounded. */
-struct learner *learner_load(FILE *f, char *err_buf, size_t err_n);
+ *  reason on `d`. Sizes read from the file are bounded. */
+struct learner *learner_load(FILE *f, struct diag *d);
 /** All registered learner types, NULL-terminated (learners/list.h order). */
 extern const struct learner_type *const learner_types[];
 

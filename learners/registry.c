@@ -33,53 +33,48 @@ const struct learner_type *learner_find(const char *name)
 	return NULL;
 }
 
-struct learner *learner_alloc(const struct learner_type *t, const char *param_string, char *err_buf,
-                              size_t err_n)
+struct learner *learner_alloc(const struct learner_type *t, const char *param_string,
+                              struct diag *d)
 {
 	struct learner *l = calloc(1, sizeof(*l));
+	struct diag pd;
 	const char *msg;
-	if (!l)
-		goto oom;
-	diag_init(&l->diag);
+	if (!l || !(l->state = calloc(1, t->state_size ? t->state_size : 1))) {
+		free(l);
+		diag_error(d, "out of memory");
+		return NULL;
+	}
 	l->type = t;
-	l->state = calloc(1, t->state_size ? t->state_size : 1);
-	if (!l->state)
-		goto oom;
-	if (params_set_defaults(t->params, l->state, &l->diag) < 0 ||
-	    params_parse(t->params, l->state, param_string, &l->diag) < 0) {
-		if (err_buf)
-			snprintf(err_buf, err_n, "%s: %s", t->name, diag_message(&l->diag));
+	diag_init(&pd);
+	if (params_set_defaults(t->params, l->state, &pd) < 0 ||
+	    params_parse(t->params, l->state, param_string, &pd) < 0) {
+		diag_error(d, "%s: %s", t->name, diag_message(&pd));
+		diag_release(&pd);
 		learner_free(l);
 		return NULL;
 	}
+	diag_release(&pd);
 	msg = t->check ? t->check(l->state) : NULL;
 	if (msg) {
-		if (err_buf)
-			snprintf(err_buf, err_n, "%s: %s", t->name, msg);
+		diag_error(d, "%s: %s", t->name, msg);
 		learner_free(l);
 		return NULL;
 	}
 	return l;
-oom:
-	if (err_buf)
-		snprintf(err_buf, err_n, "out of memory");
-	learner_free(l);
-	return NULL;
 }
 
-int learner_fit(struct learner *l, const struct dataset *train, const gsl_rng *r)
+int learner_fit(struct learner *l, const struct dataset *train, const gsl_rng *r, struct diag *d)
 {
 	size_t pos;
 	if (l->fitted && l->type->release)
 		l->type->release(l->state);
 	l->fitted = 0;
-	l->diag.error[0] = '\0';
 	if (!train || train->n == 0)
-		return diag_error(&l->diag, "%s: empty training set", l->type->name);
+		return diag_error(d, "%s: empty training set", l->type->name);
 	pos = dataset_count_positive(train);
 	if (pos == 0 || pos == train->n)
-		return diag_error(&l->diag, "%s: training set has a single class", l->type->name);
-	if (l->type->fit(l->state, train, r, &l->diag) < 0) {
+		return diag_error(d, "%s: training set has a single class", l->type->name);
+	if (l->type->fit(l->state, train, r, d) < 0) {
 		if (l->type->release)
 			l->type->release(l->state);
 		return -1;
@@ -88,13 +83,13 @@ int learner_fit(struct learner *l, const struct dataset *train, const gsl_rng *r
 	return 0;
 }
 
-int learner_score(const struct learner *l, const struct dataset *x, double *out)
+int learner_score(const struct learner *l, const struct dataset *x, double *out, struct diag *d)
 {
 	if (!l->fitted)
-		return diag_error((struct diag *)&l->diag, "%s: not fitted", l->type->name);
+		return diag_error(d, "%s: not fitted", l->type->name);
 	if (x->n == 0)
 		return 0;
-	return l->type->score(l->state, x, out, (struct diag *)&l->diag);
+	return l->type->score(l->state, x, out, d);
 }
 
 double learner_threshold(const struct learner *l)
@@ -102,13 +97,13 @@ double learner_threshold(const struct learner *l)
 	return (l->type->flags & LEARNER_PROBABILISTIC) ? 0.5 : 0.0;
 }
 
-int learner_predict(const struct learner *l, const struct dataset *x, int *label)
+int learner_predict(const struct learner *l, const struct dataset *x, int *label, struct diag *d)
 {
 	double *s = malloc((x->n ? x->n : 1) * sizeof(double));
 	double t = learner_threshold(l);
 	if (!s)
-		return -1;
-	if (learner_score(l, x, s) < 0) {
+		return diag_error(d, "%s: out of memory", l->type->name);
+	if (learner_score(l, x, s, d) < 0) {
 		free(s);
 		return -1;
 	}
@@ -116,11 +111,6 @@ int learner_predict(const struct learner *l, const struct dataset *x, int *label
 		label[i] = s[i] > t;
 	free(s);
 	return 0;
-}
-
-const char *learner_message(const struct learner *l)
-{
-	return diag_message(&l->diag);
 }
 
 int learner_params_format(const struct learner *l, struct sbuf *out)
@@ -135,69 +125,69 @@ void learner_free(struct learner *l)
 	if (l->fitted && l->type->release)
 		l->type->release(l->state);
 	free(l->state);
-	diag_release(&l->diag);
 	free(l);
 }
 
 #define LEARNER_HEADER "pyvet-learner 1 "
 #define LEARNER_LINE_MAX 16384
 
-int learner_save(const struct learner *l, FILE *f)
+int learner_save(const struct learner *l, FILE *f, struct diag *d)
 {
 	struct sbuf sb;
 	int ret = -1;
-	if (!l || !l->fitted || !l->type->save)
-		return -1;
+	if (!l || !l->fitted)
+		return diag_error(d, "model: cannot save a learner that is not fitted");
+	if (!l->type->save)
+		return diag_error(d, "model: learner '%s' cannot be saved", l->type->name);
 	sbuf_init(&sb);
-	if (learner_params_format(l, &sb) < 0 || strchr(sbuf_cstr(&sb), '\n'))
+	if (learner_params_format(l, &sb) < 0 || strchr(sbuf_cstr(&sb), '\n')) {
+		diag_error(d, "model: cannot format the parameters of '%s'", l->type->name);
 		goto out;
+	}
 	fprintf(f, LEARNER_HEADER "%s %s\n", l->type->name, sbuf_cstr(&sb));
-	if (l->type->save(l->state, f) < 0)
+	if (l->type->save(l->state, f) < 0 || (fprintf(f, "end %s\n", l->type->name), ferror(f))) {
+		diag_error(d, "model: write error saving '%s'", l->type->name);
 		goto out;
-	fprintf(f, "end %s\n", l->type->name);
-	ret = ferror(f) ? -1 : 0;
+	}
+	ret = 0;
 out:
 	sbuf_release(&sb);
 	return ret;
 }
 
-struct learner *learner_load(FILE *f, char *err_buf, size_t err_n)
+struct learner *learner_load(FILE *f, struct diag *d)
 {
 	char *line = malloc(LEARNER_LINE_MAX), name[64], end[64];
 	const char *params;
 	const struct learner_type *t = NULL;
 	struct learner *l = NULL;
+	struct diag ld;
 	size_t len;
 	int c;
 	if (!line) {
-		if (err_buf)
-			snprintf(err_buf, err_n, "out of memory");
+		diag_error(d, "out of memory");
 		return NULL;
 	}
 	/* skip the rest of a previous line (after fscanf-style numbers) */
 	while ((c = getc(f)) == '\n' || c == ' ' || c == '\t' || c == '\r')
 		;
 	if (c == EOF || ungetc(c, f) == EOF || !fgets(line, LEARNER_LINE_MAX, f)) {
-		if (err_buf)
-			snprintf(err_buf, err_n, "model: missing 'pyvet-learner' header");
+		diag_error(d, "model: missing 'pyvet-learner' header");
 		goto fail;
 	}
 	len = strlen(line);
 	if (!len || line[len - 1] != '\n') {
-		if (err_buf)
-			snprintf(err_buf, err_n, "model: header line too long");
+		diag_error(d, "model: header line too long");
 		goto fail;
 	}
 	line[len - 1] = '\0';
 	if (strncmp(line, LEARNER_HEADER, strlen(LEARNER_HEADER))) {
-		if (err_buf)
-			snprintf(err_buf, err_n, "model: missing 'pyvet-learner 1' header");
+		diag_error(d, "model: missing 'pyvet-learner 1' header");
 		goto fail;
 	}
 	len = strcspn(line + strlen(LEARNER_HEADER), " ");
 	if (len == 0 || len >= sizeof(name)) {
-		if (err_buf)
-			snprintf(err_buf, err_n, "model: bad learner name");
+		diag_error(d, "model: bad learner name");
 		goto fail;
 	}
 	memcpy(name, line + strlen(LEARNER_HEADER), len);
@@ -207,22 +197,22 @@ struct learner *learner_load(FILE *f, char *err_buf, size_t err_n)
 		params++;
 	t = learner_find(name);
 	if (!t || !t->load) {
-		if (err_buf)
-			snprintf(err_buf, err_n, "model: unknown learner '%s'", name);
+		diag_error(d, "model: unknown learner '%s'", name);
 		goto fail;
 	}
-	l = learner_alloc(t, params, err_buf, err_n);
+	l = learner_alloc(t, params, d);
 	if (!l)
 		goto fail;
-	if (t->load(l->state, f, &l->diag) < 0) {
-		if (err_buf)
-			snprintf(err_buf, err_n, "model: %s", learner_message(l));
+	diag_init(&ld);
+	if (t->load(l->state, f, &ld) < 0) {
+		diag_error(d, "model: %s", diag_message(&ld));
+		diag_release(&ld);
 		goto fail;
 	}
+	diag_release(&ld);
 	l->fitted = 1;
 	if (fscanf(f, " end %63s", end) != 1 || strcmp(end, t->name)) {
-		if (err_buf)
-			snprintf(err_buf, err_n, "model: missing 'end %s' line", t->name);
+		diag_error(d, "model: missing 'end %s' line", t->name);
 		goto fail;
 	}
 	free(line);

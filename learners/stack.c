@@ -171,10 +171,12 @@ static void stack_release(void *state)
 static struct learner *make_learner(const struct learner_type *t, const char *params,
                                     struct diag *d)
 {
-	char err[DIAG_MSG_MAX];
-	struct learner *l = learner_alloc(t, params, err, sizeof(err));
-	if (!l)
-		diag_error(d, "stack: %s", err);
+	struct diag ld;
+	struct learner *l;
+	diag_init(&ld);
+	if (!(l = learner_alloc(t, params, &ld)))
+		diag_error(d, "stack: %s", diag_message(&ld));
+	diag_release(&ld);
 	return l;
 }
 
@@ -183,14 +185,30 @@ static int fit_stream(struct learner *l, const struct dataset *ds, unsigned long
                       unsigned long stream, struct diag *d)
 {
 	gsl_rng *r = rng_alloc(rng_derive(seed, stream));
+	struct diag ld;
 	int ret;
 	if (!r)
 		return diag_error(d, "stack: out of memory");
-	ret = learner_fit(l, ds, r);
+	diag_init(&ld);
+	ret = learner_fit(l, ds, r, &ld);
 	rng_free(r);
 	if (ret < 0)
-		return diag_error(d, "stack: %s", learner_message(l));
-	return 0;
+		diag_error(d, "stack: %s", diag_message(&ld));
+	diag_release(&ld);
+	return ret;
+}
+
+/* learner_score() with the component's message prefixed by "stack: ". */
+static int score_into(const struct learner *l, const struct dataset *x, double *out, struct diag *d)
+{
+	struct diag ld;
+	int ret;
+	diag_init(&ld);
+	ret = learner_score(l, x, out, &ld);
+	if (ret < 0)
+		diag_error(d, "stack: %s", diag_message(&ld));
+	diag_release(&ld);
+	return ret;
 }
 
 static struct learner *make_meta(const struct stack_state *s, struct diag *d)
@@ -269,8 +287,8 @@ static int stack_fit(void *state, const struct dataset *train, const gsl_rng *r,
 		for (size_t b = 0; b < nb; b++) {
 			struct learner *l = make_learner(t[b], NULL, d);
 			int bad = !l || fit_stream(l, dtr, seed, 1 + f * nb + b, d) < 0;
-			if (!bad && learner_score(l, dte, buf) < 0)
-				bad = diag_error(d, "stack: %s", learner_message(l));
+			if (!bad && score_into(l, dte, buf, d) < 0)
+				bad = -1;
 			learner_free(l);
 			if (bad) {
 				dataset_free(dtr);
@@ -314,18 +332,14 @@ static int stack_score(const void *state, const struct dataset *x, double *out, 
 	if (!mx)
 		return diag_error(d, "stack: out of memory");
 	for (size_t b = 0; b < s->nb; b++) {
-		if (learner_score(s->bl[b], x, out) < 0) {
-			diag_error(d, "stack: %s", learner_message(s->bl[b]));
+		if (score_into(s->bl[b], x, out, d) < 0)
 			goto out;
-		}
 		for (size_t i = 0; i < x->n; i++)
 			dataset_row(mx, i)[b] = out[i];
 	}
 	fill_passthrough(s, x, mx);
-	if (learner_score(s->ml, mx, out) < 0) {
-		diag_error(d, "stack: %s", learner_message(s->ml));
+	if (score_into(s->ml, mx, out, d) < 0)
 		goto out;
-	}
 	ret = 0;
 out:
 	dataset_free(mx);
@@ -337,26 +351,30 @@ static int stack_save(const void *state, FILE *f)
 	const struct stack_state *s = state;
 	fprintf(f, "d %zu base %zu\n", s->d, s->nb);
 	for (size_t b = 0; b < s->nb; b++)
-		if (learner_save(s->bl[b], f) < 0)
+		if (learner_save(s->bl[b], f, NULL) < 0)
 			return -1;
-	return learner_save(s->ml, f);
+	return learner_save(s->ml, f, NULL);
 }
 
 static int stack_load(void *state, FILE *f, struct diag *d)
 {
 	struct stack_state *s = state;
-	char err[DIAG_MSG_MAX];
+	struct diag ld;
 	size_t nb;
+	int ret = 0;
 	if (fscanf(f, " d %zu base %zu", &s->d, &nb) != 2 || nb < 1 || nb > STACK_MAX_BASE)
 		return diag_error(d, "stack: bad 'd ... base ...' line");
-	for (size_t b = 0; b < nb; b++) {
-		if (!(s->bl[b] = learner_load(f, err, sizeof(err))))
-			return diag_error(d, "stack: base %zu: %s", b, err);
-		s->nb++;
+	diag_init(&ld);
+	for (size_t b = 0; b < nb && !ret; b++) {
+		if (!(s->bl[b] = learner_load(f, &ld)))
+			ret = diag_error(d, "stack: base %zu: %s", b, diag_message(&ld));
+		else
+			s->nb++;
 	}
-	if (!(s->ml = learner_load(f, err, sizeof(err))))
-		return diag_error(d, "stack: meta: %s", err);
-	return 0;
+	if (!ret && !(s->ml = learner_load(f, &ld)))
+		ret = diag_error(d, "stack: meta: %s", diag_message(&ld));
+	diag_release(&ld);
+	return ret;
 }
 
 const struct learner_type learner_stack = {

@@ -102,7 +102,7 @@ static double manual_perm_score(const struct learner *l, const struct dataset *x
 	gsl_ran_shuffle(r, perm, N, sizeof(size_t));
 	for (size_t i = 0; i < N; i++)
 		local.X[i * D + j] = col[perm[i]];
-	learner_score(l, &local, s);
+	learner_score(l, &local, s, NULL);
 	c = metrics_confusion(s, x->y, N, learner_threshold(l));
 	free(local.X);
 	rng_free(r);
@@ -116,7 +116,6 @@ int main(void)
 	gsl_rng *r;
 	struct diag d;
 	double m1[D], s1[D], m2[D], s2[D], m4[D], s4[D], base, mr[D], sr[D];
-	char err[256];
 	int rest_zero = 1;
 	size_t best = 0;
 
@@ -124,9 +123,9 @@ int main(void)
 	diag_init(&d);
 	x = make_set();
 	r = rng_alloc(1);
-	l = learner_alloc(&learner_lin, NULL, err, sizeof(err));
-	lf = learner_alloc(&learner_fail, NULL, err, sizeof(err));
-	if (!CHECK(x && l && lf && learner_fit(l, x, r) == 0 && learner_fit(lf, x, r) == 0,
+	l = learner_alloc(&learner_lin, NULL, &d);
+	lf = learner_alloc(&learner_fail, NULL, &d);
+	if (!CHECK(x && l && lf && learner_fit(l, x, r, &d) == 0 && learner_fit(lf, x, r, &d) == 0,
 	           "fixture and test learners"))
 		return harness_done();
 
@@ -188,7 +187,7 @@ int main(void)
 	          "a scoring failure in a worker thread is reported");
 	CHECK(strstr(diag_message(&d), "column 0 moved") != NULL, "message: %s", diag_message(&d));
 	{
-		struct learner *u = learner_alloc(&learner_lin, NULL, err, sizeof(err));
+		struct learner *u = learner_alloc(&learner_lin, NULL, &d);
 		CHECK_INT(
 		    importance_permutation(u, x, IMPORTANCE_ACCURACY, 2, 1, 1, mr, sr, NULL, &d),
 		    -1, "unfitted learner rejected");

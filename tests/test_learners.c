@@ -16,6 +16,16 @@
 #include "learners/stack.h"
 #include "tests/harness.h"
 
+/* Every learner call below records its errors here (learner.h: the caller's diag). */
+static struct diag td;
+
+/* Forget the last message, so that a check of diag_message(&td) sees only the next error. */
+static void td_clear(void)
+{
+	diag_release(&td);
+	diag_init(&td);
+}
+
 /* Mann-Whitney ROC-AUC with ties counted half, O(n^2): independent of core/metrics. */
 static double auc(const double *s, const int *y, size_t n)
 {
@@ -65,18 +75,17 @@ static struct dataset *make_data(size_t n, size_t d, unsigned long seed, int sep
 
 static struct learner *alloc_or_die(const char *name, const char *params)
 {
-	char err[512];
 	const struct learner_type *t = learner_find(name);
-	struct learner *l = t ? learner_alloc(t, params, err, sizeof(err)) : NULL;
+	struct learner *l = t ? learner_alloc(t, params, &td) : NULL;
 	if (!l)
-		die("cannot allocate learner '%s': %s", name, t ? err : "unknown");
+		die("cannot allocate learner '%s': %s", name, t ? diag_message(&td) : "unknown");
 	return l;
 }
 
 static int fit_seed(struct learner *l, const struct dataset *ds, unsigned long seed)
 {
 	gsl_rng *r = rng_alloc(seed);
-	int ret = learner_fit(l, ds, r);
+	int ret = learner_fit(l, ds, r, &td);
 	rng_free(r);
 	return ret;
 }
@@ -87,7 +96,7 @@ static char *save_text(const struct learner *l)
 	FILE *f = tmpfile();
 	char *buf;
 	long len;
-	if (!f || learner_save(l, f) < 0)
+	if (!f || learner_save(l, f, &td) < 0)
 		return NULL;
 	len = ftell(f);
 	rewind(f);
@@ -102,9 +111,8 @@ static char *save_text(const struct learner *l)
 static void contract(const struct learner_type *t, const struct dataset *tr,
                      const struct dataset *te)
 {
-	char err[512];
-	struct learner *a = learner_alloc(t, NULL, err, sizeof(err));
-	struct learner *b = learner_alloc(t, NULL, err, sizeof(err));
+	struct learner *a = learner_alloc(t, NULL, &td);
+	struct learner *b = learner_alloc(t, NULL, &td);
 	size_t n = te->n;
 	double *s1 = malloc(n * sizeof(double)), *s2 = malloc(n * sizeof(double));
 	double *s3 = malloc(n * sizeof(double));
@@ -116,10 +124,12 @@ static void contract(const struct learner_type *t, const struct dataset *tr,
 
 	if (!CHECK(a && b, "%s: alloc with defaults", t->name))
 		return;
-	CHECK(learner_score(a, te, s1) < 0 && learner_message(a)[0], "%s: unfitted score fails",
-	      t->name);
-	CHECK(fit_seed(a, tr, 42) == 0, "%s: fit (%s)", t->name, learner_message(a));
-	CHECK(learner_score(a, te, s1) == 0, "%s: score", t->name);
+	td_clear();
+	CHECK(learner_score(a, te, s1, &td) < 0 && strstr(diag_message(&td), "not fitted"),
+	      "%s: unfitted score fails, the message on the caller's diag", t->name);
+	CHECK(learner_score(a, te, s1, NULL) < 0, "%s: a NULL diag is accepted", t->name);
+	CHECK(fit_seed(a, tr, 42) == 0, "%s: fit (%s)", t->name, diag_message(&td));
+	CHECK(learner_score(a, te, s1, &td) == 0, "%s: score", t->name);
 	CHECK(auc(s1, te->y, n) == 1.0, "%s: separable data -> ROC-AUC 1 (got %.6f)", t->name,
 	      auc(s1, te->y, n));
 	if (t->flags & LEARNER_PROBABILISTIC) {
@@ -129,30 +139,32 @@ static void contract(const struct learner_type *t, const struct dataset *tr,
 		CHECK(inrange, "%s: probabilistic scores in [0, 1]", t->name);
 	}
 	/* same seed, fresh learner -> same bytes */
-	CHECK(fit_seed(b, tr, 42) == 0 && learner_score(b, te, s2) == 0 &&
+	CHECK(fit_seed(b, tr, 42) == 0 && learner_score(b, te, s2, &td) == 0 &&
 	          !memcmp(s1, s2, n * sizeof(double)),
 	      "%s: same seed -> identical scores", t->name);
 	/* refit of the same object -> same bytes (fit resets) */
-	CHECK(fit_seed(b, tr, 42) == 0 && learner_score(b, te, s2) == 0 &&
+	CHECK(fit_seed(b, tr, 42) == 0 && learner_score(b, te, s2, &td) == 0 &&
 	          !memcmp(s1, s2, n * sizeof(double)),
 	      "%s: refit with the same seed -> identical scores", t->name);
 	/* scoring does not change the model */
 	snap = malloc(t->state_size);
 	memcpy(snap, a->state, t->state_size);
 	txt1 = save_text(a);
-	CHECK(learner_score(a, te, s2) == 0 && !memcmp(s1, s2, n * sizeof(double)),
+	CHECK(learner_score(a, te, s2, &td) == 0 && !memcmp(s1, s2, n * sizeof(double)),
 	      "%s: scoring twice gives the same scores", t->name);
 	txt2 = save_text(a);
 	CHECK(!memcmp(snap, a->state, t->state_size) && txt1 && txt2 && !strcmp(txt1, txt2),
 	      "%s: scoring leaves the state unchanged", t->name);
 	/* save / load round trip */
 	f = tmpfile();
-	if (f && learner_save(a, f) == 0) {
+	if (f && learner_save(a, f, &td) == 0) {
 		struct learner *c;
 		rewind(f);
-		c = learner_load(f, err, sizeof(err));
-		CHECK(c && learner_score(c, te, s3) == 0 && !memcmp(s1, s3, n * sizeof(double)),
-		      "%s: save/load gives identical scores (%s)", t->name, c ? "" : err);
+		c = learner_load(f, &td);
+		CHECK(c && learner_score(c, te, s3, &td) == 0 &&
+		          !memcmp(s1, s3, n * sizeof(double)),
+		      "%s: save/load gives identical scores (%s)", t->name,
+		      c ? "" : diag_message(&td));
 		learner_free(c);
 	} else {
 		CHECK(0, "%s: save", t->name);
@@ -165,8 +177,10 @@ static void contract(const struct learner_type *t, const struct dataset *tr,
 		struct learner *c;
 		fwrite(txt1, 1, strlen(txt1) / 2, f);
 		rewind(f);
-		c = learner_load(f, err, sizeof(err));
-		CHECK(!c && err[0], "%s: truncated model -> error '%s'", t->name, c ? "" : err);
+		td_clear();
+		c = learner_load(f, &td);
+		CHECK(!c && diag_message(&td)[0], "%s: truncated model -> error '%s'", t->name,
+		      c ? "" : diag_message(&td));
 		learner_free(c);
 		fclose(f);
 	}
@@ -176,17 +190,19 @@ static void contract(const struct learner_type *t, const struct dataset *tr,
 			idx[k++] = i;
 	one = dataset_subset(tr, idx, k);
 	empty = dataset_subset(tr, idx, 0);
-	CHECK(one && fit_seed(b, one, 1) < 0 && learner_message(b)[0] && !b->fitted,
-	      "%s: single-class training set -> error '%s'", t->name, learner_message(b));
-	CHECK(empty && fit_seed(b, empty, 1) < 0 && learner_message(b)[0],
-	      "%s: empty training set -> error '%s'", t->name, learner_message(b));
-	CHECK(learner_score(b, te, s2) < 0, "%s: a failed fit leaves the learner unfitted",
+	td_clear();
+	CHECK(one && fit_seed(b, one, 1) < 0 && diag_message(&td)[0] && !b->fitted,
+	      "%s: single-class training set -> error '%s'", t->name, diag_message(&td));
+	td_clear();
+	CHECK(empty && fit_seed(b, empty, 1) < 0 && diag_message(&td)[0],
+	      "%s: empty training set -> error '%s'", t->name, diag_message(&td));
+	CHECK(learner_score(b, te, s2, &td) < 0, "%s: a failed fit leaves the learner unfitted",
 	      t->name);
 	/* wrong width */
 	{
 		struct dataset *narrow = make_data(5, te->d - 1, 3, 0);
-		CHECK(learner_score(a, narrow, s2) < 0, "%s: scoring with the wrong width fails",
-		      t->name);
+		CHECK(learner_score(a, narrow, s2, &td) < 0,
+		      "%s: scoring with the wrong width fails", t->name);
 		dataset_free(narrow);
 	}
 	dataset_free(one);
@@ -204,7 +220,6 @@ static void contract(const struct learner_type *t, const struct dataset *tr,
 
 static void test_registry(void)
 {
-	char err[512];
 	struct sbuf sb;
 	struct learner *l;
 	const char *names[] = {"dt", "rf", "svm", "linsvm", "mlp", "nb", "logreg", "stack"};
@@ -213,15 +228,18 @@ static void test_registry(void)
 	CHECK(learner_find("bnb") == learner_find("nb"), "alias bnb -> nb");
 	CHECK(learner_find("stacking") == learner_find("stack"), "alias stacking -> stack");
 	CHECK(learner_find("nope") == NULL, "unknown learner -> NULL");
-	l = learner_alloc(learner_find("rf"), "trees=0", err, sizeof(err));
-	CHECK(!l && strstr(err, "trees"), "rf trees=0 rejected: '%s'", err);
-	l = learner_alloc(learner_find("rf"), "max_features=abc", err, sizeof(err));
-	CHECK(!l && strstr(err, "max_features"), "rf max_features=abc rejected: '%s'", err);
-	l = learner_alloc(learner_find("stack"), "base=rf+zz", err, sizeof(err));
-	CHECK(!l && strstr(err, "base"), "stack base=rf+zz rejected: '%s'", err);
-	l = learner_alloc(learner_find("stack"), "meta=svm", err, sizeof(err));
-	CHECK(!l, "stack meta=svm (not probabilistic) rejected: '%s'", err);
-	l = learner_alloc(learner_find("mlp"), "hidden=5,lr=0.01", err, sizeof(err));
+	l = learner_alloc(learner_find("rf"), "trees=0", &td);
+	CHECK(!l && strstr(diag_message(&td), "trees"), "rf trees=0 rejected: '%s'",
+	      diag_message(&td));
+	l = learner_alloc(learner_find("rf"), "max_features=abc", &td);
+	CHECK(!l && strstr(diag_message(&td), "max_features"), "rf max_features=abc rejected: '%s'",
+	      diag_message(&td));
+	l = learner_alloc(learner_find("stack"), "base=rf+zz", &td);
+	CHECK(!l && strstr(diag_message(&td), "base"), "stack base=rf+zz rejected: '%s'",
+	      diag_message(&td));
+	l = learner_alloc(learner_find("stack"), "meta=svm", &td);
+	CHECK(!l, "stack meta=svm (not probabilistic) rejected: '%s'", diag_message(&td));
+	l = learner_alloc(learner_find("mlp"), "hidden=5,lr=0.01", &td);
 	sbuf_init(&sb);
 	if (l)
 		learner_params_format(l, &sb);
@@ -229,7 +247,7 @@ static void test_registry(void)
 	      "mlp params recorded: %s", sbuf_cstr(&sb));
 	sbuf_release(&sb);
 	learner_free(l);
-	l = learner_alloc(learner_find("rf"), NULL, err, sizeof(err));
+	l = learner_alloc(learner_find("rf"), NULL, &td);
 	sbuf_init(&sb);
 	if (l)
 		learner_params_format(l, &sb);
@@ -241,15 +259,17 @@ static void test_registry(void)
 		FILE *f = tmpfile();
 		fputs("pyvet-learner 1 nosuch x=1\n", f);
 		rewind(f);
-		l = learner_load(f, err, sizeof(err));
-		CHECK(!l && strstr(err, "nosuch"), "load of an unknown learner fails: '%s'", err);
+		l = learner_load(f, &td);
+		CHECK(!l && strstr(diag_message(&td), "nosuch"),
+		      "load of an unknown learner fails: '%s'", diag_message(&td));
 		fclose(f);
 		f = tmpfile();
 		fputs("pyvet-learner 1 rf trees=12\nd 3 trees 1\nnodes 3\n0 5 2 0x1p-1 0x0p+0\n",
 		      f);
 		rewind(f);
-		l = learner_load(f, err, sizeof(err));
-		CHECK(!l && err[0], "load of a tree with a bad child index fails: '%s'", err);
+		l = learner_load(f, &td);
+		CHECK(!l && diag_message(&td)[0],
+		      "load of a tree with a bad child index fails: '%s'", diag_message(&td));
 		fclose(f);
 	}
 }
@@ -304,7 +324,8 @@ static void test_logreg_sklearn(void)
 		memcpy(dataset_row(ds, (size_t)i), X[i], sizeof(X[i]));
 		ds->y[i] = y[i];
 	}
-	CHECK(fit_seed(l, ds, 1) == 0 && learner_score(l, ds, p) == 0, "logreg fit small problem");
+	CHECK(fit_seed(l, ds, 1) == 0 && learner_score(l, ds, p, &td) == 0,
+	      "logreg fit small problem");
 	for (int i = 0; i < 8; i++)
 		ok &= fabs(p[i] - p_sk[i]) < 1e-6;
 	CHECK(ok, "logreg probabilities = sklearn's within 1e-6");
@@ -361,7 +382,7 @@ static void test_logreg_liblinear(void)
 	par.eps = 1e-8;
 	par.C = 1000;
 	m = train(&prob, &par);
-	CHECK(fit_seed(l, ds, 1) == 0 && learner_score(l, ds, p) == 0, "logreg C=1000 fit");
+	CHECK(fit_seed(l, ds, 1) == 0 && learner_score(l, ds, p, &td) == 0, "logreg C=1000 fit");
 	for (int i = 0; i < 300; i++) {
 		double pe[2];
 		int k1 = m->label[0] == 1 ? 0 : 1;
@@ -393,7 +414,7 @@ static void test_nb(void)
 	/* p(x0=1|1) = 3/4, p(x1=1|1) = 2/4; p(x0=1|0) = 1/5, p(x1=1|0) = 2/5; priors 2/5, 3/5 */
 	dataset_row(q, 0)[0] = 1;   /* [1, 0] */
 	dataset_row(q, 1)[1] = 0.7; /* [0, 0.7] -> binarised [0, 1] */
-	CHECK(fit_seed(l, ds, 1) == 0 && learner_score(l, q, p) == 0, "nb fit");
+	CHECK(fit_seed(l, ds, 1) == 0 && learner_score(l, q, p, &td) == 0, "nb fit");
 	{
 		double l1 = 0.4 * 0.75 * 0.5, l0 = 0.6 * 0.2 * 0.6;
 		(void)CHECK_REL(p[0], l1 / (l1 + l0), 1e-12, "nb P(mal | [1,0]) by hand");
@@ -420,7 +441,7 @@ static void test_cart(void)
 	}
 	dataset_row(q, 0)[0] = 3.49;
 	dataset_row(q, 1)[0] = 3.51;
-	CHECK(fit_seed(l, ds, 5) == 0 && learner_score(l, q, p) == 0 && p[0] == 0 && p[1] == 1,
+	CHECK(fit_seed(l, ds, 5) == 0 && learner_score(l, q, p, &td) == 0 && p[0] == 0 && p[1] == 1,
 	      "dt: one split at the midpoint 3.5");
 	txt = save_text(l);
 	CHECK(txt && strstr(txt, "nodes 3\n0 1 2 0x1.cp+1 "),
@@ -440,11 +461,12 @@ static void test_cart(void)
 			memcpy(dataset_row(x, (size_t)i), X[i], sizeof(X[i]));
 			x->y[i] = (int)X[i][0] ^ (int)X[i][1];
 		}
-		CHECK(fit_seed(a, x, 3) == 0 && learner_score(a, x, s) == 0, "dt max_depth=1 fit");
+		CHECK(fit_seed(a, x, 3) == 0 && learner_score(a, x, s, &td) == 0,
+		      "dt max_depth=1 fit");
 		for (int i = 0; i < 8; i++)
 			ok &= s[i] == 0.5;
 		CHECK(ok, "dt max_depth=1 on XOR: both leaves 0.5");
-		CHECK(fit_seed(b, x, 3) == 0 && learner_score(b, x, s) == 0, "dt fit XOR");
+		CHECK(fit_seed(b, x, 3) == 0 && learner_score(b, x, s, &td) == 0, "dt fit XOR");
 		ok = 1;
 		for (int i = 0; i < 8; i++)
 			ok &= s[i] == x->y[i];
@@ -504,7 +526,7 @@ static void test_cart(void)
 		struct learner *b = alloc_or_die("dt", "max_depth=0");
 		double *s1 = malloc(300 * sizeof(double)), *s2 = malloc(300 * sizeof(double));
 		CHECK(fit_seed(a, x, 8) == 0 && fit_seed(b, x, 8) == 0 &&
-		          learner_score(a, x, s1) == 0 && learner_score(b, x, s2) == 0 &&
+		          learner_score(a, x, s1, &td) == 0 && learner_score(b, x, s2, &td) == 0 &&
 		          !memcmp(s1, s2, 300 * sizeof(double)),
 		      "rf(trees=1, bootstrap=0, max_features=all) = dt(max_depth=0)");
 		free(s1);
@@ -538,8 +560,8 @@ static void test_mlp(void)
 			v += dataset_get(x, i, j);
 		x->y[i] = v >= 4;
 	}
-	CHECK(fit_seed(a, x, 4) == 0 && fit_seed(b, x, 4) == 0 && learner_score(a, x, s1) == 0 &&
-	          learner_score(b, x, s2) == 0,
+	CHECK(fit_seed(a, x, 4) == 0 && fit_seed(b, x, 4) == 0 &&
+	          learner_score(a, x, s1, &td) == 0 && learner_score(b, x, s2, &td) == 0,
 	      "mlp fits");
 	CHECK(logloss(s2, x->y, 600) < 0.5 * logloss(s1, x->y, 600),
 	      "mlp training loss decreases (%.4f after 1 epoch, %.4f at the end)",
@@ -553,7 +575,7 @@ static void test_mlp(void)
 		struct learner *e = alloc_or_die("mlp", "sparse=off,max_iter=20");
 		double md = 0;
 		CHECK(fit_seed(c, x, 4) == 0 && fit_seed(e, x, 4) == 0 &&
-		          learner_score(c, x, s1) == 0 && learner_score(e, x, s2) == 0,
+		          learner_score(c, x, s1, &td) == 0 && learner_score(e, x, s2, &td) == 0,
 		      "mlp sparse=on / sparse=off fit");
 		for (size_t i = 0; i < 600; i++)
 			md = fmax(md, fabs(s1[i] - s2[i]));
@@ -582,7 +604,8 @@ static void test_svm(void)
 		dataset_row(q, 0)[0] = 0.5;
 		dataset_row(q, 1)[0] = -2;
 		dataset_row(q, 2)[0] = 0;
-		CHECK(fit_seed(l, x, 1) == 0 && learner_score(l, q, s) == 0, "svm fit 2 points");
+		CHECK(fit_seed(l, x, 1) == 0 && learner_score(l, q, s, &td) == 0,
+		      "svm fit 2 points");
 		CHECK(fabs(s[0] - 0.5) < 1e-3 && fabs(s[1] + 2) < 1e-3 && fabs(s[2]) < 1e-3,
 		      "svm decision = x (malicious row %s): %g %g %g", first ? "first" : "second",
 		      s[0], s[1], s[2]);
@@ -596,6 +619,7 @@ int main(void)
 {
 	struct dataset *tr, *te;
 	toolkit_init();
+	diag_init(&td);
 	test_registry();
 	tr = make_data(240, 24, 1, 1);
 	te = make_data(120, 24, 2, 1);
@@ -610,5 +634,6 @@ int main(void)
 	test_cart();
 	test_mlp();
 	test_svm();
+	diag_release(&td);
 	return harness_done();
 }

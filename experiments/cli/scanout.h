@@ -22,7 +22,7 @@
 
 #include "core/analysis/evidence.h"
 #include "experiments/engine/extractrow.h"
-#include "experiments/engine/model.h"
+#include "experiments/engine/trained_model.h"
 
 #define SCANOUT_SCHEMA_VERSION 1
 
@@ -36,8 +36,8 @@ struct scan_attr {
 
 /* What is shared by every package of a batch. */
 struct scan_config {
-	const struct extractrow *x; /* feature sets and analysis resources */
-	const struct model *m;      /* NULL: no verdict, features and evidence only */
+	const struct extractrow *x;    /* feature sets and analysis resources */
+	const struct trained_model *m; /* NULL: no verdict, features and evidence only */
 	const char *model_path;
 	char model_sha256[65];
 	char **col_name; /* model matrix column names (n_model_cols) */

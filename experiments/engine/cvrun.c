@@ -3,7 +3,6 @@
 
 #include <cblas.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +11,7 @@
 
 #include "core/ml/folds.h"
 #include "core/base/rng.h"
-
-#define CVRUN_MAX_JOBS 256
+#include "core/base/workq.h"
 
 void cvrun_options_default(struct cvrun_options *o)
 {
@@ -40,16 +38,20 @@ const char *cvrun_kind_name(int kind)
 	return kind == CVRUN_GROUPED ? "grouped" : "stratified";
 }
 
-unsigned long cvrun_stream(size_t repeat, size_t fold, const char *learner_name)
+unsigned long cvrun_cell_seed(unsigned long run_seed, size_t repeat, size_t fold,
+                              const char *learner_name)
 {
 	char buf[256];
-	snprintf(buf, sizeof(buf), "cell/%zu/%zu/%s", repeat, fold, learner_name);
+	/* 1469598103934665603 is the FNV-1a 64 offset basis 14695981039346656037 with its last
+	 * digit lost. Every CV result depends on it through the learners' streams: kept as it is.
+	 */
 	uint64_t h = 1469598103934665603ULL;
+	snprintf(buf, sizeof(buf), "cell/%zu/%zu/%s", repeat, fold, learner_name);
 	for (const char *p = buf; *p; p++) {
 		h ^= (unsigned char)*p;
 		h *= 1099511628211ULL;
 	}
-	return (unsigned long)h;
+	return rng_derive(run_seed, (unsigned long)h);
 }
 
 static double now_seconds(void)
@@ -78,6 +80,7 @@ void cvrun_result_release(struct cvrun_result *res)
 	free(res->oof);
 	free(res->fold);
 	free(res->class_count);
+	free(res->thread_stats);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -89,8 +92,7 @@ struct engine {
 	const struct cvrun_learner *learners;
 	const struct cvrun_options *o;
 	struct cvrun_result *res;
-	size_t n_items, next, done;
-	pthread_mutex_t lock;
+	size_t n_items;
 };
 
 static void fail_cells(struct engine *e, size_t s, size_t r, size_t f, const char *msg)
@@ -108,24 +110,23 @@ static void run_learner(struct engine *e, size_t s, size_t l, size_t r, size_t f
 {
 	struct cvrun_cell *c = cvrun_cell_at(e->res, s, l, r, f);
 	const struct cvrun_learner *cl = &e->learners[l];
-	char err[DIAG_MSG_MAX / 2] = "";
 	double t0 = now_seconds();
 	double *score = malloc((test->n ? test->n : 1) * sizeof(double));
-	struct learner *lr = learner_alloc(cl->type, cl->params, err, sizeof(err));
-	gsl_rng *rng = rng_alloc(rng_derive(e->o->seed, cvrun_stream(r, f, cl->type->name)));
+	gsl_rng *rng = rng_alloc(cvrun_cell_seed(e->o->seed, r, f, cl->type->name));
+	struct learner *lr;
+	struct diag ld;
+	diag_init(&ld);
+	lr = learner_alloc(cl->type, cl->params, &ld);
 	c->n_train = train->n;
 	c->n_test = test->n;
 	if (!score || !rng) {
 		snprintf(c->error, sizeof(c->error), "out of memory");
 		goto end;
 	}
-	if (!lr) {
-		snprintf(c->error, sizeof(c->error), "learner '%s': %s", cl->type->name, err);
-		goto end;
-	}
-	if (learner_fit(lr, train, rng) < 0 || learner_score(lr, test, score) < 0) {
-		snprintf(c->error, sizeof(c->error), "learner '%s': %s", cl->type->name,
-		         learner_message(lr));
+	if (!lr || learner_fit(lr, train, rng, &ld) < 0 ||
+	    learner_score(lr, test, score, &ld) < 0) {
+		snprintf(c->error, sizeof(c->error), "learner '%s': %.*s", cl->type->name,
+		         DIAG_MSG_MAX / 2, diag_message(&ld));
 		goto end;
 	}
 	metrics_compute(score, test->y, test->n, learner_threshold(lr), &c->m);
@@ -139,6 +140,7 @@ end:
 	learner_free(lr);
 	rng_free(rng);
 	free(score);
+	diag_release(&ld);
 }
 
 static void run_item(struct engine *e, size_t item)
@@ -172,27 +174,19 @@ end:
 	diag_release(&d);
 }
 
-static void *worker(void *arg)
+static void run_item_on(void *arg, size_t item, size_t thread)
+{
+	(void)thread;
+	run_item(arg, item);
+}
+
+/* Progress line after each item (serialised by the work queue). */
+static void item_done(void *arg, size_t item, size_t n_done)
 {
 	struct engine *e = arg;
-	for (;;) {
-		pthread_mutex_lock(&e->lock);
-		size_t item = e->next < e->n_items ? e->next++ : e->n_items;
-		pthread_mutex_unlock(&e->lock);
-		if (item >= e->n_items)
-			break;
-		run_item(e, item);
-		pthread_mutex_lock(&e->lock);
-		e->done++;
-		if (e->o->verbose) {
-			size_t fl = e->res->folds, rp = e->res->repeats;
-			fprintf(stderr, "cv: %zu/%zu  set '%s' repeat %zu fold %zu\n", e->done,
-			        e->n_items, e->sets[item / (fl * rp)].name, (item / fl) % rp,
-			        item % fl);
-		}
-		pthread_mutex_unlock(&e->lock);
-	}
-	return NULL;
+	size_t fl = e->res->folds, rp = e->res->repeats;
+	fprintf(stderr, "cv: %zu/%zu  set '%s' repeat %zu fold %zu\n", n_done, e->n_items,
+	        e->sets[item / (fl * rp)].name, (item / fl) % rp, item % fl);
 }
 
 static int make_folds(const struct featdata *fd, const struct cvrun_options *o,
@@ -243,11 +237,16 @@ int cvrun_run(const struct featdata *fd, const struct featspec *sets, size_t n_s
 	if (n_sets * n_learners * o->repeats * o->folds > 100000000u / (n ? n : 1) + 1000000u)
 		return diag_error(d, "run too large");
 	for (size_t l = 0; l < n_learners; l++) {
-		char err[DIAG_MSG_MAX];
-		struct learner *lr =
-		    learner_alloc(learners[l].type, learners[l].params, err, sizeof(err));
+		struct diag ld;
+		struct learner *lr;
+		diag_init(&ld);
+		lr = learner_alloc(learners[l].type, learners[l].params, &ld);
 		if (!lr)
-			return diag_error(d, "learner '%s': %s", learners[l].type->name, err);
+			diag_error(d, "learner '%s': %s", learners[l].type->name,
+			           diag_message(&ld));
+		diag_release(&ld);
+		if (!lr)
+			return -1;
 		learner_free(lr);
 	}
 	for (size_t s = 0; s < n_sets; s++) {
@@ -281,29 +280,27 @@ int cvrun_run(const struct featdata *fd, const struct featspec *sets, size_t n_s
 		return -1;
 	}
 
-	struct engine e = {fd, sets, learners,
-	                   o,  res,  n_sets * o->repeats * o->folds,
-	                   0,  0,    PTHREAD_MUTEX_INITIALIZER};
+	struct engine e = {fd, sets, learners, o, res, n_sets * o->repeats * o->folds};
+	struct workq_job job = {e.n_items, run_item_on, o->verbose ? item_done : NULL, &e};
+	size_t jobs = o->jobs > e.n_items ? e.n_items : o->jobs;
+	struct workq *q = workq_alloc(jobs);
+	if (!q) {
+		cvrun_result_release(res);
+		return diag_error(d, "out of memory");
+	}
 	int blas_threads = openblas_get_num_threads();
 	openblas_set_num_threads(1);
-	size_t jobs = o->jobs < 1 ? 1 : o->jobs > CVRUN_MAX_JOBS ? CVRUN_MAX_JOBS : o->jobs;
-	if (jobs > e.n_items)
-		jobs = e.n_items;
-	if (jobs <= 1) {
-		worker(&e);
-	} else {
-		pthread_t th[CVRUN_MAX_JOBS];
-		size_t started = 0;
-		for (; started < jobs; started++)
-			if (pthread_create(&th[started], NULL, worker, &e) != 0)
-				break;
-		if (!started)
-			worker(&e);
-		for (size_t i = 0; i < started; i++)
-			pthread_join(th[i], NULL);
-	}
+	int run_rc = workq_run(q, &job);
 	openblas_set_num_threads(blas_threads);
-	pthread_mutex_destroy(&e.lock);
+	res->n_threads = workq_threads(q);
+	res->thread_stats = calloc(res->n_threads, sizeof(*res->thread_stats));
+	for (size_t t = 0; res->thread_stats && t < res->n_threads; t++)
+		workq_stats(q, t, &res->thread_stats[t]);
+	workq_free(q);
+	if (run_rc < 0 || !res->thread_stats) {
+		cvrun_result_release(res);
+		return diag_error(d, "out of memory");
+	}
 	for (size_t i = 0; i < n_cells; i++)
 		res->n_failed += !res->cell[i].ok;
 	res->wall_seconds = now_seconds() - t0;
@@ -329,7 +326,7 @@ int cvrun_train_test(const struct featdata *fd, const struct featspec *fs,
                      const size_t *train_idx, size_t n_train, const size_t *test_idx, size_t n_test,
                      struct cvrun_fit *out, struct diag *d)
 {
-	char err[DIAG_MSG_MAX];
+	struct diag ld;
 	gsl_rng *rng = NULL;
 	size_t *cols = NULL;
 	int rc = -1;
@@ -337,16 +334,17 @@ int cvrun_train_test(const struct featdata *fd, const struct featspec *fs,
 	if (featspec_columns(fs, fd->fixed, &cols, &out->n_fixed, d) < 0)
 		return -1;
 	free(cols);
-	out->learner = learner_alloc(learner->type, learner->params, err, sizeof(err));
+	diag_init(&ld);
+	out->learner = learner_alloc(learner->type, learner->params, &ld);
 	if (!out->learner) {
-		diag_error(d, "learner '%s': %s", learner->type->name, err);
+		diag_error(d, "learner '%s': %s", learner->type->name, diag_message(&ld));
 		goto end;
 	}
 	if (featdata_build(fd, fs, &o->vp, o->filter, train_idx, n_train, test_idx, n_test,
 	                   &out->train, test_idx ? &out->test : NULL, &out->vocab, NULL, d) < 0)
 		goto end;
 	out->stream_seed =
-	    rng_derive(o->seed, cvrun_stream((size_t)-1, (size_t)-1, learner->type->name));
+	    cvrun_cell_seed(o->seed, CVRUN_TRAIN_TEST, CVRUN_TRAIN_TEST, learner->type->name);
 	rng = rng_alloc(out->stream_seed);
 	if (!rng) {
 		diag_error(d, "out of memory");
@@ -354,11 +352,10 @@ int cvrun_train_test(const struct featdata *fd, const struct featspec *fs,
 	}
 	int blas_threads = openblas_get_num_threads();
 	openblas_set_num_threads(1);
-	int fit_rc = learner_fit(out->learner, out->train, rng);
+	int fit_rc = learner_fit(out->learner, out->train, rng, &ld);
 	openblas_set_num_threads(blas_threads);
 	if (fit_rc < 0) {
-		diag_error(d, "learner '%s': %s", learner->type->name,
-		           learner_message(out->learner));
+		diag_error(d, "learner '%s': %s", learner->type->name, diag_message(&ld));
 		goto end;
 	}
 	out->threshold = learner_threshold(out->learner);
@@ -368,9 +365,8 @@ int cvrun_train_test(const struct featdata *fd, const struct featspec *fs,
 			diag_error(d, "out of memory");
 			goto end;
 		}
-		if (learner_score(out->learner, out->test, out->score) < 0) {
-			diag_error(d, "learner '%s': %s", learner->type->name,
-			           learner_message(out->learner));
+		if (learner_score(out->learner, out->test, out->score, &ld) < 0) {
+			diag_error(d, "learner '%s': %s", learner->type->name, diag_message(&ld));
 			goto end;
 		}
 		if (out->test->n)
@@ -380,6 +376,7 @@ int cvrun_train_test(const struct featdata *fd, const struct featspec *fs,
 	rc = 0;
 end:
 	rng_free(rng);
+	diag_release(&ld);
 	if (rc < 0)
 		cvrun_fit_release(out);
 	return rc;

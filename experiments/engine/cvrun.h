@@ -8,15 +8,16 @@
  * - For each (set, repeat, fold) the training and held-out matrices are assembled by
  *   featdata_build(): fixed columns of the set, then a vocabulary fitted on the training rows
  *   only (text.vocab_scope=fold, D12). Every learner is then fitted on the training matrix with
- *   its own stream rng_derive(seed, cvrun_stream(r, f, learner name)) and scores the held-out
+ *   its own stream cvrun_cell_seed(seed, r, f, learner name) and scores the held-out
  *   rows; metrics_compute() gives the fold's metrics at the learner's threshold (D26).
  * - A failing cell (a learner error, a build error) is recorded with its message and every
  *   other cell finishes. Out-of-fold scores are kept per (set, learner, repeat): in repeat 0
  *   every row is scored exactly once (the D30 training tallies).
- * - Work items (set, repeat, fold) run on `jobs` POSIX threads. Each item writes only its own
- *   slots, and every random draw comes from a stream named by the cell, so the results are
- *   identical for any `jobs`. OpenBLAS is kept single-threaded while the engine runs
- *   (openblas_set_num_threads(1)), for speed with threads and for bit-identical sums.
+ * - Work items (set, repeat, fold) run on the work queue (core/base/workq.h) with `jobs`
+ *   threads. Each item writes only its own slots, and every random draw comes from a stream
+ *   named by the cell, so the results are identical for any `jobs`. OpenBLAS is kept
+ * single-threaded while the engine runs (openblas_set_num_threads(1)), for speed with threads and
+ * for bit-identical sums.
  *
  * Memory management: struct cvrun_result and struct cvrun_fit are caller-owned and filled by
  * cvrun_run() / cvrun_train_test(); cvrun_result_release() and cvrun_fit_release() free them
@@ -28,6 +29,7 @@
 
 #include "core/ml/dataset.h"
 #include "core/base/err.h"
+#include "core/base/workq.h"
 #include "core/ml/featdata.h"
 #include "core/ml/metrics.h"
 #include "core/ml/vocab.h"
@@ -59,10 +61,18 @@ void cvrun_options_default(struct cvrun_options *o);
 int cvrun_kind_parse(const char *s);
 const char *cvrun_kind_name(int kind);
 
-/** The stream id of cell (repeat, fold, learner): a 64-bit FNV-1a hash of "cell/r/f/name". The
- *  learner's RNG is rng_alloc(rng_derive(seed, cvrun_stream(r, f, name))). Train -> test fits
- *  use cvrun_stream((size_t)-1, (size_t)-1, name). */
-unsigned long cvrun_stream(size_t repeat, size_t fold, const char *learner_name);
+/* The repeat and fold of a train -> test fit in cvrun_cell_seed(). */
+#define CVRUN_TRAIN_TEST ((size_t)-1)
+
+/** The seed of the learner named `learner_name` in cell (repeat, fold) of a run with seed
+ *  `run_seed`: rng_derive(run_seed, h) where h is the 64-bit FNV-1a hash of the string
+ *  "cell/<repeat>/<fold>/<name>" (decimal numbers) started from the offset basis
+ *  1469598103934665603 -- the standard basis with its last digit lost, kept because every
+ *  result depends on it. The learner is fitted with rng_alloc() of this seed. Train -> test fits
+ *  use repeat = fold = CVRUN_TRAIN_TEST (printed as 18446744073709551615). This is the only
+ *  place the engine derives a learner's stream. */
+unsigned long cvrun_cell_seed(unsigned long run_seed, size_t repeat, size_t fold,
+                              const char *learner_name);
 
 /* The result of one (set, learner, repeat, fold) cell. */
 struct cvrun_cell {
@@ -81,6 +91,10 @@ struct cvrun_result {
 	size_t *class_count; /* [(r * folds + f) * 2 + c]: held-out rows of class c (0 benign) */
 	double wall_seconds;
 	int n_failed; /* cells with !ok */
+	/* Per worker thread: items (set, repeat, fold) run and time spent in them (not
+	 * deterministic; sidecars and benchmarks only). */
+	struct workq_stats *thread_stats;
+	size_t n_threads;
 };
 
 /** Run the protocol on every row of `fd`: sets[0..n_sets-1] x learners[0..n_learners-1]. Every
@@ -114,8 +128,8 @@ struct cvrun_fit {
 
 /** Fit the vocabulary and `learner` on rows train_idx[0..n_train-1] of fd with the columns of
  *  `fs`, and score rows test_idx[0..n_test-1] (test_idx may be NULL). The learner's RNG is
- *  rng_derive(o->seed, cvrun_stream(-1, -1, name)). 0, or -1 with the reason on `d` (`out` is
- *  then released). */
+ *  cvrun_cell_seed(o->seed, CVRUN_TRAIN_TEST, CVRUN_TRAIN_TEST, name). 0, or -1 with the reason on
+ * `d` (`out` is then released). */
 int cvrun_train_test(const struct featdata *fd, const struct featspec *fs,
                      const struct cvrun_learner *learner, const struct cvrun_options *o,
                      const size_t *train_idx, size_t n_train, const size_t *test_idx, size_t n_test,

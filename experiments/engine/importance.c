@@ -1,14 +1,15 @@
-/* Permutation importance (scikit-learn's permutation_importance), threaded over columns. */
+/* Permutation importance (scikit-learn's permutation_importance), one work-queue item per
+ * (column, repeat). */
 #include "experiments/engine/importance.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/ml/metrics.h"
 #include "core/base/rng.h"
+#include "core/base/workq.h"
 
 static const char *const scoring_names[] = {"accuracy", "macro_f1", "roc_auc"};
 
@@ -53,14 +54,30 @@ int importance_score(const struct learner *l, const struct dataset *x,
 	s = malloc(x->n * sizeof(*s));
 	if (!s)
 		return diag_error(d, "out of memory scoring for importance");
-	if (learner_score(l, x, s) < 0) {
+	struct diag ld;
+	diag_init(&ld);
+	if (learner_score(l, x, s, &ld) < 0) {
+		diag_error(d, "importance: %s", diag_message(&ld));
+		diag_release(&ld);
 		free(s);
-		return diag_error(d, "importance: %s", learner_message(l));
+		return -1;
 	}
+	diag_release(&ld);
 	*out = score_of(l, x, s, scoring);
 	free(s);
 	return 0;
 }
+
+/* Per-thread scratch: a private copy of the matrix in which at most one column is permuted
+ * (perm_col), a score buffer and a permutation array. */
+struct scratch {
+	struct dataset local; /* metadata borrowed read-only from x; X is our own copy */
+	double *s;
+	size_t *perm;
+	size_t perm_col;  /* the column of `local` currently permuted, or (size_t)-1 */
+	size_t fail_item; /* lowest failing item, or (size_t)-1 */
+	char error[DIAG_MSG_MAX];
+};
 
 struct job {
 	const struct learner *l;
@@ -68,84 +85,51 @@ struct job {
 	enum importance_scoring scoring;
 	size_t n_repeats;
 	unsigned long seed;
-	double *perm_scores;  /* d * n_repeats, [j * n_repeats + k] */
-	pthread_mutex_t lock; /* guards next_col, failed, error */
-	size_t next_col;
-	int failed;
-	char error[DIAG_MSG_MAX];
+	double *perm_scores; /* d * n_repeats, [j * n_repeats + k]: one slot per item */
+	struct scratch *sc;  /* [workq_threads()] */
 };
 
-static void job_fail(struct job *jb, const char *msg)
+static void scratch_fail(struct scratch *sc, size_t item, const char *msg)
 {
-	pthread_mutex_lock(&jb->lock);
-	if (!jb->failed) {
-		jb->failed = 1;
-		snprintf(jb->error, sizeof(jb->error), "%s", msg);
+	if (item < sc->fail_item) {
+		sc->fail_item = item;
+		snprintf(sc->error, sizeof(sc->error), "%s", msg);
 	}
-	pthread_mutex_unlock(&jb->lock);
 }
 
-/* Take columns until none is left: permute, score, restore. Each worker owns its matrix copy,
- * score buffer and permutation array; only the column counter is shared. */
-static void *worker(void *arg)
+/* Item j * n_repeats + k: permute column j of this thread's copy with stream
+ * rng_derive(seed, item) and score it. */
+static void run_repeat(void *arg, size_t item, size_t thread)
 {
 	struct job *jb = arg;
+	struct scratch *sc = &jb->sc[thread];
 	const struct dataset *x = jb->x;
-	size_t n = x->n, d = x->d;
-	struct dataset local = *x; /* metadata borrowed read-only; X is our own copy */
-	double *s = malloc(n * sizeof(*s)), *col = malloc(n * sizeof(*col));
-	size_t *perm = malloc(n * sizeof(*perm));
+	size_t n = x->n, d = x->d, j = item / jb->n_repeats;
 	struct diag dg;
-	local.X = malloc(n * d * sizeof(double));
-	if (!s || !col || !perm || !local.X) {
-		job_fail(jb, "out of memory computing permutation importance");
-		goto out;
+	gsl_rng *r = rng_alloc(rng_derive(jb->seed, item));
+	if (!r) {
+		scratch_fail(sc, item, "out of memory computing permutation importance");
+		return;
 	}
-	memcpy(local.X, x->X, n * d * sizeof(double));
-	for (;;) {
-		size_t j;
-		pthread_mutex_lock(&jb->lock);
-		j = jb->failed ? d : jb->next_col++;
-		pthread_mutex_unlock(&jb->lock);
-		if (j >= d)
-			break;
-		for (size_t i = 0; i < n; i++)
-			col[i] = x->X[i * d + j];
-		for (size_t k = 0; k < jb->n_repeats; k++) {
-			gsl_rng *r = rng_alloc(rng_derive(jb->seed, j * jb->n_repeats + k));
-			if (!r) {
-				job_fail(jb, "out of memory computing permutation importance");
-				goto out;
-			}
-			for (size_t i = 0; i < n; i++)
-				perm[i] = i;
-			gsl_ran_shuffle(r, perm, n, sizeof(*perm));
-			rng_free(r);
-			for (size_t i = 0; i < n; i++)
-				local.X[i * d + j] = col[perm[i]];
-			/* The type's score() directly, with a diag of our own: learner_score()
-			 * would record errors on the learner shared by every thread. */
-			diag_init(&dg);
-			if (jb->l->type->score(jb->l->state, &local, s, &dg) < 0) {
-				char msg[DIAG_MSG_MAX];
-				snprintf(msg, sizeof(msg), "importance: column %zu: %s", j,
-				         diag_message(&dg));
-				diag_release(&dg);
-				job_fail(jb, msg);
-				goto out;
-			}
-			diag_release(&dg);
-			jb->perm_scores[j * jb->n_repeats + k] = score_of(jb->l, x, s, jb->scoring);
-		}
-		for (size_t i = 0; i < n; i++)
-			local.X[i * d + j] = col[i];
+	if (sc->perm_col != j && sc->perm_col != (size_t)-1)
+		for (size_t i = 0; i < n; i++) /* restore the column permuted last */
+			sc->local.X[i * d + sc->perm_col] = x->X[i * d + sc->perm_col];
+	sc->perm_col = j;
+	for (size_t i = 0; i < n; i++)
+		sc->perm[i] = i;
+	gsl_ran_shuffle(r, sc->perm, n, sizeof(*sc->perm));
+	rng_free(r);
+	for (size_t i = 0; i < n; i++)
+		sc->local.X[i * d + j] = x->X[sc->perm[i] * d + j];
+	diag_init(&dg);
+	if (learner_score(jb->l, &sc->local, sc->s, &dg) < 0) {
+		char msg[DIAG_MSG_MAX];
+		snprintf(msg, sizeof(msg), "importance: column %zu: %s", j, diag_message(&dg));
+		scratch_fail(sc, item, msg);
+	} else {
+		jb->perm_scores[item] = score_of(jb->l, x, sc->s, jb->scoring);
 	}
-out:
-	free(s);
-	free(col);
-	free(perm);
-	free(local.X);
-	return NULL;
+	diag_release(&dg);
 }
 
 int importance_permutation(const struct learner *l, const struct dataset *x,
@@ -154,9 +138,10 @@ int importance_permutation(const struct learner *l, const struct dataset *x,
                            struct diag *d)
 {
 	struct job jb;
+	struct workq_job job = {0, run_repeat, NULL, &jb};
+	struct workq *q = NULL;
+	size_t n_scratch = 0;
 	double base;
-	pthread_t *tid = NULL;
-	size_t started = 0;
 	int rc = -1;
 	if (x->n == 0)
 		return diag_error(d, "permutation importance needs at least one row");
@@ -180,33 +165,45 @@ int importance_permutation(const struct learner *l, const struct dataset *x,
 	jb.n_repeats = n_repeats;
 	jb.seed = seed;
 	jb.perm_scores = malloc(x->d * n_repeats * sizeof(double));
-	if (!jb.perm_scores)
-		return diag_error(d, "out of memory computing permutation importance");
-	if (pthread_mutex_init(&jb.lock, NULL) != 0) {
-		free(jb.perm_scores);
-		return diag_error(d, "cannot create a mutex");
+	q = workq_alloc(n_threads > x->d * n_repeats ? x->d * n_repeats : n_threads);
+	if (!jb.perm_scores || !q) {
+		diag_error(d, "out of memory computing permutation importance");
+		goto out;
 	}
-	if (n_threads > x->d)
-		n_threads = x->d;
-	if (n_threads > 1) {
-		tid = malloc(n_threads * sizeof(*tid));
-		if (!tid) {
+	n_scratch = workq_threads(q);
+	jb.sc = calloc(n_scratch, sizeof(*jb.sc));
+	if (!jb.sc) {
+		diag_error(d, "out of memory computing permutation importance");
+		goto out;
+	}
+	for (size_t t = 0; t < n_scratch; t++) {
+		struct scratch *sc = &jb.sc[t];
+		sc->local = *x;
+		sc->local.X = malloc(x->n * x->d * sizeof(double));
+		sc->s = malloc(x->n * sizeof(double));
+		sc->perm = malloc(x->n * sizeof(size_t));
+		sc->perm_col = sc->fail_item = (size_t)-1;
+		if (!sc->local.X || !sc->s || !sc->perm) {
 			diag_error(d, "out of memory computing permutation importance");
 			goto out;
 		}
-		for (; started < n_threads; started++)
-			if (pthread_create(&tid[started], NULL, worker, &jb) != 0)
-				break; /* the threads already running do the work */
-		if (started == 0)
-			worker(&jb);
-		for (size_t t = 0; t < started; t++)
-			pthread_join(tid[t], NULL);
-	} else {
-		worker(&jb);
+		memcpy(sc->local.X, x->X, x->n * x->d * sizeof(double));
 	}
-	if (jb.failed) {
-		diag_error(d, "%s", jb.error);
+	job.n = x->d * n_repeats;
+	if (workq_run(q, &job) < 0) {
+		diag_error(d, "out of memory computing permutation importance");
 		goto out;
+	}
+	{
+		const struct scratch *first = NULL;
+		for (size_t t = 0; t < n_scratch; t++)
+			if (jb.sc[t].fail_item != (size_t)-1 &&
+			    (!first || jb.sc[t].fail_item < first->fail_item))
+				first = &jb.sc[t];
+		if (first) {
+			diag_error(d, "%s", first->error);
+			goto out;
+		}
 	}
 	for (size_t j = 0; j < x->d; j++) {
 		const double *v = jb.perm_scores + j * n_repeats;
@@ -221,8 +218,13 @@ int importance_permutation(const struct learner *l, const struct dataset *x,
 	}
 	rc = 0;
 out:
-	pthread_mutex_destroy(&jb.lock);
-	free(tid);
+	for (size_t t = 0; jb.sc && t < n_scratch; t++) {
+		free(jb.sc[t].local.X);
+		free(jb.sc[t].s);
+		free(jb.sc[t].perm);
+	}
+	free(jb.sc);
+	workq_free(q);
 	free(jb.perm_scores);
 	return rc;
 }

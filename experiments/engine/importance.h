@@ -5,8 +5,9 @@
  * with learner_score() and the chosen metric is computed against x->y. The importance of j is
  * baseline - mean over k of the permuted score, and its sd is the population standard
  * deviation of the n_repeats importances (numpy's np.std, as scikit-learn's
- * permutation_importance reports). The streams do not depend on the thread count, so 1 and
- * n threads give identical results.
+ * permutation_importance reports). Each (column j, repeat k) is one item of the work queue
+ * (core/base/workq.h) writing its own slot; the streams do not depend on the thread count, so 1
+ * and n threads give identical results.
  *
  * Memory management: the caller provides mean[x->d] and sd[x->d]; nothing is retained. */
 #ifndef PYVET_IMPORTANCE_H
@@ -37,10 +38,10 @@ int importance_score(const struct learner *l, const struct dataset *x,
 
 /** Permutation importance of every column of `x` for the fitted learner `l`, whose score() is
  *  called concurrently (learner.h allows it). n_repeats >= 1; n_threads 0 or 1 = the calling
- *  thread only, more = that many POSIX threads over columns (capped at x->d), each owning a copy
- *  of the matrix. Writes mean[j], sd[j] for j < x->d and the unpermuted score to *baseline (may
- *  be NULL). 0, or -1 with the reason on `d` (x->n == 0, n_repeats == 0, not fitted, a scoring
- *  failure, out of memory). Cost: x->d * n_repeats scorings of x. */
+ *  thread only, more = a work queue of that many threads (capped at x->d * n_repeats), each
+ *  owning a copy of the matrix. Writes mean[j], sd[j] for j < x->d and the unpermuted score to
+ * *baseline (may be NULL). 0, or -1 with the reason on `d` (x->n == 0, n_repeats == 0, not fitted,
+ * a scoring failure, out of memory). Cost: x->d * n_repeats scorings of x. */
 int importance_permutation(const struct learner *l, const struct dataset *x,
                            enum importance_scoring scoring, size_t n_repeats, unsigned long seed,
                            size_t n_threads, double *mean, double *sd, double *baseline,

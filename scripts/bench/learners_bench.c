@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 	te = dataset_subset(all, idx + k, all->n - k);
 	for (size_t t = 0; learner_types[t]; t++) {
 		const struct learner_type *ty = learner_types[t];
-		char err[256];
+		struct diag d;
 		struct learner *l;
 		gsl_rng *r;
 		double *s = malloc(te->n * sizeof(double)), t0, t1, t2;
@@ -107,14 +107,16 @@ int main(int argc, char **argv)
 				continue;
 			}
 		}
-		l = learner_alloc(ty, NULL, err, sizeof(err));
+		diag_init(&d);
+		if (!(l = learner_alloc(ty, NULL, &d)))
+			die("%s", diag_message(&d));
 		r = rng_alloc(seed);
 		t0 = now();
-		if (learner_fit(l, tr, r) < 0)
-			die("%s", learner_message(l));
+		if (learner_fit(l, tr, r, &d) < 0)
+			die("%s", diag_message(&d));
 		t1 = now();
-		if (learner_score(l, te, s) < 0)
-			die("%s", learner_message(l));
+		if (learner_score(l, te, s, &d) < 0)
+			die("%s", diag_message(&d));
 		t2 = now();
 		for (size_t i = 0; i < te->n; i++)
 			p[i] = s[i] > learner_threshold(l);

@@ -1,5 +1,5 @@
-/* Versioned model files: header JSON + the learner's own text (see model.h). */
-#include "experiments/engine/model.h"
+/* Versioned model files: header JSON + the learner's own text (see trained_model.h). */
+#include "experiments/engine/trained_model.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -36,14 +36,15 @@ static void ids_hash(const struct dataset *ds, char hex[65])
 	digest_hex(&dg, hex);
 }
 
-int model_write(const char *path, const struct cvrun_fit *fit, const char *set_name,
-                const struct featdata *fd_train, const struct vocab_params *vp, int preprocess,
-                const struct vocab_filter *filter, unsigned long seed)
+int trained_model_write(const char *path, const struct cvrun_fit *fit, const char *set_name,
+                        const struct featdata *fd_train, const struct vocab_params *vp,
+                        int preprocess, const struct vocab_filter *filter, unsigned long seed)
 {
 	const struct learner *l = fit->learner;
 	struct sbuf ps = SBUF_INIT;
 	char hex[65], mode[32];
 	struct csvio_out o;
+	struct diag ld;
 	if (!l->type->save)
 		return err_report("learner '%s' cannot be saved (no save hook)", l->type->name);
 	cJSON *h = cJSON_CreateObject();
@@ -101,14 +102,19 @@ int model_write(const char *path, const struct cvrun_fit *fit, const char *set_n
 	}
 	fprintf(o.f, "%s %d\n%s\n", MODEL_MAGIC, MODEL_VERSION, text_h);
 	cJSON_free(text_h);
-	if (learner_save(l, o.f) < 0) {
+	diag_init(&ld);
+	if (learner_save(l, o.f, &ld) < 0) {
 		csvio_out_abort(&o);
-		return err_report("learner '%s': cannot save the model", l->type->name);
+		err_report("learner '%s': cannot save the model: %s", l->type->name,
+		           diag_message(&ld));
+		diag_release(&ld);
+		return -1;
 	}
+	diag_release(&ld);
 	return csvio_out_commit(&o);
 }
 
-void model_release(struct model *m)
+void trained_model_release(struct trained_model *m)
 {
 	if (!m)
 		return;
@@ -134,7 +140,7 @@ static char *dup_json_string(const cJSON *o, const char *key)
 	return c;
 }
 
-static int read_vocab(struct model *m, const cJSON *v, const char *path)
+static int read_vocab(struct trained_model *m, const cJSON *v, const char *path)
 {
 	const cJSON *nw = cJSON_GetObjectItemCaseSensitive(v, "num_words");
 	const cJSON *dc = cJSON_GetObjectItemCaseSensitive(v, "document_count");
@@ -189,7 +195,7 @@ end:
 	return rc;
 }
 
-int model_read(const char *path, struct model *m)
+int trained_model_read(const char *path, struct trained_model *m)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
@@ -246,12 +252,15 @@ int model_read(const char *path, struct model *m)
 	m->text = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, "text"));
 	if (m->text && read_vocab(m, cJSON_GetObjectItemCaseSensitive(h, "vocab"), path) < 0)
 		goto end;
-	char err[256];
-	m->learner = learner_load(f, err, sizeof(err));
+	struct diag ld;
+	diag_init(&ld);
+	m->learner = learner_load(f, &ld);
 	if (!m->learner) {
-		err_report("'%s': %s", path, err);
+		err_report("'%s': %s", path, diag_message(&ld));
+		diag_release(&ld);
 		goto end;
 	}
+	diag_release(&ld);
 	const cJSON *ln = cJSON_GetObjectItemCaseSensitive(h, "learner");
 	if (!cJSON_IsString(ln) || strcmp(ln->valuestring, m->learner->type->name)) {
 		err_report("'%s': header and learner section disagree on the learner", path);
@@ -262,12 +271,12 @@ end:
 	free(line);
 	fclose(f);
 	if (rc < 0)
-		model_release(m);
+		trained_model_release(m);
 	return rc;
 }
 
-struct dataset *model_matrix(const struct model *m, const struct featdata *fd, const size_t *idx,
-                             size_t n)
+struct dataset *trained_model_matrix(const struct trained_model *m, const struct featdata *fd,
+                                     const size_t *idx, size_t n)
 {
 	struct diag d;
 	diag_init(&d);

@@ -1,0 +1,100 @@
+/* Bench: fit and score learners on one cross-validation fold of a real extraction, the way
+ * `pyvet cv` builds it (stratified folds of repeat R with the run seed, the vocabulary fitted on
+ * the training fold). Prints, per learner and parameter string, the fit and score seconds, the
+ * fold's macro F1 and ROC-AUC and a checksum of the scores, so two builds or two parameter
+ * settings can be compared on the same rows (e.g. under `valgrind --tool=callgrind` for
+ * instruction counts). Not a test: nothing is asserted.
+ *
+ * usage: fold_bench EXTRACTION_DIR MANIFEST SET FOLD LEARNER[:k=v,...] [LEARNER[:k=v,...] ...]
+ *   rows: the manifest's split=train rows; 10 folds of repeat 0, seed 1 (as `pyvet cv`). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/base/rng.h"
+#include "core/base/toolkit.h"
+#include "core/ml/folds.h"
+#include "core/ml/metrics.h"
+#include "experiments/cli/protocli.h"
+#include "experiments/engine/cvrun.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	struct protocli pc;
+	struct featdata *fd = NULL;
+	struct folds fo = {0};
+	struct diag d;
+	struct dataset *train = NULL, *test = NULL;
+	size_t *tr, *te, ntr, nte, fold;
+	gsl_rng *r;
+	toolkit_init();
+	diag_init(&d);
+	if (argc < 6)
+		die("usage: fold_bench DIR MANIFEST SET FOLD LEARNER[:params] ...");
+	fold = strtoul(argv[4], NULL, 10);
+	protocli_init(&pc);
+	if (protocli_sets(&pc, argv[3]) < 0 || protocli_learners(&pc, "rf") < 0 ||
+	    protocli_finish(&pc) < 0 || protocli_load(argv[1], argv[2], "train", &fd) < 0)
+		return 1;
+	r = rng_alloc(rng_derive(pc.o.seed, 0));
+	if (folds_stratified(&fo, fd->fixed->y, fd->fixed->n, 10, r, &d) < 0 ||
+	    folds_split(&fo, fold, &tr, &ntr, &te, &nte) < 0)
+		die("folds: %s", diag_message(&d));
+	rng_free(r);
+	if (featdata_build(fd, &pc.sets[0], &pc.o.vp, pc.o.filter, tr, ntr, te, nte, &train, &test,
+	                   NULL, NULL, &d) < 0)
+		die("features: %s", diag_message(&d));
+	printf("set %s fold %zu: %zu train x %zu columns, %zu test\n", argv[3], fold, train->n,
+	       train->d, test->n);
+	for (int a = 5; a < argc; a++) {
+		char name[64];
+		const char *params = strchr(argv[a], ':');
+		size_t len = params ? (size_t)(params - argv[a]) : strlen(argv[a]);
+		const struct learner_type *t;
+		struct learner *l;
+		struct metrics m;
+		double *s = malloc(test->n * sizeof(double)), t0, t1, t2, sum = 0;
+		if (len >= sizeof(name))
+			die("bad learner '%s'", argv[a]);
+		memcpy(name, argv[a], len);
+		name[len] = '\0';
+		if (!(t = learner_find(name)))
+			die("unknown learner '%s'", name);
+		if (!(l = learner_alloc(t, params ? params + 1 : NULL, &d)))
+			die("%s", diag_message(&d));
+		r = rng_alloc(cvrun_cell_seed(pc.o.seed, 0, fold, t->name));
+		t0 = now();
+		if (learner_fit(l, train, r, &d) < 0)
+			die("%s", diag_message(&d));
+		t1 = now();
+		if (learner_score(l, test, s, &d) < 0)
+			die("%s", diag_message(&d));
+		t2 = now();
+		metrics_compute(s, test->y, test->n, learner_threshold(l), &m);
+		for (size_t i = 0; i < test->n; i++)
+			sum += s[i];
+		printf("%-32s fit %8.3f s  score %6.3f s  f1_macro %.4f  roc_auc %.4f  sum %.17g\n",
+		       argv[a], t1 - t0, t2 - t1, m.f1_macro, m.roc_auc, sum);
+		fflush(stdout);
+		rng_free(r);
+		learner_free(l);
+		free(s);
+	}
+	dataset_free(train);
+	dataset_free(test);
+	free(tr);
+	free(te);
+	folds_release(&fo);
+	featdata_free(fd);
+	protocli_release(&pc);
+	diag_release(&d);
+	return 0;
+}
