@@ -326,6 +326,7 @@ int cvrun_train_test(const struct featdata *fd, const struct featspec *fs,
                      const size_t *train_idx, size_t n_train, const size_t *test_idx, size_t n_test,
                      struct cvrun_fit *out, struct diag *d)
 {
+	struct vocab_params vp;
 	struct diag ld;
 	gsl_rng *rng = NULL;
 	size_t *cols = NULL;
@@ -340,7 +341,13 @@ int cvrun_train_test(const struct featdata *fd, const struct featspec *fs,
 		diag_error(d, "learner '%s': %s", learner->type->name, diag_message(&ld));
 		goto end;
 	}
-	if (featdata_build(fd, fs, &o->vp, o->filter, train_idx, n_train, test_idx, n_test,
+	/* In a train -> test fit the training rows are the whole population the vocabulary may
+	 * see: text.vocab_scope=all means all of them (fd may also hold the test rows, which
+	 * must never enter the fit). Fitting on train_idx in row order is exactly that. */
+	vp = o->vp;
+	if (vp.scope == VOCAB_SCOPE_ALL)
+		vp.scope = VOCAB_SCOPE_FOLD;
+	if (featdata_build(fd, fs, &vp, o->filter, train_idx, n_train, test_idx, n_test,
 	                   &out->train, test_idx ? &out->test : NULL, &out->vocab, NULL, d) < 0)
 		goto end;
 	out->stream_seed =

@@ -127,7 +127,10 @@ struct cvrun_fit {
 };
 
 /** Fit the vocabulary and `learner` on rows train_idx[0..n_train-1] of fd with the columns of
- *  `fs`, and score rows test_idx[0..n_test-1] (test_idx may be NULL). The learner's RNG is
+ *  `fs`, and score rows test_idx[0..n_test-1] (test_idx may be NULL). The vocabulary is fitted
+ *  on the training rows only, under either text.vocab_scope: with `all` the training rows are
+ *  all the rows it may see (in row order, as train_idx lists them), never the test rows even
+ *  when fd holds them (spec D12). The learner's RNG is
  *  cvrun_cell_seed(o->seed, CVRUN_TRAIN_TEST, CVRUN_TRAIN_TEST, name). 0, or -1 with the reason on
  * `d` (`out` is then released). */
 int cvrun_train_test(const struct featdata *fd, const struct featspec *fs,
