@@ -121,6 +121,68 @@ static void test_threshold_at_fpr(void)
 	      "no positives: recall NaN, t = 0.8 flags one of 10");
 }
 
+/* Scores that differ only by machine noise (here 1e-13 relative, ten times the noise of one
+ * double operation chain) rank, count and threshold identically (issue 15.11). The scores hold
+ * exact ties across and within classes; distinct values are at least 1e-6 apart. */
+static void test_noise_robustness(void)
+{
+	enum { N = 400 };
+	static double s[N], p[N], t[N], tp_[N];
+	static int y[N];
+	int differs = 0, same_flags = 1;
+	unsigned long u = 12345;
+	for (int scale = 0; scale < 2; scale++) {
+		for (size_t i = 0; i < N; i++) {
+			u = u * 6364136223846793005UL + 1442695040888963407UL;
+			/* 60 distinct levels: probabilities in (0, 1) or decision values in (-5, 5)
+			 */
+			double level = (double)((u >> 33) % 60) / 60.0 + 1.0 / 120.0;
+			s[i] = scale ? 10 * level - 5 : level;
+			y[i] = ((u >> 20) % 3) == 0 || level > 0.8;
+			/* relative perturbation in [-1e-13, 1e-13], different for every row */
+			double delta = ((double)((u >> 11) % 2001) - 1000.0) * 1e-16;
+			p[i] = s[i] * (1 + delta);
+			differs |= p[i] != s[i];
+			t[i] = s[(i * 7) % N];
+			tp_[i] = t[i] * (1 - delta);
+		}
+		const char *what = scale ? "decision values" : "probabilities";
+		CHECK(differs, "%s: the perturbation changes the scores", what);
+		CHECK(metrics_roc_auc(s, y, N) == metrics_roc_auc(p, y, N),
+		      "%s: ROC-AUC identical under 1e-13 noise (%.17g)", what,
+		      metrics_roc_auc(s, y, N));
+		CHECK(metrics_pr_auc(s, y, N) == metrics_pr_auc(p, y, N),
+		      "%s: PR-AUC identical under 1e-13 noise", what);
+		for (int k = 0; k < 4; k++) {
+			double target = (double[]){0.1, 0.05, 0.01, 0}[k];
+			double r1, f1, r2, f2;
+			double t1 = metrics_threshold_at_fpr(s, y, N, target, &r1, &f1);
+			double t2 = metrics_threshold_at_fpr(p, y, N, target, &r2, &f2);
+			CHECK(r1 == r2 && f1 == f2 && metrics_tied(t1, t2),
+			      "%s, target FPR %g: same recall, FPR and (tied) threshold", what,
+			      target);
+			for (size_t i = 0; i < N; i++)
+				same_flags &=
+				    metrics_flagged(t[i], t1) == metrics_flagged(tp_[i], t2);
+		}
+		CHECK(same_flags,
+		      "%s: other noisy scores are flagged alike at the noisy thresholds", what);
+	}
+	CHECK(metrics_tied(0.5, 0.5 + 4e-13) && !metrics_tied(0.5, 0.5 + 4e-12),
+	      "tied within 1e-12, not beyond");
+	CHECK(metrics_tied(1e6, 1e6 + 1e-7) && !metrics_tied(1e6, 1e6 + 1e-5),
+	      "the tolerance is relative above 1");
+	CHECK(metrics_tied(1e-30, 1e-30 * (1 + 1e-13)) && !metrics_tied(1e-30, 1e-20) &&
+	          !metrics_tied(0, 1e-300),
+	      "and below 1: tiny probabilities keep their order, 0 ties only 0");
+	CHECK(!metrics_tied(NAN, NAN) && metrics_tied(INFINITY, INFINITY) &&
+	          !metrics_tied(INFINITY, 1e308),
+	      "NaN ties nothing; infinities only themselves");
+	CHECK(!metrics_flagged(0.7 + 1e-14, 0.7) && metrics_flagged(0.71, 0.7) &&
+	          !metrics_flagged(NAN, 0.7),
+	      "a score tied with the threshold is not flagged");
+}
+
 int main(void)
 {
 	toolkit_init();
@@ -129,5 +191,6 @@ int main(void)
 	test_zero_division();
 	test_auc_ties();
 	test_threshold_at_fpr();
+	test_noise_robustness();
 	return harness_done();
 }

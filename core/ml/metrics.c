@@ -53,6 +53,20 @@ double metrics_value(const struct metrics *m, size_t i)
 	}
 }
 
+int metrics_tied(double a, double b)
+{
+	if (a == b)
+		return 1;
+	if (!isfinite(a) || !isfinite(b))
+		return 0;
+	return fabs(a - b) <= METRICS_TIE_TOL * fmax(fabs(a), fabs(b));
+}
+
+int metrics_flagged(double score, double t)
+{
+	return score > t && !metrics_tied(score, t);
+}
+
 struct confusion metrics_confusion(const double *score, const int *y, size_t n, double threshold)
 {
 	struct confusion c = {0, 0, 0, 0};
@@ -116,6 +130,16 @@ static int cmp_scored_desc(const void *a, const void *b)
 	return (x < z) - (x > z);
 }
 
+/* The end of the block of tied scores that starts at v[lo] in a descending array of k pairs:
+ * consecutive scores within the tolerance belong to one block. */
+static size_t block_end(const struct scored *v, size_t lo, size_t k)
+{
+	size_t hi = lo + 1;
+	while (hi < k && metrics_tied(v[hi - 1].s, v[hi].s))
+		hi++;
+	return hi;
+}
+
 /* The (score, label) pairs sorted by decreasing score, or NULL (out of memory, n == 0, or a NaN
  * score: the ranking is then undefined). */
 static struct scored *sorted_desc(const double *score, const int *y, size_t n)
@@ -150,11 +174,12 @@ double metrics_roc_auc(const double *score, const int *y, size_t n)
 	v = sorted_desc(score, y, n);
 	if (!v)
 		return NAN;
-	/* Walk from the lowest score up, one block of tied scores at a time: each positive beats
-	 * every negative strictly below it and half of the negatives tied with it. */
+	/* Walk from the lowest score up, one block of tied scores at a time (blocks are cut at
+	 * gaps above the tolerance, the same blocks as block_end() finds from the top): each
+	 * positive beats every negative in a lower block and half of the negatives of its own. */
 	for (size_t hi = n; hi > 0;) {
-		size_t lo = hi, p = 0, q = 0;
-		while (lo > 0 && v[lo - 1].s == v[hi - 1].s)
+		size_t lo = hi - 1, p = 0, q = 0;
+		while (lo > 0 && metrics_tied(v[lo - 1].s, v[lo].s))
 			lo--;
 		for (size_t i = lo; i < hi; i++)
 			v[i].y ? p++ : q++;
@@ -178,15 +203,13 @@ double metrics_pr_auc(const double *score, const int *y, size_t n)
 	v = sorted_desc(score, y, n);
 	if (!v)
 		return NAN;
-	/* One point per distinct threshold (score >= t), as precision_recall_curve; AP is the
-	 * step-wise sum of precision times the recall gained at that point. */
+	/* One point per block of tied scores, as precision_recall_curve per distinct score; AP is
+	 * the step-wise sum of precision times the recall gained at that point. */
 	for (size_t lo = 0; lo < n;) {
-		size_t hi = lo;
+		size_t hi = block_end(v, lo, n);
 		double recall;
-		while (hi < n && v[hi].s == v[lo].s) {
-			v[hi].y ? tp++ : fp++;
-			hi++;
-		}
+		for (size_t i = lo; i < hi; i++)
+			v[i].y ? tp++ : fp++;
 		recall = (double)tp / (double)n_pos;
 		ap += (recall - prev_recall) * ((double)tp / (double)(tp + fp));
 		prev_recall = recall;
@@ -223,21 +246,19 @@ double metrics_threshold_at_fpr(const double *score, const int *y, size_t n, dou
 			k++;
 		}
 	qsort(v, k, sizeof(*v), cmp_scored_desc);
-	/* Candidate t = the distinct scores, highest first; at t = v[lo].s the flagged rows are
-	 * exactly those before the block of ties starting at lo. FP only grows as t decreases, so
+	/* Candidate t = the top score of each block of ties, highest first; at t = v[lo].s the
+	 * flagged rows are exactly those of the blocks before lo. FP only grows as t decreases, so
 	 * the last candidate within the target is the lowest admissible threshold. */
 	for (size_t lo = 0; lo < k;) {
-		size_t hi = lo;
+		size_t hi = block_end(v, lo, k);
 		if ((double)fp / (double)n_neg > target_fpr)
 			break;
 		best = v[lo].s;
 		found = 1;
 		best_tp = tp;
 		best_fp = fp;
-		while (hi < k && v[hi].s == v[lo].s) {
-			v[hi].y ? tp++ : fp++;
-			hi++;
-		}
+		for (size_t i = lo; i < hi; i++)
+			v[i].y ? tp++ : fp++;
 		lo = hi;
 	}
 	free(v);

@@ -372,7 +372,8 @@ static int cmp_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-/* ROC (fpr,tpr) and PR (recall,precision) points: one per distinct score, flagging score >= t. */
+/* ROC (fpr,tpr) and PR (recall,precision) points: one per block of tied scores (metrics.h),
+ * flagging that block and every higher one. */
 static int write_curves(struct repro *r, const char *learner, const struct repro_scores *s)
 {
 	char p1[REPRO_PATH_MAX], p2[REPRO_PATH_MAX], name[64];
@@ -411,8 +412,8 @@ static int write_curves(struct repro *r, const char *learner, const struct repro
 			tp++;
 		else
 			fp++;
-		if (k + 1 < s->n && s->score[idx[k + 1]] == s->score[i])
-			continue; /* ties: one point per distinct score */
+		if (k + 1 < s->n && metrics_tied(s->score[idx[k + 1]], s->score[i]))
+			continue; /* ties (metrics_tied()): one point per block of tied scores */
 		fprintf(a.f, "%.17g,%.17g\n", N ? (double)fp / (double)N : 0.0,
 		        P ? (double)tp / (double)P : 0.0);
 		fprintf(b.f, "%.17g,%.17g\n", P ? (double)tp / (double)P : 0.0,
@@ -494,7 +495,7 @@ int repro_operating_points(struct repro *r, struct diag *d)
 			} else if (have_test) {
 				size_t tp = 0, fp = 0;
 				for (size_t i = 0; i < te.n; i++)
-					if (te.score[i] > t) {
+					if (metrics_flagged(te.score[i], t)) {
 						tp += te.y[i] != 0;
 						fp += !te.y[i];
 					}
