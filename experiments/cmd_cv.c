@@ -517,11 +517,12 @@ int cmd_cv(int argc, char **argv)
 		if (sc) {
 			sidecar_set_seed(sc, pc.o.seed);
 			sidecar_set_string(sc, "command", "cv --test");
-			sidecar_set_string(sc, "vocab_scope",
-			                   pc.o.vp.scope == VOCAB_SCOPE_ALL
-			                       ? "all: vocabulary fitted on all training rows (the "
-			                         "test rows never enter the fit, D12)"
-			                       : "fold: vocabulary fitted on the training rows (D12)");
+			sidecar_set_string(
+			    sc, "vocab_scope",
+			    pc.o.vp.scope == VOCAB_SCOPE_ALL
+			        ? "all: vocabulary fitted on all training rows (the "
+			          "test rows never enter the fit, D12)"
+			        : "fold: vocabulary fitted on the training rows (D12)");
 			sidecar_set_string(sc, "features", features);
 			sidecar_set_string(sc, "manifest", manifest);
 			sidecar_set_json(sc, "parameters", options_json(&pc, fd));

@@ -14,11 +14,22 @@
  * max_iter=200, tol=1e-4, patience=10. Stopping rule (scikit-learn's, without early_stopping):
  * count the epochs whose loss is not below best_loss - tol (reset the count otherwise); stop
  * when the count exceeds `patience`, or after max_iter epochs. The final weights are those of the
- * last epoch. Matrix products go through cblas_dgemm (OpenBLAS); when the training matrix is
- * sparse (sparse=auto and at most sparse_density of its values are non-zero, as for the 0/1
- * token columns) the two products with the input matrix visit the non-zero inputs only (one
- * cblas_daxpy per non-zero value): the same arithmetic in a different summation order, several
- * times faster. Score: P(malicious), always through the dense product. */
+ * last epoch. Score: P(malicious).
+ *
+ * Two implementations of this one model (`precision`):
+ * - float32 (default): learners/mlp32.c -- parameters, gradients and Adam moments in float, the
+ *   first layer as a sparse sum of weight rows (forward and weight gradient), the penalty
+ *   gradient and ||W||^2 inside the Adam pass, vectorised kernels in a fixed summation order
+ *   without BLAS, so the scores are the same on every machine. Measured on the paper's ten
+ *   stratified folds x 10 repeats (T+MCF+pre, T, M, MCF): every fold's F1 and ROC-AUC equal
+ *   those of float64, at a quarter to a fifth of the time (docs/decisions.md, D23).
+ * - float64: the reference path kept bit for bit as before. Products go through cblas_dgemm
+ *   (OpenBLAS); when the training matrix is sparse (sparse=auto and at most sparse_density of its
+ *   values are non-zero, as for the 0/1 token columns) the two products with the input matrix
+ *   visit the non-zero inputs only (one cblas_daxpy per non-zero value): the same arithmetic in
+ *   a different summation order, several times faster. Scores go through the dense product;
+ *   their last bits depend on the OpenBLAS kernel the CPU selects. `sparse` and
+ *   `sparse_density` apply to float64 only. */
 #include <cblas.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -30,9 +41,12 @@
 #include <string.h>
 
 #include "learners/learner.h"
+#include "learners/mlp32.h"
 
 #define MLP_MAX_HIDDEN 100000
 #define MLP_SCORE_CHUNK 512
+
+enum mlp_precision { MLP_FLOAT32 = 0, MLP_FLOAT64 }; /* the order of "float32|float64" */
 
 struct mlp_state {
 	long hidden;
@@ -46,7 +60,8 @@ struct mlp_state {
 	int shuffle;
 	int sparse;
 	double sparse_density;
-	/* fitted */
+	int precision; /* enum mlp_precision */
+	/* fitted (float64) */
 	size_t d, h;
 	double *W1; /* d*h, W1[j*h + k] */
 	double *b1; /* h */
@@ -54,6 +69,8 @@ struct mlp_state {
 	double b2;
 	long n_iter;
 	double loss;
+	/* fitted (float32) */
+	struct mlp32 net32;
 };
 
 static const struct param_spec mlp_params[] = {
@@ -83,6 +100,8 @@ static const struct param_spec mlp_params[] = {
      "training products over the non-zero inputs only (auto: if density <= sparse_density)"},
     {"sparse_density", PARAM_DOUBLE, offsetof(struct mlp_state, sparse_density), "0.3", "[0, 1]",
      "largest fraction of non-zero training values for which sparse=auto uses the sparse path"},
+    {"precision", PARAM_ENUM, offsetof(struct mlp_state, precision), "float32", "float32|float64",
+     "float32: learners/mlp32.c (sparse, fixed order, no BLAS); float64: OpenBLAS reference"},
     {0},
 };
 
@@ -91,6 +110,7 @@ static void mlp_release(void *state)
 	struct mlp_state *s = state;
 	free(s->W1);
 	s->W1 = s->b1 = s->W2 = NULL;
+	mlp32_release(&s->net32);
 }
 
 static double logistic(double z)
@@ -190,9 +210,23 @@ static void adam_update(double *restrict par, const double *restrict g, double *
 	}
 }
 
+static int mlp_fit32(struct mlp_state *s, const struct dataset *train, const gsl_rng *r,
+                     struct diag *dg)
+{
+	struct mlp32_opts o = {s->alpha,   s->lr,    s->tol,      s->beta1,    s->beta2,
+	                       s->epsilon, s->batch, s->max_iter, s->patience, s->shuffle};
+	if (train->d > 0x7fffffff || (size_t)s->hidden * (train->d ? train->d : 1) > 0x7fffffff)
+		return diag_error(dg, "mlp: too many columns");
+	s->d = train->d;
+	s->h = (size_t)s->hidden;
+	return mlp32_fit(&s->net32, s->h, train, r, &o, &s->n_iter, &s->loss, dg);
+}
+
 static int mlp_fit(void *state, const struct dataset *train, const gsl_rng *r, struct diag *dg)
 {
 	struct mlp_state *s = state;
+	if (s->precision == MLP_FLOAT32)
+		return mlp_fit32(s, train, r, dg);
 	size_t n = train->n, d = train->d, h = (size_t)s->hidden, np, B;
 	size_t *perm = NULL;
 	double *Xb = NULL, *A = NULL, *p = NULL, *D = NULL, *g = NULL, *mom = NULL, *vel = NULL;
@@ -365,6 +399,8 @@ static int mlp_score(const void *state, const struct dataset *x, double *out, st
 {
 	const struct mlp_state *s = state;
 	double *A;
+	if (s->precision == MLP_FLOAT32)
+		return mlp32_score(&s->net32, x, out, dg);
 	if (x->d != s->d)
 		return diag_error(dg, "mlp: %zu columns, model has %zu", x->d, s->d);
 	A = malloc(MLP_SCORE_CHUNK * s->h * sizeof(double));
@@ -383,10 +419,54 @@ static int mlp_save(const void *state, FILE *f)
 	const struct mlp_state *s = state;
 	size_t np = n_params(s->d, s->h);
 	fprintf(f, "d %zu h %zu\n", s->d, s->h);
+	if (s->precision == MLP_FLOAT32) { /* the same layout, float values (exact in %a) */
+		const struct mlp32 *n = &s->net32;
+		for (size_t j = 0; j < n->d; j++)
+			for (size_t k = 0; k < n->h; k++)
+				fprintf(f, "%a\n", (double)mlp32_w1(n, j)[k]);
+		for (size_t k = 0; k < n->h; k++)
+			fprintf(f, "%a\n", (double)mlp32_b1(n)[k]);
+		for (size_t k = 0; k < n->h; k++)
+			fprintf(f, "%a\n", (double)mlp32_w2(n)[k]);
+		fprintf(f, "%a\n", (double)*mlp32_b2(n));
+		return ferror(f) ? -1 : 0;
+	}
 	for (size_t k = 0; k + 1 < np; k++)
 		fprintf(f, "%a\n", s->W1[k]);
 	fprintf(f, "%a\n", s->b2);
 	return ferror(f) ? -1 : 0;
+}
+
+/* Read one float written by mlp_save() (a double that must be a float exactly). */
+static int read_float(FILE *f, float *out)
+{
+	double v;
+	if (fscanf(f, "%la", &v) != 1 || (double)(float)v != v)
+		return -1;
+	*out = (float)v;
+	return 0;
+}
+
+static int load32(struct mlp_state *s, FILE *f, size_t d, size_t h, struct diag *dg)
+{
+	struct mlp32 *n = &s->net32;
+	if (mlp32_alloc(n, d, h) < 0)
+		return diag_error(dg, "mlp: out of memory");
+	s->d = d;
+	s->h = h;
+	for (size_t j = 0; j < d; j++)
+		for (size_t k = 0; k < h; k++)
+			if (read_float(f, &mlp32_w1(n, j)[k]) < 0)
+				return diag_error(dg, "mlp: bad parameter %zu", j * h + k);
+	for (size_t k = 0; k < h; k++)
+		if (read_float(f, &mlp32_b1(n)[k]) < 0)
+			return diag_error(dg, "mlp: bad hidden bias %zu", k);
+	for (size_t k = 0; k < h; k++)
+		if (read_float(f, &mlp32_w2(n)[k]) < 0)
+			return diag_error(dg, "mlp: bad output weight %zu", k);
+	if (read_float(f, mlp32_b2(n)) < 0)
+		return diag_error(dg, "mlp: bad output bias");
+	return 0;
 }
 
 static int mlp_load(void *state, FILE *f, struct diag *dg)
@@ -396,6 +476,8 @@ static int mlp_load(void *state, FILE *f, struct diag *dg)
 	if (fscanf(f, " d %zu h %zu", &d, &h) != 2 || d > 1000000 || h < 1 || h > MLP_MAX_HIDDEN ||
 	    d * h > 0x7fffffff)
 		return diag_error(dg, "mlp: bad 'd ... h ...' line");
+	if (s->precision == MLP_FLOAT32)
+		return load32(s, f, d, h, dg);
 	if (mlp_alloc(s, d, h) < 0)
 		return diag_error(dg, "mlp: out of memory");
 	np = n_params(d, h);

@@ -569,10 +569,10 @@ static void test_mlp(void)
 	for (size_t i = 0; i < 600; i++)
 		correct += (s2[i] > 0.5) == x->y[i];
 	CHECK(correct > 0.95 * 600, "mlp training accuracy %.3f > 0.95", (double)correct / 600.0);
-	/* the sparse training path computes the same thing as the dense (dgemm) path */
+	/* float64: the sparse training path computes the same thing as the dense (dgemm) path */
 	{
-		struct learner *c = alloc_or_die("mlp", "sparse=on,max_iter=20");
-		struct learner *e = alloc_or_die("mlp", "sparse=off,max_iter=20");
+		struct learner *c = alloc_or_die("mlp", "precision=float64,sparse=on,max_iter=20");
+		struct learner *e = alloc_or_die("mlp", "precision=float64,sparse=off,max_iter=20");
 		double md = 0;
 		CHECK(fit_seed(c, x, 4) == 0 && fit_seed(e, x, 4) == 0 &&
 		          learner_score(c, x, s1, &td) == 0 && learner_score(e, x, s2, &td) == 0,

@@ -6,7 +6,9 @@
  * instruction counts). Not a test: nothing is asserted.
  *
  * usage: fold_bench EXTRACTION_DIR MANIFEST SET FOLD LEARNER[:k=v,...] [LEARNER[:k=v,...] ...]
- *   rows: the manifest's split=train rows; 10 folds of repeat 0, seed 1 (as `pyvet cv`). */
+ *   rows: the manifest's split=train rows; 10 folds of repeat 0, seed 1 (as `pyvet cv`).
+ *   LEARNER may also be mlp32@base or mlp32@avx2[:max_iter=N]: the float32 MLP with its
+ *   defaults and one build of its kernels (learners/mlp32.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "core/ml/metrics.h"
 #include "experiments/cli/protocli.h"
 #include "experiments/engine/cvrun.h"
+#include "learners/mlp32.h"
 
 static double now(void)
 {
@@ -25,6 +28,42 @@ static double now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+/* mlp32@ISA[:max_iter=N]: fit and score the float32 MLP with one build of its kernels. */
+static void run_mlp32(const char *spec, const struct dataset *train, const struct dataset *test,
+                      unsigned long seed)
+{
+	struct mlp32_opts o = {1e-4, 1e-3, 1e-4, 0.9, 0.999, 1e-8, 200, 200, 10, 1};
+	enum mlp32_isa isa = strncmp(spec, "mlp32@avx2", 10) ? MLP32_ISA_BASE : MLP32_ISA_AVX2;
+	const char *mi = strstr(spec, "max_iter=");
+	struct mlp32 net = {0};
+	struct metrics m;
+	struct diag d;
+	double *s = malloc(test->n * sizeof(double)), t0, t1, t2, loss, sum = 0;
+	long it;
+	gsl_rng *r = rng_alloc(seed);
+	diag_init(&d);
+	if (mi)
+		o.max_iter = strtol(mi + 9, NULL, 10);
+	t0 = now();
+	if (mlp32_fit_isa(&net, 100, train, r, &o, isa, &it, &loss, &d) < 0)
+		die("%s", diag_message(&d));
+	t1 = now();
+	if (mlp32_score_isa(&net, test, isa, s, &d) < 0)
+		die("%s", diag_message(&d));
+	t2 = now();
+	metrics_compute(s, test->y, test->n, 0.5, &m);
+	for (size_t i = 0; i < test->n; i++)
+		sum += s[i];
+	printf("%-32s fit %8.3f s  score %6.3f s  f1_macro %.4f  roc_auc %.4f  sum %.17g  (%ld "
+	       "epochs)\n",
+	       spec, t1 - t0, t2 - t1, m.f1_macro, m.roc_auc, sum, it);
+	mlp32_release(&net);
+	rng_free(r);
+	free(s);
+	diag_release(&d);
+}
+
 
 int main(int argc, char **argv)
 {
@@ -62,6 +101,10 @@ int main(int argc, char **argv)
 		struct learner *l;
 		struct metrics m;
 		double *s = malloc(test->n * sizeof(double)), t0, t1, t2, sum = 0;
+		if (!strncmp(argv[a], "mlp32@", 6)) {
+			run_mlp32(argv[a], train, test, cvrun_cell_seed(pc.o.seed, 0, fold, "mlp"));
+			continue;
+		}
 		if (len >= sizeof(name))
 			die("bad learner '%s'", argv[a]);
 		memcpy(name, argv[a], len);
