@@ -337,49 +337,73 @@ static int run_train_test(const struct protocli *pc, const struct featdata *fd,
 	if (!quiet)
 		printf("%-14s %-8s %7s %7s %7s %5s %5s\n", "set", "learner", "P", "R", "F1", "FP",
 		       "FN");
-	for (size_t s = 0; s < pc->n_sets; s++)
-		for (size_t l = 0; l < pc->n_learners; l++) {
-			struct cvrun_fit fit;
-			struct diag d;
-			char cell[1024];
-			const char *sn = pc->sets[s].name, *ln = pc->learners[l].type->name;
-			diag_init(&d);
-			snprintf(cell, sizeof(cell), "%s/%s/test", sn, ln);
-			int e = cvrun_train_test(fd, &pc->sets[s], &pc->learners[l], &pc->o, tr,
-			                         ntr, te, nte, &fit, &d);
-			if (e < 0) {
+	for (size_t s = 0; s < pc->n_sets; s++) {
+		struct cvrun_tt tt;
+		struct diag d;
+		const char *sn = pc->sets[s].name;
+		diag_init(&d);
+		if (cvrun_train_test_many(fd, &pc->sets[s], pc->learners, pc->n_learners, &pc->o,
+		                          tr, ntr, te, nte, &tt, &d) < 0) {
+			/* the whole set failed: one error row per learner */
+			int e = 0;
+			for (size_t l = 0; l < pc->n_learners && !e; l++) {
+				char cell[1024];
+				const char *ln = pc->learners[l].type->name;
+				snprintf(cell, sizeof(cell), "%s/%s/test", sn, ln);
 				if (sc)
 					sidecar_add_cell(sc, cell, diag_message(&d));
 				e = resultcsv_add_error(&rc, sn, ln, "test", -1, -1,
 				                        diag_message(&d));
-				diag_release(&d);
-				if (e < 0)
-					goto end;
-				continue;
 			}
 			diag_release(&d);
+			if (e < 0)
+				goto end;
+			continue;
+		}
+		diag_release(&d);
+		for (size_t l = 0; l < pc->n_learners; l++) {
+			const struct cvrun_tt_fit *fit = &tt.fit[l];
+			const char *ln = pc->learners[l].type->name;
+			char cell[1024];
+			int e;
+			snprintf(cell, sizeof(cell), "%s/%s/test", sn, ln);
+			if (!fit->ok) {
+				if (sc)
+					sidecar_add_cell(sc, cell, fit->error);
+				if (resultcsv_add_error(&rc, sn, ln, "test", -1, -1, fit->error) <
+				    0) {
+					cvrun_tt_release(&tt);
+					goto end;
+				}
+				continue;
+			}
 			if (sc)
 				sidecar_add_cell(sc, cell, "ok");
-			e = resultcsv_add_metrics(&rc, sn, ln, "test", -1, -1, &fit.m);
-			for (size_t i = 0; so.f && i < fit.test->n; i++) {
+			e = resultcsv_add_metrics(&rc, sn, ln, "test", -1, -1, &fit->m);
+			for (size_t i = 0; so.f && i < tt.test->n; i++) {
 				csvio_write_field(so.f, sn);
 				fprintf(so.f, ",%s,", ln);
-				csvio_write_field(so.f, fit.test->row_id[i]);
-				fprintf(so.f, ",%s,", fit.test->y[i] ? "malicious" : "benign");
-				csvio_write_double(so.f, fit.score[i]);
+				csvio_write_field(so.f, tt.test->row_id[i]);
+				fprintf(so.f, ",%s,", tt.test->y[i] ? "malicious" : "benign");
+				csvio_write_double(so.f, fit->score[i]);
 				fputc(',', so.f);
-				csvio_write_double(so.f, fit.threshold);
+				csvio_write_double(so.f, fit->threshold);
 				fprintf(so.f, ",%s\n",
-				        fit.score[i] > fit.threshold ? "malicious" : "benign");
+				        fit->score[i] > fit->threshold ? "malicious" : "benign");
 			}
 			if (!quiet)
 				printf("%-14s %-8s %7.4f %7.4f %7.4f %5zu %5zu\n", sn, ln,
-				       fit.m.p_macro, fit.m.r_macro, fit.m.f1_macro, fit.m.cm.fp,
-				       fit.m.cm.fn);
-			cvrun_fit_release(&fit);
-			if (e < 0)
+				       fit->m.p_macro, fit->m.r_macro, fit->m.f1_macro,
+				       fit->m.cm.fp, fit->m.cm.fn);
+			if (e < 0) {
+				cvrun_tt_release(&tt);
 				goto end;
+			}
 		}
+		if (sc && s == 0)
+			sidecar_set_threads(sc, tt.thread_stats, tt.n_threads);
+		cvrun_tt_release(&tt);
+	}
 	opened = 0;
 	if (resultcsv_commit(&rc) < 0)
 		goto end;

@@ -34,6 +34,23 @@
 #include "core/base/err.h"
 #include "core/base/params.h"
 
+struct learner;
+struct learner_type;
+
+/* The cell a learner is fitted in: the learners fitted by the same caller on exactly the same
+ * training rows, and the seed the caller gives each type there (experiments/engine/cvrun.c).
+ * A composite learner (stack) takes its final base models from the cell instead of fitting them
+ * again, and fits the ones the cell lacks with the cell's seed for that type, so its result is
+ * the same whether the cell shares a model or not. */
+struct learner_cell {
+	/* Always sets *seed to the cell's seed for type `t`; returns the learner of type `t` with
+	 * its default parameters already fitted on the same rows with that seed, or NULL. May
+	 * block until that learner is fitted. */
+	const struct learner *(*peer)(const struct learner_cell *c, const struct learner_type *t,
+	                              unsigned long *seed);
+	void *arg;
+};
+
 enum learner_flags {
 	LEARNER_PROBABILISTIC = 1 << 0, /* score() is P(malicious); threshold 0.5, else 0 */
 	LEARNER_INTERNAL = 1 << 1,      /* building block (not offered by `pyvet cv` lists) */
@@ -49,6 +66,10 @@ struct learner_type {
 	const char *(*check)(const void *state);
 	/* Fit on `train`. 0 on success, -1 after diag_error(d, ...). */
 	int (*fit)(void *state, const struct dataset *train, const gsl_rng *r, struct diag *d);
+	/* Optional, composite learners only: fit() within a cell (see struct learner_cell). The
+	 * fitted state may point to the cell's peers, which must outlive it. */
+	int (*fit_cell)(void *state, const struct dataset *train, const gsl_rng *r,
+	                const struct learner_cell *cell, struct diag *d);
 	/* One score per row of `x` into out[0..x->n-1]; must not modify state. 0 or -1. */
 	int (*score)(const void *state, const struct dataset *x, double *out, struct diag *d);
 	/* Release what fit() allocated (the state block itself is freed by learner_free()). */
@@ -72,6 +93,15 @@ struct learner *learner_alloc(const struct learner_type *t, const char *param_st
 /** Fit; resets any previous fit. 0, or -1 with the reason on `d` (the learner is then
  *  unfitted). */
 int learner_fit(struct learner *l, const struct dataset *train, const gsl_rng *r, struct diag *d);
+/** learner_fit() within a cell: a composite learner (one with a fit_cell hook) may use the
+ *  cell's fitted peers -- by pointer: free or refit `l` before them -- and its seeds; any other
+ *  learner, or cell == NULL, is plain learner_fit(). */
+int learner_fit_cell(struct learner *l, const struct dataset *train, const gsl_rng *r,
+                     const struct learner_cell *cell, struct diag *d);
+/** 1 if learners of type t can use a cell (they have a fit_cell hook). */
+int learner_type_uses_cell(const struct learner_type *t);
+/** 1 if `l` has the default parameters of its type (then it can serve as a cell's peer). */
+int learner_has_defaults(const struct learner *l);
 /** Scores for every row of x into out[x->n]. 0, or -1 (not fitted, wrong width, out of memory)
  *  with the reason on `d`. */
 int learner_score(const struct learner *l, const struct dataset *x, double *out, struct diag *d);

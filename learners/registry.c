@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/sbuf.h"
+
 #define LEARNER(n) extern const struct learner_type learner_##n;
 #include "learners/list.h"
 #undef LEARNER
@@ -65,7 +67,31 @@ struct learner *learner_alloc(const struct learner_type *t, const char *param_st
 
 int learner_fit(struct learner *l, const struct dataset *train, const gsl_rng *r, struct diag *d)
 {
+	return learner_fit_cell(l, train, r, NULL, d);
+}
+
+int learner_type_uses_cell(const struct learner_type *t)
+{
+	return t->fit_cell != NULL;
+}
+
+int learner_has_defaults(const struct learner *l)
+{
+	struct learner *def = learner_alloc(l->type, NULL, NULL);
+	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
+	int same = def && learner_params_format(l, &a) == 0 &&
+	           learner_params_format(def, &b) == 0 && !strcmp(sbuf_cstr(&a), sbuf_cstr(&b));
+	learner_free(def);
+	sbuf_release(&a);
+	sbuf_release(&b);
+	return same;
+}
+
+int learner_fit_cell(struct learner *l, const struct dataset *train, const gsl_rng *r,
+                     const struct learner_cell *cell, struct diag *d)
+{
 	size_t pos;
+	int rc;
 	if (l->fitted && l->type->release)
 		l->type->release(l->state);
 	l->fitted = 0;
@@ -74,7 +100,11 @@ int learner_fit(struct learner *l, const struct dataset *train, const gsl_rng *r
 	pos = dataset_count_positive(train);
 	if (pos == 0 || pos == train->n)
 		return diag_error(d, "%s: training set has a single class", l->type->name);
-	if (l->type->fit(l->state, train, r, d) < 0) {
+	if (cell && l->type->fit_cell)
+		rc = l->type->fit_cell(l->state, train, r, cell, d);
+	else
+		rc = l->type->fit(l->state, train, r, d);
+	if (rc < 0) {
 		if (l->type->release)
 			l->type->release(l->state);
 		return -1;

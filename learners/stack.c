@@ -9,7 +9,13 @@
  * decision_function for an SVC without probabilities); (3) every base learner is refitted on all
  * training rows; (4) the meta-learner (default logreg: L2, C=1, unpenalised intercept) is fitted on
  * the out-of-fold meta-features (plus the raw columns when passthrough=1). Each base fit gets its
- * own RNG stream, rng_derive(seed, stream) with `seed` drawn once from the fit RNG.
+ * own RNG stream, rng_derive(seed, stream) with `seed` drawn once from the fit RNG: inner fold f,
+ * base b: stream 1 + f * nb + b; meta-learner: 1 + (cv + 1) * nb.
+ * Step (3) in a cell (learner_fit_cell(), the evaluation engine): the final base model of type t
+ * is the cell's learner of type t fitted on the same rows with its defaults when there is one
+ * (borrowed, not refitted: the standalone rf, svm, mlp, dt, nb of a CV fold), else a model
+ * fitted with the cell's seed for t, the seed that learner gets -- the same model either way.
+ * Outside a cell (learner_fit()) it is fitted with stream 1 + cv * nb + b.
  * Defaults: base=rf+svm+mlp+dt+nb ('+' separates names because ',' separates parameters),
  * meta=logreg, meta_params="" (k=v pairs separated by ':'), cv=5, inner_shuffle=0, passthrough=0.
  * Stopping rule: that of each component. Score: the meta-learner's score (P(malicious) for
@@ -35,7 +41,9 @@ struct stack_state {
 	int passthrough;
 	/* fitted */
 	size_t nb, d;
-	struct learner *bl[STACK_MAX_BASE];
+	struct learner *bl[STACK_MAX_BASE]; /* owned base models (NULL where borrowed) */
+	const struct learner
+	    *use[STACK_MAX_BASE]; /* the final base models: bl[b] or a cell's peer */
 	struct learner *ml;
 };
 
@@ -162,6 +170,7 @@ static void stack_release(void *state)
 	for (size_t b = 0; b < STACK_MAX_BASE; b++) {
 		learner_free(s->bl[b]);
 		s->bl[b] = NULL;
+		s->use[b] = NULL;
 	}
 	learner_free(s->ml);
 	s->ml = NULL;
@@ -211,6 +220,23 @@ static int score_into(const struct learner *l, const struct dataset *x, double *
 	return ret;
 }
 
+/* Fit `l` on `ds` with a generator seeded `seed`. */
+static int fit_seed(struct learner *l, const struct dataset *ds, unsigned long seed, struct diag *d)
+{
+	gsl_rng *r = rng_alloc(seed);
+	struct diag ld;
+	int ret;
+	if (!r)
+		return diag_error(d, "stack: out of memory");
+	diag_init(&ld);
+	ret = learner_fit(l, ds, r, &ld);
+	rng_free(r);
+	if (ret < 0)
+		diag_error(d, "stack: %s", diag_message(&ld));
+	diag_release(&ld);
+	return ret;
+}
+
 static struct learner *make_meta(const struct stack_state *s, struct diag *d)
 {
 	char mp[PARAM_STR_MAX];
@@ -232,7 +258,8 @@ static int fill_passthrough(const struct stack_state *s, const struct dataset *x
 	return 0;
 }
 
-static int stack_fit(void *state, const struct dataset *train, const gsl_rng *r, struct diag *d)
+static int stack_fit_in(void *state, const struct dataset *train, const gsl_rng *r,
+                        const struct learner_cell *cell, struct diag *d)
 {
 	struct stack_state *s = state;
 	const struct learner_type *t[STACK_MAX_BASE];
@@ -302,9 +329,18 @@ static int stack_fit(void *state, const struct dataset *train, const gsl_rng *r,
 		dataset_free(dte);
 	}
 	for (size_t b = 0; b < nb; b++) {
-		if (!(s->bl[b] = make_learner(t[b], NULL, d)) ||
-		    fit_stream(s->bl[b], train, seed, 1 + k * nb + b, d) < 0)
+		unsigned long bseed = 0;
+		const struct learner *peer = cell ? cell->peer(cell, t[b], &bseed) : NULL;
+		if (peer) {
+			s->use[b] = peer;
+			continue;
+		}
+		if (!(s->bl[b] = make_learner(t[b], NULL, d)))
 			goto out;
+		if (cell ? fit_seed(s->bl[b], train, bseed, d) < 0
+		         : fit_stream(s->bl[b], train, seed, 1 + k * nb + b, d) < 0)
+			goto out;
+		s->use[b] = s->bl[b];
 	}
 	fill_passthrough(s, train, mx);
 	memcpy(mx->y, train->y, n * sizeof(int));
@@ -321,6 +357,17 @@ out:
 	return ret;
 }
 
+static int stack_fit(void *state, const struct dataset *train, const gsl_rng *r, struct diag *d)
+{
+	return stack_fit_in(state, train, r, NULL, d);
+}
+
+static int stack_fit_cell(void *state, const struct dataset *train, const gsl_rng *r,
+                          const struct learner_cell *cell, struct diag *d)
+{
+	return stack_fit_in(state, train, r, cell, d);
+}
+
 static int stack_score(const void *state, const struct dataset *x, double *out, struct diag *d)
 {
 	const struct stack_state *s = state;
@@ -332,7 +379,7 @@ static int stack_score(const void *state, const struct dataset *x, double *out, 
 	if (!mx)
 		return diag_error(d, "stack: out of memory");
 	for (size_t b = 0; b < s->nb; b++) {
-		if (score_into(s->bl[b], x, out, d) < 0)
+		if (score_into(s->use[b], x, out, d) < 0)
 			goto out;
 		for (size_t i = 0; i < x->n; i++)
 			dataset_row(mx, i)[b] = out[i];
@@ -351,7 +398,7 @@ static int stack_save(const void *state, FILE *f)
 	const struct stack_state *s = state;
 	fprintf(f, "d %zu base %zu\n", s->d, s->nb);
 	for (size_t b = 0; b < s->nb; b++)
-		if (learner_save(s->bl[b], f, NULL) < 0)
+		if (learner_save(s->use[b], f, NULL) < 0)
 			return -1;
 	return learner_save(s->ml, f, NULL);
 }
@@ -369,7 +416,7 @@ static int stack_load(void *state, FILE *f, struct diag *d)
 		if (!(s->bl[b] = learner_load(f, &ld)))
 			ret = diag_error(d, "stack: base %zu: %s", b, diag_message(&ld));
 		else
-			s->nb++;
+			s->use[s->nb++] = s->bl[b];
 	}
 	if (!ret && !(s->ml = learner_load(f, &ld)))
 		ret = diag_error(d, "stack: meta: %s", diag_message(&ld));
@@ -385,6 +432,7 @@ const struct learner_type learner_stack = {
     .flags = LEARNER_PROBABILISTIC,
     .check = stack_check,
     .fit = stack_fit,
+    .fit_cell = stack_fit_cell,
     .score = stack_score,
     .release = stack_release,
     .save = stack_save,

@@ -124,6 +124,158 @@ static void test_jobs_invariance(void)
 	featdata_free(fd);
 }
 
+/* A stack takes its final base models from the cell's standalone learners (issue 14.1): its
+ * results are the same whether they are shared, refitted because a standalone learner has other
+ * parameters, or fitted alone; and a train -> test run gives the same with 1 and 2 threads. */
+static void test_stack_shares(void)
+{
+	const char *const texts[] = {
+	    "alpha beta exec",   "exec socket exec", "beta gamma", "socket exec base64",
+	    "alpha gamma delta", "base64 eval",      "delta"};
+	struct featdata *fd = make_fd(70, texts, 7);
+	struct featspec fs;
+	struct cvrun_options o;
+	const struct learner_type *st = learner_find("stack");
+	struct cvrun_learner alone[] = {{st, NULL}};
+	struct cvrun_learner all[] = {{learner_find("rf"), NULL},  {learner_find("svm"), NULL},
+	                              {learner_find("mlp"), NULL}, {learner_find("dt"), NULL},
+	                              {learner_find("nb"), NULL},  {st, NULL}};
+	struct cvrun_learner other[] = {
+	    {st, NULL}, {learner_find("rf"), "trees=3"}, {learner_find("mlp"), "hidden=7"}};
+	struct cvrun_result ra, rb, rc;
+	struct diag d;
+	size_t tr[50], te[20];
+	diag_init(&d);
+	cvrun_options_default(&o);
+	o.folds = 5;
+	o.repeats = 1;
+	o.vp.num_words = 8;
+	featspec_parse("T+M", &fs, NULL);
+	int ok = cvrun_run(fd, &fs, 1, alone, 1, &o, &ra, &d) == 0 &&
+	         cvrun_run(fd, &fs, 1, all, 6, &o, &rb, &d) == 0 &&
+	         cvrun_run(fd, &fs, 1, other, 3, &o, &rc, &d) == 0;
+	if (CHECK(ok, "cv: stack alone, with the five base learners, with changed ones (%s)",
+	          diag_message(&d))) {
+		int same_b = 1, same_c = 1;
+		for (size_t f = 0; f < 5; f++) {
+			const struct cvrun_cell *a = cvrun_cell_at(&ra, 0, 0, 0, f);
+			const struct cvrun_cell *b = cvrun_cell_at(&rb, 0, 5, 0, f);
+			const struct cvrun_cell *c = cvrun_cell_at(&rc, 0, 0, 0, f);
+			same_b &= a->ok && b->ok && !memcmp(&a->m, &b->m, sizeof(a->m));
+			same_c &= a->ok && c->ok && !memcmp(&a->m, &c->m, sizeof(a->m));
+		}
+		same_b &= !memcmp(cvrun_oof_at(&ra, 0, 0, 0), cvrun_oof_at(&rb, 0, 5, 0),
+		                  70 * sizeof(double));
+		same_c &= !memcmp(cvrun_oof_at(&ra, 0, 0, 0), cvrun_oof_at(&rc, 0, 0, 0),
+		                  70 * sizeof(double));
+		CHECK(same_b, "cv: the stack sharing the standalone rf, svm, mlp, dt, nb gives the "
+		              "stack's results alone, fold by fold");
+		CHECK(same_c, "cv: standalone learners with other parameters are not shared");
+	}
+	cvrun_result_release(&ra);
+	cvrun_result_release(&rb);
+	cvrun_result_release(&rc);
+	for (size_t i = 0; i < 50; i++)
+		tr[i] = i;
+	for (size_t i = 0; i < 20; i++)
+		te[i] = 50 + i;
+	{
+		struct cvrun_tt t1, t2, t3;
+		o.jobs = 1;
+		int a = cvrun_train_test_many(fd, &fs, all, 6, &o, tr, 50, te, 20, &t1, &d);
+		o.jobs = 2;
+		int b = cvrun_train_test_many(fd, &fs, all, 6, &o, tr, 50, te, 20, &t2, &d);
+		int c = cvrun_train_test_many(fd, &fs, alone, 1, &o, tr, 50, te, 20, &t3, &d);
+		if (CHECK(a == 0 && b == 0 && c == 0,
+		          "train -> test of six learners, 1 and 2 threads")) {
+			int same = t1.n_learners == 6;
+			for (size_t l = 0; same && l < 6; l++)
+				same =
+				    t1.fit[l].ok && t2.fit[l].ok &&
+				    !memcmp(t1.fit[l].score, t2.fit[l].score, 20 * sizeof(double));
+			CHECK(same,
+			      "train -> test: every learner scores alike with 1 and 2 threads");
+			CHECK(t3.fit[0].ok &&
+			          !memcmp(t1.fit[5].score, t3.fit[0].score, 20 * sizeof(double)),
+			      "train -> test: the stack with shared base models = the stack alone");
+		}
+		cvrun_tt_release(&t1);
+		cvrun_tt_release(&t2);
+		cvrun_tt_release(&t3);
+	}
+	featspec_release(&fs);
+	diag_release(&d);
+	featdata_free(fd);
+}
+
+/* learner_fit_cell(): the stack asks the cell for each of its five base types and scores with
+ * the peer it is given (here an rf fitted with another seed than the cell's, so that using it
+ * shows in the scores). */
+struct fake_cell {
+	const struct learner *rf;
+	int calls;
+	int with_rf;
+};
+
+static const struct learner *fake_peer(const struct learner_cell *c, const struct learner_type *t,
+                                       unsigned long *seed)
+{
+	struct fake_cell *f = c->arg;
+	f->calls++;
+	*seed = 1000 + strlen(t->name);
+	return f->with_rf ? (t == learner_find("rf") ? f->rf : NULL) : NULL;
+}
+
+static void test_stack_cell(void)
+{
+	const char *const texts[] = {"alpha beta exec", "exec socket", "beta gamma",
+	                             "socket base64", "alpha delta eval"};
+	struct featdata *fd = make_fd(60, texts, 5);
+	struct featspec fs;
+	struct vocab_params vp;
+	struct dataset *x = NULL, *y = NULL;
+	size_t tr[40], te[20];
+	struct diag d;
+	diag_init(&d);
+	vocab_params_default(&vp);
+	vp.num_words = 8;
+	featspec_parse("T+M", &fs, NULL);
+	for (size_t i = 0; i < 40; i++)
+		tr[i] = i;
+	for (size_t i = 0; i < 20; i++)
+		te[i] = 40 + i;
+	featdata_build(fd, &fs, &vp, NULL, tr, 40, te, 20, &x, &y, NULL, NULL, &d);
+	struct learner *rf = learner_alloc(learner_find("rf"), NULL, &d);
+	struct learner *s1 = learner_alloc(learner_find("stack"), NULL, &d);
+	struct learner *s2 = learner_alloc(learner_find("stack"), NULL, &d);
+	gsl_rng *r0 = rng_alloc(999), *r1 = rng_alloc(5), *r2 = rng_alloc(5);
+	struct fake_cell with = {NULL, 0, 1}, without = {NULL, 0, 0};
+	struct learner_cell c1 = {fake_peer, &with}, c2 = {fake_peer, &without};
+	double a[20], b[20];
+	if (CHECK(x && rf && s1 && s2 && learner_fit(rf, x, r0, &d) == 0, "fixture")) {
+		with.rf = rf;
+		CHECK(learner_fit_cell(s1, x, r1, &c1, &d) == 0 &&
+		          learner_fit_cell(s2, x, r2, &c2, &d) == 0 &&
+		          learner_score(s1, y, a, &d) == 0 && learner_score(s2, y, b, &d) == 0,
+		      "stack fitted in two cells");
+		CHECK(with.calls == 5 && without.calls == 5,
+		      "the stack asked for its 5 base types");
+		CHECK(memcmp(a, b, sizeof(a)) != 0,
+		      "the rf the cell offers is the one the stack scores with");
+	}
+	learner_free(s1); /* before the rf it borrows */
+	learner_free(s2);
+	learner_free(rf);
+	rng_free(r0);
+	rng_free(r1);
+	rng_free(r2);
+	dataset_free(x);
+	dataset_free(y);
+	featspec_release(&fs);
+	diag_release(&d);
+	featdata_free(fd);
+}
+
 /* FNV-1a over "cell/r/f/name" from the basis cvrun.h documents, then rng_derive(). */
 static unsigned long expected_seed(unsigned long seed, const char *cell)
 {
@@ -154,5 +306,7 @@ int main(void)
 	test_train_test_vocab();
 	test_jobs_invariance();
 	test_cell_seed();
+	test_stack_shares();
+	test_stack_cell();
 	return harness_done();
 }

@@ -16,6 +16,10 @@
  * The callers document their streams: experiments/engine/cvrun.h (cells), importance.h
  * (column x repeat), cmd_baseline.c (the sample), cmd_extract.c (no randomness).
  *
+ * Dependencies: run() may call workq_wait_item() for an item with a lower number than its own.
+ * Items are handed out in index order, so that item has started on some thread (or finished)
+ * and the wait ends; in caller mode it has already run.
+ *
  * Threads: workq_alloc(jobs) with jobs >= 2 starts that many threads, which sleep between jobs;
  * with jobs <= 1 no thread is started and the items run in the calling thread, in index order,
  * inside workq_run(), workq_wait_item() and workq_finish() (thread index 0). If the system

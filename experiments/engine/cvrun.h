@@ -5,11 +5,17 @@
  * Protocol:
  * - Repeat r (0-based) draws its fold assignment from rng_alloc(rng_derive(seed, r)); every
  *   learner and every feature set of a run share these folds, so results are paired (D29).
- * - For each (set, repeat, fold) the training and held-out matrices are assembled by
- *   featdata_build(): fixed columns of the set, then a vocabulary fitted on the training rows
- *   only (text.vocab_scope=fold, D12). Every learner is then fitted on the training matrix with
- *   its own stream cvrun_cell_seed(seed, r, f, learner name) and scores the held-out
- *   rows; metrics_compute() gives the fold's metrics at the learner's threshold (D26).
+ * - For each (set, repeat, fold) the training and held-out matrices are assembled once, for
+ *   every learner, by featdata_build(): fixed columns of the set, then a vocabulary fitted on
+ *   the training rows only (text.vocab_scope=fold, D12). Every learner is then fitted on the
+ *   training matrix with its own stream cvrun_cell_seed(seed, r, f, learner name) and scores
+ *   the held-out rows; metrics_compute() gives the fold's metrics at the learner's threshold
+ *   (D26).
+ * - The learners of one (set, repeat, fold) form a cell (struct learner_cell): plain learners
+ *   are fitted first, then composite ones (stack), whose final base models are the cell's
+ *   learners of those types when these have their defaults -- not fitted a second time -- and
+ *   otherwise fitted with the seed the cell gives that type, so a stack's result does not
+ *   depend on which other learners the run has.
  * - A failing cell (a learner error, a build error) is recorded with its message and every
  *   other cell finishes. Out-of-fold scores are kept per (set, learner, repeat): in repeat 0
  *   every row is scored exactly once (the D30 training tallies).
@@ -140,5 +146,45 @@ int cvrun_train_test(const struct featdata *fd, const struct featspec *fs,
 
 /** Free. NULL-safe. */
 void cvrun_fit_release(struct cvrun_fit *f);
+
+/* One learner of cvrun_train_test_many(). */
+struct cvrun_tt_fit {
+	int ok;                    /* 1 if fitted (and scored) */
+	char error[DIAG_MSG_MAX];  /* the failure message when !ok */
+	struct learner *learner;   /* fitted, owned by the struct cvrun_tt; NULL when !ok */
+	double *score;             /* test scores [test->n], NULL without test rows or when !ok */
+	double threshold;          /* learner_threshold() */
+	struct metrics m;          /* of the test rows; valid when ok && test && test->n > 0 */
+	unsigned long stream_seed; /* the seed the learner was fitted with */
+	double seconds;            /* fit + score (not deterministic) */
+};
+
+/* Several learners fitted on the same training rows and scored on the same test rows. */
+struct cvrun_tt {
+	struct vocab vocab;    /* fitted once on the training rows (empty without T) */
+	struct dataset *train; /* training matrix */
+	struct dataset *test;  /* test matrix, NULL without test rows */
+	size_t n_fixed;        /* the first n_fixed columns are fixed features, then text */
+	size_t n_learners;
+	struct cvrun_tt_fit *fit;         /* [n_learners], in the order given */
+	struct workq_stats *thread_stats; /* per work-queue thread (timings only) */
+	size_t n_threads;
+};
+
+/** cvrun_train_test() for learners[0..n_learners-1] at once: the vocabulary and the matrices are
+ *  built once, the learners run as items of a work queue with o->jobs threads, and a composite
+ *  learner (stack) takes its final base models from the other learners of the call that have
+ *  their defaults (struct learner_cell; the same models it would fit itself with those seeds).
+ *  A learner that fails is recorded in its fit[] entry and the others finish. 0, or -1 with the
+ *  reason on `d` for errors of the whole call (bad parameters, features, out of memory); `out`
+ *  is then released. Release `out` with cvrun_tt_release(). */
+int cvrun_train_test_many(const struct featdata *fd, const struct featspec *fs,
+                          const struct cvrun_learner *learners, size_t n_learners,
+                          const struct cvrun_options *o, const size_t *train_idx, size_t n_train,
+                          const size_t *test_idx, size_t n_test, struct cvrun_tt *out,
+                          struct diag *d);
+
+/** Free (composite learners before the learners they borrow). NULL-safe. */
+void cvrun_tt_release(struct cvrun_tt *tt);
 
 #endif
