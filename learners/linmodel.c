@@ -6,15 +6,26 @@
 int linmodel_score(const struct linmodel *m, const char *who, const struct dataset *x, double *out,
                    struct diag *dg)
 {
+	size_t *nz;
 	if (x->d != m->d)
 		return diag_error(dg, "%s: %zu columns, model has %zu", who, x->d, m->d);
+	if (!(nz = malloc((m->d ? m->d : 1) * sizeof(size_t))))
+		return diag_error(dg, "%s: out of memory", who);
 	for (size_t i = 0; i < x->n; i++) {
 		const double *row = dataset_row(x, i);
 		double z = 0;
-		for (size_t j = 0; j < m->d; j++)
-			z += m->w[j] * row[j];
+		size_t k = 0;
+		/* w.x over the non-zero inputs only, in column order: z starts at +0 and a zero
+		 * input adds +-0, so skipping them leaves z exactly as the full sum */
+		for (size_t j = 0; j < m->d; j++) {
+			nz[k] = j;
+			k += row[j] != 0;
+		}
+		for (size_t q = 0; q < k; q++)
+			z += m->w[nz[q]] * row[nz[q]];
 		out[i] = z + m->w[m->d];
 	}
+	free(nz);
 	return 0;
 }
 

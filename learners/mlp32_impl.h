@@ -409,11 +409,13 @@ static void N(score)(const struct mlp32 *net, const struct dataset *x, uint32_t 
 	for (size_t i = 0; i < x->n; i++) {
 		const double *row = dataset_row(x, i);
 		size_t nz = 0;
-		for (size_t j = 0; j < x->d; j++)
-			if (row[j] != 0) {
-				cols[nz] = (uint32_t)j;
-				vals[nz++] = (float)row[j];
-			}
+		/* the non-zero inputs in column order, without a branch per column (cols and vals
+		 * have room for d entries; a zero is written and then overwritten) */
+		for (size_t j = 0; j < x->d; j++) {
+			cols[nz] = (uint32_t)j;
+			vals[nz] = (float)row[j];
+			nz += row[j] != 0;
+		}
 		N(hidden_row)(net, cols, vals, nz, a);
 		out[i] = N(output)(net, a);
 	}

@@ -84,18 +84,28 @@ static int nb_score(const void *state, const struct dataset *x, double *out, str
 	const struct nb_state *s = state;
 	if (x->d != s->d)
 		return diag_error(dg, "nb: %zu columns, model has %zu", x->d, s->d);
+	size_t *on = malloc((s->d ? s->d : 1) * sizeof(size_t));
+	if (!on)
+		return diag_error(dg, "nb: out of memory");
 	for (size_t i = 0; i < x->n; i++) {
 		const double *row = dataset_row(x, i);
 		double jll[2], m;
+		size_t k = 0;
+		/* the active columns first (no branch per column), then the sums over them in
+		 * column order: the same additions as testing each column in the sum */
+		for (size_t j = 0; j < s->d; j++) {
+			on[k] = j;
+			k += row[j] > s->binarize;
+		}
 		for (int c = 0; c < 2; c++) {
 			jll[c] = s->prior[c] + s->base[c];
-			for (size_t j = 0; j < s->d; j++)
-				if (row[j] > s->binarize)
-					jll[c] += s->delta[c][j];
+			for (size_t q = 0; q < k; q++)
+				jll[c] += s->delta[c][on[q]];
 		}
 		m = fmax(jll[0], jll[1]);
 		out[i] = exp(jll[1] - (m + log(exp(jll[0] - m) + exp(jll[1] - m))));
 	}
+	free(on);
 	return 0;
 }
 
