@@ -126,9 +126,12 @@ endif
 	./pyvet reproduce --corpus $(CORPUS) --out results --debian $(DEBIAN_DIR); st=$$?; \
 		sh scripts/report.sh results paper/report.md || st=4; exit $$st
 
+# Benchmarks print ratios measured in one run, never assert times (scripts/bench/*.sh; the whole
+# study: scripts/bench/reproduce_time.sh, about ten minutes, not part of `make bench`).
 bench: all
 	bash scripts/bench/extract_vs_bandit.sh
 	bash scripts/bench/protocol_vs_sklearn.sh
+	bash scripts/bench/threads.sh
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c; clang and libclang-rt-14-dev): `make fuzz` builds
 # build-fuzz/fuzz_*; `make fuzz-smoke` (CI) runs each FUZZ_SECONDS (60) on seed corpora generated
