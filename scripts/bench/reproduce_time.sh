@@ -46,33 +46,51 @@ fi
 run "$PYVET" "$W/new" "$@"
 NW=$wall
 
-"$PY" - "$W/new/reproduce_status.csv" "${BASE:+$W/base/reproduce_status.csv}" "$NW" "$BW" <<'EOF'
-import csv, sys
-def load(p):
-    if not p:
-        return {}, []
-    rows = list(csv.DictReader(open(p)))
-    return {r["step"]: float(r["seconds"] or 0) for r in rows}, [r["step"] for r in rows]
-new, order = load(sys.argv[1])
-base, border = load(sys.argv[2])
+"$PY" - "$W/new" "${BASE:+$W/base}" "$NW" "$BW" <<'EOF'
+import csv, glob, json, os, sys
+
+def load(d):
+    """Seconds per step from reproduce_status.csv, and the CPU seconds of the steps whose
+    sidecar lists its work-queue threads (cv and train -> test cells, extract)."""
+    if not d:
+        return {}, {}, []
+    rows = list(csv.DictReader(open(os.path.join(d, "reproduce_status.csv"))))
+    cpu = {}
+    sides = glob.glob(os.path.join(d, "cells", "*.json"))
+    sides += glob.glob(os.path.join(d, "features", "*", "features.json"))
+    for side in sides:
+        try:
+            th = json.load(open(side)).get("threads")
+        except (OSError, ValueError):
+            continue
+        name = os.path.basename(side)[:-5]
+        if not th or name.startswith("oof_") or name.endswith(".summary"):
+            continue
+        step = {"test": "train_test", "temporal": "temporal_fit", "features": "extract"}.get(name, name)
+        cpu[step] = cpu.get(step, 0) + sum(t["cpu_seconds"] for t in th)
+    return {r["step"]: float(r["seconds"] or 0) for r in rows}, cpu, [r["step"] for r in rows]
+
+new, ncpu, order = load(sys.argv[1])
+base, bcpu, border = load(sys.argv[2])
 for s in border:
     if s not in order:
         order.append(s)
 tot_n, tot_b = sum(new.values()), sum(base.values())
-hdr = "%-28s %9s %6s" % ("step", "seconds", "share")
+hdr = "%-28s %9s %6s %9s" % ("step", "seconds", "share", "cpu s")
 if base:
     hdr += " %9s %8s" % ("base s", "base/new")
 print(hdr)
 for s in order:
     n = new.get(s)
-    line = "%-28s %9s %5.1f%%" % (s, "%.1f" % n if n is not None else "-",
-                                  100 * (n or 0) / tot_n if tot_n else 0)
+    line = "%-28s %9s %5.1f%% %9s" % (s, "%.1f" % n if n is not None else "-",
+                                      100 * (n or 0) / tot_n if tot_n else 0,
+                                      "%.1f" % ncpu[s] if s in ncpu else "")
     if base:
         b = base.get(s)
         line += " %9s %8s" % ("%.1f" % b if b is not None else "-",
                               "%.2fx" % (b / n) if b and n else "-")
     print(line)
-line = "%-28s %9.1f %6s" % ("sum of steps", tot_n, "")
+line = "%-28s %9.1f %6s %9.1f" % ("sum of steps", tot_n, "", sum(ncpu.values()))
 if base:
     line += " %9.1f %8s" % (tot_b, "%.2fx" % (tot_b / tot_n) if tot_n else "-")
 print(line)
@@ -80,4 +98,9 @@ wall = "wall %.1f s (%.1f min)" % (float(sys.argv[3]), float(sys.argv[3]) / 60)
 if base:
     wall += "; base wall %.1f s, ratio %.2fx" % (float(sys.argv[4]), float(sys.argv[4]) / float(sys.argv[3]))
 print(wall + "   (target <= 600 s on 2 cores)")
+cores = os.cpu_count() or 1
+other = tot_n - sum(new.get(s, 0) for s in ncpu)
+print("cpu s = CPU time of the steps' work-queue threads (sidecars). On %d idle cores those "
+      "steps take about cpu/%d, so an idle-machine estimate of the run is %.0f s (the other "
+      "steps as measured: %.0f s)." % (cores, cores, sum(ncpu.values()) / cores + other, other))
 EOF
