@@ -163,13 +163,16 @@ static void test_registered(void)
 		n_tables++;
 		for (const struct param_spec *p = t->params; p && p->name; p++)
 			if (refuses_minus_one(p)) {
-				char kv[256], err[512], want[512];
+				char kv[256], want[512];
+				struct diag d;
+				diag_init(&d);
 				snprintf(kv, sizeof(kv), "%s=-1", p->name);
 				snprintf(want, sizeof(want),
 				         "%s: parameter '%s': '-1' is not in %s", t->name, p->name,
 				         p->choices);
-				CHECK(!learner_alloc(t, kv, err, sizeof(err)) && !strcmp(err, want),
-				      "%s: %s refused as '%s'", t->name, kv, err);
+				CHECK(!learner_alloc(t, kv, &d) && !strcmp(diag_message(&d), want),
+				      "%s: %s refused as '%s'", t->name, kv, diag_message(&d));
+				diag_release(&d);
 				n_ranged++;
 				break;
 			}
