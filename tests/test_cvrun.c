@@ -24,7 +24,7 @@ static struct featdata *make_fd(size_t n, const char *const *texts, size_t n_tex
 	fd->name = calloc(n, sizeof(char *));
 	dataset_set_string(&fd->fixed->feature_name[0], "meta.x");
 	for (size_t i = 0; i < n; i++) {
-		char id[16];
+		char id[32];
 		const char *t = texts[i % n_texts];
 		snprintf(id, sizeof(id), "p%zu", i);
 		dataset_set_string(&fd->fixed->row_id[i], id);
