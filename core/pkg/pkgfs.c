@@ -33,6 +33,8 @@ struct run {
 	size_t loaded;    /* bytes loaded so far, all levels */
 	size_t unpacked;  /* bytes decompressed so far (loaded or read through), all levels, plus
 	                   * the declared sizes of members skipped unread */
+	int crc_password; /* an encrypted entry's data was damaged: maybe a wrong password that
+	                   * passed ZipCrypto's one-byte check (see pkgfs_open_memory) */
 };
 
 int pkgfs_normalise_path(const char *in, char *out, size_t cap, size_t max_path_bytes,
@@ -323,11 +325,15 @@ static void reword_entry_error(struct run *r, struct archive_entry *e, const cha
 		diag_error(r->d, "'%s': passphrase required", pkgfs_msg_path(np, mp));
 	else if (strstr(es, "Incorrect passphrase"))
 		diag_error(r->d, "'%s': incorrect passphrase", pkgfs_msg_path(np, mp));
-	else if (archive_entry_is_encrypted(e) && strstr(es, "CRC"))
+	else if (archive_entry_is_encrypted(e)) {
 		/* ZipCrypto checks one byte of its 12-byte header, so 1 wrong password in 256
-		 * passes that check and only the CRC of the decrypted data catches it. */
-		diag_error(r->d, "'%s': incorrect passphrase (decrypted data fails its CRC)",
-		           pkgfs_msg_path(np, mp));
+		 * passes that check and only the decrypted data shows it: a CRC mismatch, or
+		 * deflate data that does not decompress. */
+		r->crc_password = 1;
+		diag_error(r->d, "'%s': incorrect passphrase (decrypted data %s)",
+		           pkgfs_msg_path(np, mp),
+		           strstr(es, "CRC") ? "fails its CRC" : "is damaged");
+	}
 }
 
 /* Forget the speculative load of level `lv` (see struct level). */
@@ -686,7 +692,7 @@ int pkgfs_open_memory(struct pkgfs **out, const void *buf, size_t len,
 	struct pkgfs *fs = calloc(1, sizeof(*fs));
 	if (!fs)
 		return diag_error(d, "out of memory");
-	struct run r = {o, d, len, 0, 0};
+	struct run r = {o, d, len, 0, 0, 0};
 	int not_archive;
 	/* libarchive converts member names to the current locale's charset; under the "C" locale
 	 * UTF-8 names (zip flag bit 11, pax) would come back as NULL. Use a UTF-8 LC_CTYPE for this
@@ -694,6 +700,26 @@ int pkgfs_open_memory(struct pkgfs **out, const void *buf, size_t len,
 	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	locale_t old = utf8 ? uselocale(utf8) : (locale_t)0;
 	int rc = open_level(&r, buf, len, 0, fs, &not_archive);
+	/* libarchive takes the first password that passes ZipCrypto's one-byte header check, so a
+	 * wrong one that passes it (1 in 256) hides a right one later in the list: after an
+	 * encrypted entry's data fails, try each password on its own, in order. */
+	size_t n_pw = 0;
+	for (const char *const *p = o->passwords; p && *p; p++)
+		n_pw++;
+	for (size_t i = 0; rc < 0 && r.crc_password && n_pw > 1 && i < n_pw; i++) {
+		const char *one[2] = {o->passwords[i], NULL};
+		struct pkgfs_options po = *o;
+		po.passwords = one;
+		pkgfs_free(fs);
+		if (!(fs = calloc(1, sizeof(*fs)))) {
+			rc = diag_error(d, "out of memory");
+			break;
+		}
+		struct run r1 = {&po, d, len, 0, 0, 0};
+		rc = open_level(&r1, buf, len, 0, fs, &not_archive);
+		r.loaded = r1.loaded;
+		r.unpacked = r1.unpacked;
+	}
 	if (utf8) {
 		uselocale(old);
 		freelocale(utf8);
