@@ -1,7 +1,9 @@
 /* `pyvet predict`: score the packages of an extraction with a model file written by
  * `pyvet train` (format: experiments/engine/trained_model.h); one row per package with score and
- * verdict.
+ * verdict. The extraction must be the one the model expects: its features.json is checked
+ * against the model's extraction record (experiments/engine/extractrec.h).
  */
+#include <cjson/cJSON.h>
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "core/base/csvio.h"
 #include "core/base/err.h"
 #include "core/ml/metrics.h"
+#include "experiments/engine/extractrec.h"
 #include "experiments/engine/trained_model.h"
 #include "experiments/cli/protocli.h"
 #include "experiments/commands.h"
@@ -18,20 +21,25 @@ int cmd_predict(int argc, char **argv);
 
 static int predict_usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: pyvet predict --model MODEL --features DIR [options]\n\n"
-	        "Score every package of an extraction with a trained model. Writes\n"
-	        "id,label,score,threshold,verdict (verdict: score > threshold, spec D26).\n\n"
-	        "  --out FILE                CSV output (default: standard output)\n"
-	        "  --manifest M [--split S]  rows from a dataset manifest (e.g. --split test)\n"
-	        "  --fail-on-malicious       exit 1 when a package is judged malicious\n\n"
-	        "Exit status: 0 done (and, with --fail-on-malicious, nothing judged malicious); 1\n"
-	        "a malicious verdict with --fail-on-malicious; 2 usage error or an unreadable\n"
-	        "model, extraction or manifest; 4 scoring or write error.\n");
+	fprintf(
+	    f, "usage: pyvet predict --model MODEL --features DIR [options]\n\n"
+	       "Score every package of an extraction with a trained model. Writes\n"
+	       "id,label,score,threshold,verdict (verdict: score > threshold, spec D26; a\n"
+	       "calibrated threshold never flags a score tied with it). The extraction's\n"
+	       "parameters, feature-set versions and data-file hashes (its features.json) must be\n"
+	       "those the model records.\n\n"
+	       "  --out FILE                CSV output (default: standard output)\n"
+	       "  --manifest M [--split S]  rows from a dataset manifest (e.g. --split test)\n"
+	       "  --fail-on-malicious       exit 1 when a package is judged malicious\n\n"
+	       "Exit status: 0 done (and, with --fail-on-malicious, nothing judged malicious); 1\n"
+	       "a malicious verdict with --fail-on-malicious; 2 usage error, an unreadable\n"
+	       "model, extraction or manifest, or an extraction that differs from the model's;\n"
+	       "4 scoring or write error.\n");
 	return f == stdout ? 0 : 2;
 }
 
-static int write_scores(FILE *f, const struct dataset *x, const double *score, double thr)
+static int write_scores(FILE *f, const struct dataset *x, const double *score, double thr,
+                        const double *flag)
 {
 	fputs("id,label,score,threshold,verdict\n", f);
 	for (size_t i = 0; i < x->n; i++) {
@@ -40,7 +48,7 @@ static int write_scores(FILE *f, const struct dataset *x, const double *score, d
 		csvio_write_double(f, score[i]);
 		fputc(',', f);
 		csvio_write_double(f, thr);
-		fprintf(f, ",%s\n", score[i] > thr ? "malicious" : "benign");
+		fprintf(f, ",%s\n", flag[i] > 0.5 ? "malicious" : "benign");
 	}
 	return ferror(f) ? -1 : 0;
 }
@@ -53,7 +61,8 @@ int cmd_predict(int argc, char **argv)
 	struct featdata *fd = NULL;
 	struct dataset *x = NULL;
 	size_t *idx = NULL;
-	double *score = NULL;
+	double *score = NULL, *flag = NULL;
+	cJSON *have = NULL;
 	struct diag d;
 	int status = EXIT_USAGE, fail_on_malicious = 0;
 	diag_init(&d);
@@ -92,10 +101,25 @@ int cmd_predict(int argc, char **argv)
 	if (trained_model_read(model_path, &m) < 0 ||
 	    protocli_load(features, manifest, split, &fd) < 0)
 		goto end; /* EXIT_USAGE: the inputs cannot be used */
+	if (m.extraction) {
+		char where[4200];
+		snprintf(where, sizeof(where), "the extraction '%s'", features);
+		if (extractrec_from_sidecar(features, (const char *const *)m.fixed, m.n_fixed,
+		                            m.text, &have, &d) < 0 ||
+		    (have && extractrec_compare(m.extraction, have, NULL, where, &d) < 0)) {
+			err_report("predict: model '%s': %s", model_path, diag_message(&d));
+			goto end;
+		}
+		if (!have)
+			err_report("predict: warning: '%s' has no features.json: the extraction "
+			           "cannot be checked against the model's",
+			           features);
+	}
 	status = EXIT_INTERNAL;
 	idx = malloc((fd->fixed->n ? fd->fixed->n : 1) * sizeof(size_t));
 	score = malloc((fd->fixed->n ? fd->fixed->n : 1) * sizeof(double));
-	if (!idx || !score)
+	flag = malloc((fd->fixed->n ? fd->fixed->n : 1) * sizeof(double));
+	if (!idx || !score || !flag)
 		goto end;
 	for (size_t i = 0; i < fd->fixed->n; i++)
 		idx[i] = i;
@@ -107,28 +131,28 @@ int cmd_predict(int argc, char **argv)
 		err_report("predict: %s", diag_message(&d));
 		goto end;
 	}
-	double thr = learner_threshold(m.learner);
+	double thr = m.threshold;
+	size_t flagged = 0;
+	for (size_t i = 0; i < x->n; i++)
+		flagged += (flag[i] = trained_model_flags(&m, score[i])) > 0.5;
 	if (out) {
 		struct csvio_out o;
 		if (protocli_mkdir_parent(out) < 0 || csvio_out_open(&o, out) < 0) {
 			status = EXIT_USAGE;
 			goto end;
 		}
-		if (write_scores(o.f, x, score, thr) < 0) {
+		if (write_scores(o.f, x, score, thr, flag) < 0) {
 			csvio_out_abort(&o);
 			goto end;
 		}
 		if (csvio_out_commit(&o) < 0)
 			goto end;
-	} else if (write_scores(stdout, x, score, thr) < 0 || fflush(stdout) != 0) {
+	} else if (write_scores(stdout, x, score, thr, flag) < 0 || fflush(stdout) != 0) {
 		err_report("predict: cannot write to standard output");
 		goto end;
 	}
-	size_t flagged = 0;
-	for (size_t i = 0; i < x->n; i++)
-		flagged += score[i] > thr;
 	struct metrics mt;
-	metrics_compute(score, x->y, x->n, thr, &mt);
+	metrics_compute(flag, x->y, x->n, 0.5, &mt); /* the verdicts, whatever the rule */
 	fprintf(stderr,
 	        "pyvet: predict: %zu packages, %zu flagged malicious; against the labels: macro "
 	        "P %.4f R %.4f F1 %.4f (FP %zu, FN %zu)\n",
@@ -138,6 +162,8 @@ end:
 	dataset_free(x);
 	free(idx);
 	free(score);
+	free(flag);
+	cJSON_Delete(have);
 	featdata_free(fd);
 	trained_model_release(&m);
 	diag_release(&d);

@@ -12,6 +12,7 @@
 #include "core/base/datafile.h"
 #include "core/base/err.h"
 #include "core/base/sbuf.h"
+#include "experiments/engine/extractrec.h"
 #include "experiments/engine/extractrow.h"
 #include "experiments/engine/trained_model.h"
 #include "experiments/cli/scanout.h"
@@ -47,7 +48,7 @@ static int scan_usage(FILE *f)
 	struct sbuf sb = SBUF_INIT;
 	fprintf(
 	    f,
-	    "usage: pyvet scan [--model MODEL] [--format text|json|sarif] [--top K]\n"
+	    "usage: pyvet scan [--model MODEL | --no-model] [--format text|json|sarif] [--top K]\n"
 	    "                  [--password P]... [--domains FILE] [--param K=V]... [--out FILE]\n"
 	    "                  PKG...\n\n"
 	    "Vet packages before install. Each PKG (sdist tar.gz/bz2/xz, zip, wheel, ZipCrypto "
@@ -55,12 +56,18 @@ static int scan_usage(FILE *f)
 	    "nested archive, .deb, or a directory) is read in memory -- nothing is unpacked or\n"
 	    "executed -- analysed once, and described by the seven binary features, the "
 	    "vocabulary\n"
-	    "tokens and the evidence behind them (file, line, rule, snippet). With --model "
-	    "(written\n"
-	    "by 'pyvet train') the package is scored; the verdict is malicious iff score >\n"
-	    "threshold (D26), and the score is explained by occlusion: each feature that differs\n"
-	    "from the training baseline is set to it and the score change is listed (top K).\n\n"
-	    "  --model MODEL     model file of 'pyvet train' (without it: no verdict)\n"
+	    "tokens and the evidence behind them (file, line, rule, snippet). The package is\n"
+	    "scored by the model (--model, else the bundled default model); the verdict is\n"
+	    "malicious iff score > threshold (D26; a calibrated threshold also never flags a "
+	    "score\n"
+	    "tied with it), and the score is explained by occlusion: each feature that differs\n"
+	    "from the training baseline is set to it and the score change is listed (top K).\n"
+	    "The model's extraction parameters and data-file hashes are applied and checked: a\n"
+	    "--param that differs from the model's value, or a data file (domain list, API\n"
+	    "table, pattern tables) whose SHA-256 differs, is an error (docs/model-format.md).\n\n"
+	    "  --model MODEL     model file of 'pyvet train' (default: default.model of the data\n"
+	    "                    directory, or models/default.model of the source tree)\n"
+	    "  --no-model        no verdict: features and evidence only\n"
 	    "  --format F        text (default), json (JSON Lines: one object per package and\n"
 	    "                    line), sarif (SARIF 2.1.0, one run for the whole batch)\n"
 	    "  --top K           attributions listed per package (default 10)\n"
@@ -68,8 +75,8 @@ static int scan_usage(FILE *f)
 	    "  --domains FILE    popular-domain list (default: $PYVET_DOMAINS, else\n"
 	    "                    top-domains.csv of the data directory; see pyvet(1) FILES)\n"
 	    "  --param K=V       extraction parameters as for 'pyvet extract' (SET.KEY=V, url.*,\n"
-	    "                    domains.*, analysis.*, pkg.*) -- use the values the model's\n"
-	    "                    extraction used -- or scan.KEY=V below\n"
+	    "                    domains.*, analysis.*, pkg.*; those the model records are set\n"
+	    "                    from it, and only pkg.time_budget may differ), or scan.KEY=V\n"
 	    "  --out FILE        write the report to FILE (default: standard output)\n\n"
 	    "Exit status: 0 no package judged malicious; 1 at least one malicious verdict; 2 "
 	    "usage\n"
@@ -125,16 +132,12 @@ static size_t row_column(const struct extractrow *x, const char *name)
 	return (size_t)-1;
 }
 
-/* Load the model, map its fixed columns onto the extraction row and set the occlusion
- * baseline. 0 or -1 (message printed). */
-static int scan_model_load(struct scan_model *sm, const char *path, const struct extractrow *x)
+/* Map the (read) model's fixed columns onto the extraction row and set the occlusion baseline.
+ * 0 or -1 (message printed). */
+static int scan_model_map(struct scan_model *sm, const char *path, const struct extractrow *x)
 {
 	struct trained_model *m = &sm->m;
-	const cJSON *maj;
 	char nbuf[1024];
-	if (trained_model_read(path, m) < 0)
-		return -1;
-	sm->loaded = 1;
 	if (m->text && x->doc_idx < 0)
 		return err_report("scan: model '%s' has vocabulary columns but no document feature "
 		                  "set is selected",
@@ -158,20 +161,14 @@ static int scan_model_load(struct scan_model *sm, const char *path, const struct
 		if (!(sm->col_name[m->n_fixed + j] =
 		          strdup(vocab_column_name(&m->vocab, j, nbuf, sizeof(nbuf)))))
 			return err_report("scan: out of memory");
-	/* the baseline: the model header's training majority values when it has them ("majority",
-	 * one number per matrix column); else 0 for every fixed column and, for vocabulary
-	 * columns, the majority presence over the training documents (exact for binary mode) */
-	maj = cJSON_GetObjectItemCaseSensitive(m->header, "majority");
-	if (cJSON_IsArray(maj) && (size_t)cJSON_GetArraySize(maj) == sm->n_cols) {
+	/* the baseline: the training majority values the model records (format 2, one number per
+	 * matrix column; trained_model_read() checked them); else (format 1) 0 for every fixed
+	 * column and, for vocabulary columns, the majority presence over the training documents
+	 * (exact for binary mode) */
+	if (m->majority) {
 		const cJSON *it;
 		size_t j = 0;
-		cJSON_ArrayForEach(it, maj)
-		{
-			if (!cJSON_IsNumber(it))
-				return err_report("scan: model '%s': non-numeric majority value",
-				                  path);
-			sm->baseline[j++] = it->valuedouble;
-		}
+		cJSON_ArrayForEach(it, m->majority) sm->baseline[j++] = it->valuedouble;
 		sm->baseline_from_model = 1;
 	} else {
 		for (size_t j = 1; m->text && j <= m->vocab.n_words; j++) {
@@ -181,6 +178,56 @@ static int scan_model_load(struct scan_model *sm, const char *path, const struct
 		}
 	}
 	return 0;
+}
+
+/* The extraction the model was trained on, applied and checked: `params` receives the model's
+ * recorded parameters followed by the user's `user` items (so a user value overrides and is
+ * then caught by scan_model_check()). 0 or -1 (message printed). */
+static int scan_model_params(const struct scan_model *sm, const char *path, const char *user,
+                             struct sbuf *params)
+{
+	struct diag d;
+	diag_init(&d);
+	if (sm->m.extraction && extractrec_params(sm->m.extraction, params, &d) < 0) {
+		err_report("scan: model '%s': %s", path, diag_message(&d));
+		diag_release(&d);
+		return -1;
+	}
+	diag_release(&d);
+	if (sm->loaded && !sm->m.extraction)
+		err_report("scan: warning: model '%s' records no extraction (format %d%s): its "
+		           "parameters and data files cannot be applied or checked; the --param "
+		           "values given are used as they are",
+		           path, sm->m.version,
+		           sm->m.version >= 2 ? ", trained on an extraction without features.json"
+		                              : "");
+	if (user && *user) {
+		if (params->len)
+			sbuf_addch(params, '\n');
+		sbuf_addstr(params, user);
+	}
+	return 0;
+}
+
+/* After extractrow_load(): the run's parameters, feature-set versions and data files against
+ * the model's record. 0 or -1 (message printed). */
+static int scan_model_check(const struct scan_model *sm, const char *path,
+                            const struct extractrow *x, const char *user)
+{
+	struct diag d;
+	cJSON *have;
+	int rc = 0;
+	if (!sm->m.extraction)
+		return 0;
+	diag_init(&d);
+	have = extractrec_from_extractrow(x, sm->m.extraction, &d);
+	if (!have || extractrec_compare(sm->m.extraction, have, user, "this scan", &d) < 0) {
+		err_report("scan: model '%s': %s", path, diag_message(&d));
+		rc = -1;
+	}
+	cJSON_Delete(have);
+	diag_release(&d);
+	return rc;
 }
 
 /* Score rows[0..n) (each n_cols values) with the model. 0 or -1 with the reason on `d`. */
@@ -233,7 +280,8 @@ static int score_package(const struct scan_model *sm, const struct scan_params *
 	}
 	if (score_rows(sm, r->mrow, 1, &r->score, d) < 0)
 		return -1;
-	r->threshold = learner_threshold(m->learner);
+	r->threshold = m->threshold;
+	r->malicious = trained_model_flags(m, r->score);
 	r->scored = 1;
 
 	/* occlusion: one scoring per column that differs from the baseline */
@@ -374,11 +422,12 @@ static int parse_count(const char *opt, const char *v, size_t max, size_t *out)
 int cmd_scan(int argc, char **argv)
 {
 	const char *model_path = NULL, *domains = NULL, *out_path = NULL;
+	char default_model[4096];
 	const char *passwords[SCAN_MAX_PASSWORDS + 1] = {NULL};
 	const char **pkgs = NULL;
 	size_t n_pw = 0, n_pkgs = 0, top_k = 10, n_bad = 0, n_mal = 0;
 	enum scan_format fmt = FMT_TEXT;
-	struct sbuf xparams = SBUF_INIT;
+	struct sbuf xparams = SBUF_INIT, allparams = SBUF_INIT;
 	struct scan_params sp;
 	struct extractrow x;
 	struct scan_model sm;
@@ -388,7 +437,7 @@ int cmd_scan(int argc, char **argv)
 	struct csvio_out out = {0};
 	FILE *f = stdout;
 	struct diag d;
-	int status = EXIT_USAGE, options_done = 0;
+	int status = EXIT_USAGE, options_done = 0, no_model = 0;
 
 	memset(&x, 0, sizeof(x));
 	memset(&sm, 0, sizeof(sm));
@@ -411,6 +460,10 @@ int cmd_scan(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			status = scan_usage(stdout);
 			goto end;
+		}
+		if (!strcmp(a, "--no-model")) {
+			no_model = 1;
+			continue;
 		}
 		if (!v) {
 			err_report("scan: '%s': unknown option or missing value", a);
@@ -477,12 +530,37 @@ int cmd_scan(int argc, char **argv)
 		goto usage;
 	}
 
+	if (model_path && no_model) {
+		err_report("scan: --model and --no-model exclude each other");
+		goto usage;
+	}
+	if (!model_path && !no_model) {
+		model_path = datafile_model_default(default_model, sizeof(default_model));
+		if (!model_path) {
+			err_report(
+			    "scan: no model given and no bundled default model found (the data "
+			    "file default.model, or models/default.model of the source tree; "
+			    "'pyvet --version' lists the data directories): pass --model MODEL, "
+			    "or --no-model for features and evidence only");
+			goto end;
+		}
+	}
+
 	/* configuration: everything is checked before the first package is read */
-	if (extractrow_setup(&x, "scan", NULL, xparams.len ? sbuf_cstr(&xparams) : NULL) < 0)
+	if (model_path) {
+		if (trained_model_read(model_path, &sm.m) < 0)
+			goto end;
+		sm.loaded = 1;
+	}
+	if (scan_model_params(&sm, model_path, sbuf_cstr(&xparams), &allparams) < 0)
 		goto end;
-	if (model_path && scan_model_load(&sm, model_path, &x) < 0)
+	if (extractrow_setup(&x, "scan", NULL, allparams.len ? sbuf_cstr(&allparams) : NULL) < 0)
+		goto end;
+	if (model_path && scan_model_map(&sm, model_path, &x) < 0)
 		goto end;
 	if (extractrow_load(&x, "scan", domains) < 0)
+		goto end;
+	if (model_path && scan_model_check(&sm, model_path, &x, sbuf_cstr(&xparams)) < 0)
 		goto end;
 	po = x.po; /* the pkg.* parameters */
 	if (n_pw)
@@ -506,11 +584,6 @@ int cmd_scan(int argc, char **argv)
 			err_report("scan: cannot hash model '%s'", model_path);
 			goto end;
 		}
-		if (learner_threshold(sm.m.learner) != sm.m.threshold)
-			fprintf(stderr,
-			        "pyvet: scan: warning: model header threshold %.17g differs "
-			        "from the learner's %.17g; the learner's is used\n",
-			        sm.m.threshold, learner_threshold(sm.m.learner));
 		openblas_set_num_threads(1); /* the same sums as 'pyvet predict' */
 	}
 	if (out_path) {
@@ -544,7 +617,7 @@ int cmd_scan(int argc, char **argv)
 			         diag_message(&d)[0] ? diag_message(&d) : "unknown error");
 			n_bad++;
 			r.scored = 0;
-		} else if (r.scored && r.score > r.threshold) {
+		} else if (r.scored && r.malicious) {
 			n_mal++;
 		}
 		if (fmt == FMT_TEXT)
@@ -590,6 +663,7 @@ end:
 	scan_model_release(&sm);
 	extractrow_release(&x);
 	sbuf_release(&xparams);
+	sbuf_release(&allparams);
 	diag_release(&d);
 	free(pkgs);
 	return status;

@@ -90,6 +90,18 @@ const char *datafile_domains_default(char *buf, size_t n)
 	return NULL;
 }
 
+const char *datafile_model_default(char *buf, size_t n)
+{
+	if (datafile_path("default.model", buf, n))
+		return buf;
+#ifdef PYVET_SRCDIR
+	snprintf(buf, n, "%s/models/default.model", PYVET_SRCDIR);
+	if (exists(buf))
+		return buf;
+#endif
+	return NULL;
+}
+
 const char *datafile_dirs(char *buf, size_t n)
 {
 	char dirs[MAX_DIRS][4096];

@@ -11,7 +11,9 @@
  *      SRCDIR/featuresets/data/NAME.
  * The popular-domain list is $PYVET_DOMAINS, else the data file "top-domains.csv", else (source
  * tree builds) the list make compiled the table from (DOMAINS_CSV of the Makefile, by default
- * ../shared/data/top-domains.csv). */
+ * ../shared/data/top-domains.csv).
+ * The bundled default model (`pyvet scan` without --model) is the data file "default.model"
+ * (installed by `make install`), else (source tree builds) SRCDIR/models/default.model. */
 #ifndef PYVET_DATAFILE_H
 #define PYVET_DATAFILE_H
 
@@ -23,6 +25,10 @@ const char *datafile_path(const char *name, char *buf, size_t n);
 
 /** The default popular-domain list (see above). Returns buf or NULL if none exists. */
 const char *datafile_domains_default(char *buf, size_t n);
+
+/** The bundled default model (see above). Returns buf or NULL if none exists (buf then holds
+ *  the last candidate tried). */
+const char *datafile_model_default(char *buf, size_t n);
 
 /** The directories searched, in order, one per line, into buf ("" if none): for messages and
  *  `pyvet --version`. Returns buf. */

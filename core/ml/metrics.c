@@ -269,3 +269,19 @@ double metrics_threshold_at_fpr(const double *score, const int *y, size_t n, dou
 	*fpr = (double)best_fp / (double)n_neg;
 	return best;
 }
+
+double metrics_wilson(size_t k, size_t n, double z, double *lo, double *hi)
+{
+	if (!n || k > n) {
+		*lo = *hi = NAN;
+		return NAN;
+	}
+	double nn = (double)n, p = (double)k / nn, z2 = z * z;
+	double denom = 1 + z2 / nn;
+	double center = (p + z2 / (2 * nn)) / denom;
+	double half = z * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
+	/* At k = 0 and k = n the bounds are exactly 0 and 1; rounding would miss them. */
+	*lo = k == 0 || center - half < 0 ? 0 : center - half;
+	*hi = k == n || center + half > 1 ? 1 : center + half;
+	return p;
+}

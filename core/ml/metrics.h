@@ -78,6 +78,12 @@ double metrics_pr_auc(const double *score, const int *y, size_t n);
 double metrics_threshold_at_fpr(const double *score, const int *y, size_t n, double target_fpr,
                                 double *recall, double *fpr);
 
+/** Wilson score interval for a proportion k/n at normal quantile z (1.959963984540054 for
+ *  95 %): [lo, hi] = (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n), p = k/n
+ *  (Wilson 1927; the interval statsmodels' proportion_confint(method="wilson") gives). Returns
+ *  p; n == 0 gives NaN for all three. */
+double metrics_wilson(size_t k, size_t n, double z, double *lo, double *hi);
+
 /** Names and accessors for the long-format results writer: metric_names[] is NULL-terminated
  *  ("p_macro", "r_macro", "f1_macro", "p_mal", ..., "roc_auc", "pr_auc", "tp", "fp", "tn", "fn",
  *  "n_undefined", METRICS_N_NAMES entries);

@@ -118,7 +118,7 @@ static const char *verdict_word(const struct scan_report *r)
 {
 	if (!r->scored)
 		return NULL;
-	return r->score > r->threshold ? "malicious" : "benign";
+	return r->malicious ? "malicious" : "benign";
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -190,7 +190,7 @@ int scanout_text(FILE *f, const struct scan_config *c, const struct scan_report 
 	}
 	if (r->scored) {
 		fprintf(f, "%s (score %.6g, threshold %.6g; model %s, set ",
-		        r->score > r->threshold ? "MALICIOUS" : "benign", r->score, r->threshold,
+		        r->malicious ? "MALICIOUS" : "benign", r->score, r->threshold,
 		        c->m->learner->type->name);
 		put(f, c->m->set);
 		fputs(")\n", f);
@@ -325,8 +325,13 @@ static cJSON *model_json(const struct scan_config *c)
 		cJSON_AddItemToObject(o, "training", cJSON_Duplicate(it, 1));
 	else
 		cJSON_AddNullToObject(o, "training");
-	/* the feature-set versions and data tables of this scan (the model header does not
-	 * record those of its extraction) */
+	if (c->m->calibration)
+		cJSON_AddItemToObject(o, "calibration", cJSON_Duplicate(c->m->calibration, 1));
+	else
+		cJSON_AddNullToObject(o, "calibration");
+	/* 1 when the model recorded its extraction and this scan was checked against it */
+	cJSON_AddBoolToObject(o, "extraction_checked", c->m->extraction != NULL);
+	/* the feature-set versions and data tables of this scan */
 	fs = cJSON_AddArrayToObject(o, "featuresets");
 	for (size_t k = 0; fs && k < c->x->n_sets; k++) {
 		cJSON *e = cJSON_CreateObject();
@@ -758,7 +763,7 @@ int scanout_sarif_add(struct scanout_sarif *s, const struct scan_report *r)
 		rc = add_result(s, r, base, rid, evidence_level(c, r, e), sbuf_cstr(&msg), file,
 		                e->line, e->end_line, e->snippet, result_props(r, e));
 	}
-	if (rc == 0 && r->scored && r->score > r->threshold) {
+	if (rc == 0 && r->scored && r->malicious) {
 		const char *name = pkg_field(r, "Name"), *version = pkg_field(r, "Version");
 		cJSON *p = result_props(r, NULL);
 		sbuf_reset(&msg);

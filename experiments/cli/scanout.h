@@ -56,7 +56,8 @@ struct scan_report {
 	struct extractrow_result er; /* package, analysis, fixed row, tokens, per-set evidence */
 	struct evidence_list ev;     /* all evidence: the sets' items, then API hits */
 	size_t n_api_listed, n_api_total;
-	int scored; /* a model score exists */
+	int scored;    /* a model score exists */
+	int malicious; /* scored and judged malicious (trained_model_flags()) */
 	double score, threshold;
 	double *mrow;           /* the model matrix row (n_model_cols), NULL without model */
 	struct scan_attr *attr; /* the top_k attributions by |delta| (n_attr) */
