@@ -50,7 +50,7 @@ SRC_DATA_DEFS = -DPYVET_SRCDIR='"$(CURDIR)"' -DPYVET_BUILDDATA='"$(abspath $(BUI
 $(BUILD)/core/base/datafile.o: DATA_DEFS = $(SRC_DATA_DEFS)
 
 .PHONY: FORCE all install deps test check-asan clean format-check check-layers reproduce tests-build bench fuzz \
-	fuzz-smoke fuzz-long
+	fuzz-smoke fuzz-long model
 all: $(PYVET_BIN) tests-build $(DOMAIN_TABLE) $(BUILD)/pyvet.1
 
 deps:
@@ -126,6 +126,24 @@ endif
 	./pyvet reproduce --corpus $(CORPUS) --out results --debian $(DEBIAN_DIR); st=$$?; \
 		sh scripts/report.sh results paper/report.md || st=4; exit $$st
 
+# The bundled default model (models/default.model, committed, with its card
+# models/default.card.json; `pyvet scan` without --model uses it): MODEL_LEARNER on the training
+# split of the `realistic` dataset (corpus + Debian slice: DEBIAN_DIR, fetched by
+# scripts/fetch-debian-slice.sh) with the feature sets MODEL_SETS, threshold calibrated at
+# benign out-of-fold FPR <= MODEL_FPR (scripts/model/build.sh). MODEL_STATUS=final once the sets
+# are those the ablation chose.
+MODEL_SETS ?= T+MCF+pre
+MODEL_LEARNER ?= stack
+MODEL_FPR ?= 0.001
+MODEL_SEED ?= 1
+MODEL_STATUS ?= provisional
+model: deps
+	$(MAKE) -j$(NPROC) all
+	PYVET=./$(PYVET_BIN) CORPUS=$(CORPUS) DEBIAN_DIR=$(DEBIAN_DIR) SETS='$(MODEL_SETS)' \
+		LEARNER=$(MODEL_LEARNER) FPR=$(MODEL_FPR) SEED=$(MODEL_SEED) JOBS=$(NPROC) \
+		WORK=$(BUILD)/model STATUS=$(MODEL_STATUS) \
+		scripts/model/build.sh models/default.model models/default.card.json
+
 # Benchmarks print ratios measured in one run, never assert times (scripts/bench/*.sh; the whole
 # study: scripts/bench/reproduce_time.sh, about ten minutes, not part of `make bench`).
 bench: all
@@ -164,8 +182,9 @@ check-layers:
 	scripts/check/layers.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary (rebuilt with the installed data
-# directory compiled in, and without this source tree's paths), the data files, the domain list
-# with its provenance and compiled table, and the man page.
+# directory compiled in, and without this source tree's paths), the data files, the bundled
+# default model and its card, the domain list with its provenance and compiled table, the pip
+# gate (scripts/pip-vet) and the man page.
 PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
 DATADIR = $(PREFIX)/share/pyvet
@@ -189,6 +208,9 @@ install: all $(BUILD)/install/pyvet
 		install -m 644 docs/top-domains-provenance.md $(DESTDIR)$(DATADIR)/top-domains.README.md; \
 	else echo "make install: $(DOMAINS_CSV) not found: no popular-domain list installed" \
 		"(pass --domains FILE or set PYVET_DOMAINS)"; fi
+	install -m 644 models/default.model $(DESTDIR)$(DATADIR)/default.model
+	install -m 644 models/default.card.json $(DESTDIR)$(DATADIR)/default.card.json
+	install -m 755 scripts/pip-vet $(DESTDIR)$(BINDIR)/pyvet-pip-vet
 	install -m 644 $(BUILD)/pyvet.1 $(DESTDIR)$(MANDIR)/pyvet.1
 
 clean:

@@ -125,7 +125,7 @@ bomb bomb.tar.gz          # 256 MiB in a listed-only member, one gzip stream
 # with every size limit off, the time budget stops a bomb while it is being decompressed, the
 # package is an error, and `scan` goes on with the next package (exit 3: could not be analysed)
 if have bomb-py.tar.xz; then
-	run budget scan $DOM --param pkg.max_unpacked_bytes=0 --param pkg.max_ratio=0 \
+	run budget scan --no-model $DOM --param pkg.max_unpacked_bytes=0 --param pkg.max_ratio=0 \
 		--param pkg.time_budget=0.5 "$FX/bomb-py.tar.xz" "$DATA/demo-1.0"
 	check "budget: exit 3 (one package could not be analysed)" test "$rc" -eq 3
 	check "budget: the bomb fails on the time budget while being read" \
@@ -135,11 +135,11 @@ if have bomb-py.tar.xz; then
 		"$(grep -c '^  package    demo 1.0' "$TMP/out/budget.out")" -eq 1
 fi
 # a budget spent before the first check: every stage reports it in the same words
-run budget-tiny scan $DOM --param pkg.time_budget=1e-9 "$DATA/demo-1.0" "$FX/demo.tar.gz"
+run budget-tiny scan --no-model $DOM --param pkg.time_budget=1e-9 "$DATA/demo-1.0" "$FX/demo.tar.gz"
 check "budget-tiny: exit 3" test "$rc" -eq 3
 check "budget-tiny: both packages fail on the budget, each with its own message" \
 	test "$(grep -c 'time budget of 1e-09 s exceeded while' "$TMP/out/budget-tiny.err")" -eq 2
-run budget-bad scan $DOM --param pkg.time_budget=soon "$DATA/demo-1.0"
+run budget-bad scan --no-model $DOM --param pkg.time_budget=soon "$DATA/demo-1.0"
 check "budget-bad: a non-number is a usage error (exit 2)" test "$rc" -eq 2
 
 # ---- garbage is not a package (issue 8 item 5) ----
@@ -150,7 +150,7 @@ for f in setuponly.tar.gz metaonly.tar.gz pyonly.zip; do
 	have "$f" && expect_ok "minimal-$f" ls "$FX/$f"
 done
 if have eocd.zip && have zeros.tar.xz; then
-	run garbage-scan scan $DOM "$FX/eocd.zip" "$FX/zeros.tar.xz" "$DATA/demo-1.0"
+	run garbage-scan scan --no-model $DOM "$FX/eocd.zip" "$FX/zeros.tar.xz" "$DATA/demo-1.0"
 	check "garbage-scan: exit 3 (could not be analysed), no verdict" test "$rc" -eq 3
 	check "garbage-scan: both garbage inputs reported as not analysed" \
 		test "$(grep -c ': ERROR could not be analysed: .*not a Python package' "$TMP/out/garbage-scan.out")" -eq 2
@@ -177,7 +177,7 @@ for f in rootevade.zip rootevade-unix.zip rootevade.tar.gz; do
 	check "root-$f: PKG-INFO is the metadata" grep -qx '# metadata PKG-INFO' "$TMP/out/root-$f.out"
 	check "root-$f: setup.py is in the tree" grep -q ' + setup.py$' "$TMP/out/root-$f.out"
 	check "root-$f: the extra member is reported" grep -q "outside the package root 'evade-1.0/'" "$TMP/out/root-$f.err"
-	run "root-scan-$f" scan --format json $DOM "$FX/$f"
+	run "root-scan-$f" scan --no-model --format json $DOM "$FX/$f"
 	json "root-scan-$f" 'd["status"] == "ok" and {"package:outside_root", "package:drive_path"} <= {e["rule"] for e in d["evidence"]}' \
 		"evidence lists the member outside the root and its drive letter"
 	json "root-scan-$f" 'd["features"]["binary"]["code.has_url"] == 1 and any(e["rule"] == "url" or e.get("file") == "setup.py" for e in d["evidence"])' \
@@ -192,13 +192,13 @@ if have longmeta.tar.gz; then
 	json longmeta-meta '[(f["key"], len(f["value"]), f.get("truncated"), f.get("full_length")) for f in d["fields"] if f["key"] == "Summary"] == [("Summary", 65536, True, 100000)]' \
 		"the 100 KB Summary is cut at 64 KiB and marked"
 	json longmeta-meta 'd["first"]["Home-page"] == "https://example.org/longmeta"' "the fields after it are intact"
-	run longmeta-scan scan --format json $DOM "$FX/longmeta.tar.gz"
+	run longmeta-scan scan --no-model --format json $DOM "$FX/longmeta.tar.gz"
 	json longmeta-scan 'd["status"] == "ok" and any(e["rule"] == "package:metadata_truncated" and e["snippet"] == "Summary" for e in d["evidence"])' \
 		"scan reports the cut as package evidence"
 fi
 
 if have longmeta.deb; then
-	run longmeta-deb scan --format json $DOM "$FX/longmeta.deb"
+	run longmeta-deb scan --no-model --format json $DOM "$FX/longmeta.deb"
 	json longmeta-deb 'd["status"] == "ok" and [e["detail"] for e in d["evidence"] if e["rule"] == "package:metadata_truncated" and e["snippet"] == "Description"] != []' \
 		"a .deb whose installed PKG-INFO has a 190 KB Description (python3-afdko's shape) is read, the cut reported"
 fi

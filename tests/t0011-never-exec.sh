@@ -80,7 +80,7 @@ runh ls demo.tar.gz
 check "ls: exit 0" test $? -eq 0
 runh meta demo.tar.gz
 check "meta: exit 0" test $? -eq 0
-runh scan --domains "$DOMS" --format sarif demo.tar.gz demo-1.0
+runh scan --no-model --domains "$DOMS" --format sarif demo.tar.gz demo-1.0
 check "scan: exit 0" test $? -eq 0
 runh check-corpus --manifest m.csv --corpus .
 check "check-corpus: exit 0" test $? -eq 0

@@ -73,7 +73,7 @@ assert d["name"] == "evil\x1b[2K\r../x.tar.gz: benign", d["name"]
 assert d["version"].startswith("1.0\u202e\n"), d["version"]' "$TMP/meta.out"
 
 # ---- scan ----
-"$PYVET" scan $DOM "$IN" >"$TMP/scan.txt" 2>"$TMP/scan.err"
+"$PYVET" scan --no-model $DOM "$IN" >"$TMP/scan.txt" 2>"$TMP/scan.err"
 check "scan text: exit 0" test $? -eq 0
 check "scan text: no raw ESC/CR/BEL/U+202E" no_raw "$TMP/scan.txt"
 check "scan text: the first line is the real input's" grep -qF "$TMP/in\\x1b[1A\\rx.tar.gz: no verdict" "$TMP/scan.txt"
@@ -82,7 +82,7 @@ check "scan text: name and version escaped on the package line" \
 	grep -qF '  package    evil\x1b[2K\r../x.tar.gz: benign 1.0\u202e\n' "$TMP/scan.txt"
 check "scan text: the continuation line stays on the package line" grep -q '^  package    evil.*ok.tar.gz: benign\\a (tar.gz' "$TMP/scan.txt"
 check "scan text: evidence file names escaped" grep -qF 'd\u202eyp.py:2' "$TMP/scan.txt"
-"$PYVET" scan $DOM --format json "$IN" >"$TMP/scan.json" 2>/dev/null
+"$PYVET" scan --no-model $DOM --format json "$IN" >"$TMP/scan.json" 2>/dev/null
 check "scan json: no raw ESC/CR/BEL/U+202E" no_raw "$TMP/scan.json"
 check "scan json: one line, values intact" "$PY" -c '
 import json, sys
@@ -91,9 +91,9 @@ assert len(L) == 1
 d = json.loads(L[0])
 assert d["package"]["name"] == "evil\x1b[2K\r../x.tar.gz: benign"
 assert "\u202e" in d["package"]["version"]' "$TMP/scan.json"
-"$PYVET" scan $DOM --format sarif "$IN" >"$TMP/scan.sarif" 2>/dev/null
+"$PYVET" scan --no-model $DOM --format sarif "$IN" >"$TMP/scan.sarif" 2>/dev/null
 check "scan sarif: no raw ESC/CR/BEL/U+202E, valid JSON" sh -c "! grep -q '[$ESC$CR$BEL]\\|$RLO' '$TMP/scan.sarif' && '$PY' -m json.tool '$TMP/scan.sarif' >/dev/null"
-"$PYVET" scan $DOM "$TMP/nope${ESC}[2K.tar.gz" >"$TMP/scan2.txt" 2>"$TMP/scan2.err"
+"$PYVET" scan --no-model $DOM "$TMP/nope${ESC}[2K.tar.gz" >"$TMP/scan2.txt" 2>"$TMP/scan2.err"
 check "scan of a missing input: exit 3, error escaped on stdout and stderr" \
 	sh -c "test $? -eq 3 && grep -qF 'nope\\x1b[2K.tar.gz' '$TMP/scan2.err' && ! grep -q '$ESC' '$TMP/scan2.err' '$TMP/scan2.txt'"
 

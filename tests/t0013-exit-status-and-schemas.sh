@@ -36,15 +36,15 @@ st 2 "predict: missing model" predict --model "$TMP/none.model" --features "$TMP
 st 2 "descriptive: missing extraction" descriptive --features "$TMP/none" --out "$TMP/d.csv"
 st 2 "split: missing manifest" split --manifest "$TMP/none.csv" --name paper --out "$TMP/s/m.csv"
 st 2 "scan: missing model" scan $DOM --model "$TMP/none.model" "$FX/demo.tar.gz"
-st 2 "scan: --out in a missing directory" scan $DOM --out "$TMP/no/dir/r.txt" "$FX/demo.tar.gz"
+st 2 "scan: --out in a missing directory" scan --no-model $DOM --out "$TMP/no/dir/r.txt" "$FX/demo.tar.gz"
 st 2 "reproduce: corpus without manifest" reproduce --corpus "$TMP" --out "$TMP/r" --quick
 
 # ---- 0 and 3 ----
 st 0 "ls: a package" ls "$FX/demo.tar.gz"
 st 3 "ls: an unreadable package" ls "$FX/truncated.tar.gz"
 st 3 "meta: an unreadable package" meta "$FX/notes.tar.gz"
-st 0 "scan: a clean batch" scan $DOM "$FX/demo.tar.gz" "$FX/demo.zip"
-st 3 "scan: a batch with an unreadable package" scan $DOM "$FX/demo.tar.gz" "$FX/truncated.tar.gz"
+st 0 "scan: a clean batch" scan --no-model $DOM "$FX/demo.tar.gz" "$FX/demo.zip"
+st 3 "scan: a batch with an unreadable package" scan --no-model $DOM "$FX/demo.tar.gz" "$FX/truncated.tar.gz"
 { echo "id,label,path"; echo "a,benign,demo.tar.gz"; echo "b,benign,truncated.tar.gz"; } >"$FX/m.csv"
 { echo "id,label,path"; echo "a,benign,demo.tar.gz"; echo "c,malicious,demo.zip"; } >"$FX/ok.csv"
 st 3 "check-corpus: one package unreadable" check-corpus --manifest "$FX/m.csv" --corpus "$FX"
@@ -85,7 +85,7 @@ if [ -n "$FULL" ]; then
 	check "ls to /dev/full: exit 4" test $? -eq 4
 	"$PYVET" meta "$FX/demo.tar.gz" >/dev/full 2>/dev/null
 	check "meta to /dev/full: exit 4" test $? -eq 4
-	"$PYVET" scan $DOM "$FX/demo.tar.gz" >/dev/full 2>/dev/null
+	"$PYVET" scan --no-model $DOM "$FX/demo.tar.gz" >/dev/full 2>/dev/null
 	check "scan to /dev/full: exit 4" test $? -eq 4
 	"$PYVET" scan $DOM --model "$TMP/syn.model" "$S" >/dev/full 2>/dev/null
 	check "scan to /dev/full, malicious: exit 4 (the report is lost)" test $? -eq 4
@@ -111,9 +111,9 @@ JSONL=docs/schemas/scan-jsonl-1.schema.json
 check "the copied SARIF schema is the official file (sha256 as in docs/schemas/README.md)" \
 	test "$(sha256sum "$SARIF" | cut -d' ' -f1)" = c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e
 n=0
-for args in "$FX/demo.tar.gz $FX/demo-1.0-py3-none-any.whl $FX/python3-demo_1.0-1_all.deb $FX/truncated.tar.gz" \
+for args in "--no-model $FX/demo.tar.gz $FX/demo-1.0-py3-none-any.whl $FX/python3-demo_1.0-1_all.deb $FX/truncated.tar.gz" \
 	"--model $TMP/syn.model $S tests/data/demo-1.0" "--model $TMP/syn.model $FX/notes.tar.gz" \
-	"$FX/truncated.tar.gz"; do
+	"--no-model $FX/truncated.tar.gz"; do
 	n=$((n + 1))
 	# shellcheck disable=SC2086
 	"$PYVET" scan $DOM --format sarif $args >"$TMP/s$n.sarif" 2>/dev/null

@@ -20,6 +20,9 @@ for f in python_apis.csv install_patterns.txt license_families.csv python_keywor
 	check "data file $f installed" test -s "$D$P/share/pyvet/$f"
 done
 check "man page installed" test -s "$D$P/share/man/man1/pyvet.1"
+check "the bundled model and its card installed" cmp -s models/default.model "$D$P/share/pyvet/default.model"
+check "the card installed" test -s "$D$P/share/pyvet/default.card.json"
+check "the pip gate installed as pyvet-pip-vet" test -x "$D$P/bin/pyvet-pip-vet"
 "$BIN" --version | grep '^data-dir ' >"$TMP/dirs.txt"
 check "the installed binary searches its datadir, not this source tree ($(tr '\n' ' ' <"$TMP/dirs.txt"))" \
 	sh -c "grep -qx 'data-dir $P/share/pyvet' '$TMP/dirs.txt' && ! grep -q -F '$SRC' '$TMP/dirs.txt'"
@@ -35,9 +38,13 @@ for lib in gsl libsvm liblinear cjson libarchive libpsl openblas nettle libunist
 done
 if [ -s "$D$P/share/pyvet/top-domains.csv" ]; then
 	check "domain list, its table and provenance installed" test -s "$D$P/share/pyvet/top-domains.pvdt" -a -s "$D$P/share/pyvet/top-domains.README.md"
-	env -u PYVET_DATA -u PYVET_DOMAINS "$BIN" scan --format json ../demo-1.0 >"$TMP/s.json" 2>"$TMP/s.err"
+	env -u PYVET_DATA -u PYVET_DOMAINS "$BIN" scan --no-model --format json ../demo-1.0 >"$TMP/s.json" 2>"$TMP/s.err"
 	check "scan runs from another directory with the installed data (exit $?)" test $? -eq 0
 	check "the installed list is used: the homepage is valid" grep -q '"meta.is_valid_homepage":1' "$TMP/s.json"
+	env -u PYVET_DATA -u PYVET_DOMAINS "$BIN" scan --format json ../demo-1.0 >"$TMP/d.json" 2>"$TMP/d.err"
+	rc=$?
+	check "scan without --model uses the installed default model (exit $rc: $(head -c 200 "$TMP/d.err"))" \
+		sh -c "test $rc -le 1 && grep -q '\"id\":\"$(sha256sum "$D$P/share/pyvet/default.model" | cut -d' ' -f1)\"' '$TMP/d.json'"
 	env -u PYVET_DATA -u PYVET_DOMAINS "$BIN" extract --manifest /dev/null --out x 2>"$TMP/e.err"
 	check "extract without a manifest is a usage error (exit 2)" test $? -eq 2
 else

@@ -19,7 +19,7 @@ for L in rf nb svm mlp stack; do
 	OPENBLAS_NUM_THREADS=2 "$PYVET" train --features "$F" --manifest "$TMP/m.csv" --split train --set T+MCF+pre \
 		--learner $L --seed 5 --out "$TMP/$L.model" 2>/dev/null
 	check "$L: train writes a model" test -s "$TMP/$L.model"
-	check "$L: model file starts with the version line" test "$(head -1 "$TMP/$L.model")" = "pyvet-model 1"
+	check "$L: model file starts with the version line" test "$(head -1 "$TMP/$L.model")" = "pyvet-model 2"
 	check "$L: header records set, learner, vocabulary and fixed columns" sh -c "sed -n 2p '$TMP/$L.model' |
 		grep -q '\"set\":\"T+MCF+pre\"' && sed -n 2p '$TMP/$L.model' | grep -q '\"learner\":\"$L\"' &&
 		sed -n 2p '$TMP/$L.model' | grep -q '\"tokens\":\[' && sed -n 2p '$TMP/$L.model' | grep -q 'file.min_cfg'"
@@ -44,7 +44,7 @@ check "verdict is score > threshold" awk -F, 'NR > 1 { v = ($3 > $4) ? "maliciou
 check "predict writes to stdout without --out" test "$(($(wc -l < "$TMP/dt.pred.csv") - 1))" -eq 80
 
 # corrupt models are rejected
-printf 'pyvet-model 2\n{}\n' > "$TMP/bad1.model"
+printf 'pyvet-model 99\n{}\n' > "$TMP/bad1.model"
 "$PYVET" predict --model "$TMP/bad1.model" --features "$F" >/dev/null 2>&1
 check "unknown model version is rejected" test $? -ne 0
 printf 'not a model\n' > "$TMP/bad2.model"
@@ -53,7 +53,9 @@ check "a non-model file is rejected" test $? -ne 0
 head -c 300 "$TMP/rf.model" > "$TMP/bad3.model"
 "$PYVET" predict --model "$TMP/bad3.model" --features "$F" >/dev/null 2>&1
 check "a truncated model is rejected" test $? -ne 0
-sed 's/"file.min_cfg"/"file.no_such"/' "$TMP/rf.model" > "$TMP/bad4.model"
+# (with a checksum line that matches the edit: a consistent model naming another column)
+sed -e 's/"file.min_cfg"/"file.no_such"/' -e '$d' "$TMP/rf.model" > "$TMP/bad4.model"
+echo "pyvet-model-sha256 $(sha256sum < "$TMP/bad4.model" | cut -d' ' -f1)" >> "$TMP/bad4.model"
 "$PYVET" predict --model "$TMP/bad4.model" --features "$F" >/dev/null 2>&1
 check "a model column missing from the extraction is an error" test $? -ne 0
 finish
