@@ -168,7 +168,10 @@ static int scan_model_map(struct scan_model *sm, const char *path, const struct 
 	if (m->majority) {
 		const cJSON *it;
 		size_t j = 0;
-		cJSON_ArrayForEach(it, m->majority) sm->baseline[j++] = it->valuedouble;
+		cJSON_ArrayForEach(it, m->majority)
+		{
+			sm->baseline[j++] = it->valuedouble;
+		}
 		sm->baseline_from_model = 1;
 	} else {
 		for (size_t j = 1; m->text && j <= m->vocab.n_words; j++) {

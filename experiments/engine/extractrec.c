@@ -337,10 +337,17 @@ int extractrec_params(const cJSON *rec, struct sbuf *out, struct diag *d)
 			                  "the model reads feature set '%s', which this pyvet does "
 			                  "not have",
 			                  nm->valuestring);
-		cJSON_ArrayForEach(p, pj) if (add_param(out, nm->valuestring, p->string, p, d) <
-		                              0) return -1;
+		cJSON_ArrayForEach(p, pj)
+		{
+			if (add_param(out, nm->valuestring, p->string, p, d) < 0)
+				return -1;
+		}
 	}
-	cJSON_ArrayForEach(p, params) if (add_param(out, NULL, p->string, p, d) < 0) return -1;
+	cJSON_ArrayForEach(p, params)
+	{
+		if (add_param(out, NULL, p->string, p, d) < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -436,8 +436,11 @@ static int read_header(struct trained_model *m, const char *path)
 			if ((size_t)cJSON_GetArraySize(maj) != n_cols)
 				return err_report("'%s': %d majority values for %zu columns", path,
 				                  cJSON_GetArraySize(maj), n_cols);
-			cJSON_ArrayForEach(it, maj) if (!cJSON_IsNumber(it)) return err_report(
-			    "'%s': non-numeric majority value", path);
+			cJSON_ArrayForEach(it, maj)
+			{
+				if (!cJSON_IsNumber(it))
+					return err_report("'%s': non-numeric majority value", path);
+			}
 			m->majority = maj;
 		}
 	}

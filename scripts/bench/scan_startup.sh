@@ -3,8 +3,9 @@
 # with a model (median of R runs) and the batch rate (packages/s for one scan of 100 packages),
 # each with the compiled domain table (the new path) and with the list parsed at every start
 # ($PYVET_NO_DOMAIN_TABLE=1, the old path), measured alternately in the same run, and the ratios.
-# Usage: scripts/bench/scan_startup.sh [MODEL] [R] (default R = 21). Without MODEL a stacking
-# model is trained with `pyvet train` on 60 + 60 training packages of datasets/paper first.
+# Usage: scripts/bench/scan_startup.sh [MODEL] [R] (default R = 21). Without MODEL the bundled
+# default model (models/default.model) is used, and when there is none a stacking model is
+# trained with `pyvet train` on 60 + 60 training packages of datasets/paper first.
 # Target: single-package scan <= 50 ms wall on the development machine (an idle one: the
 # figures are wall times, so a loaded machine reports more).
 set -eu
@@ -16,6 +17,7 @@ R=${2:-21}
 [ -f "$CORPUS/manifest.csv" ] || { echo "scan_startup: corpus not found at $CORPUS" >&2; exit 2; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/pyvet-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
+[ -n "$MODEL" ] || [ ! -s models/default.model ] || MODEL=models/default.model
 if [ -z "$MODEL" ]; then
 	M=datasets/paper/manifest.csv
 	{ head -n 1 $M; grep ',benign,.*,train$' $M | head -n 60; grep ',malicious,.*,train$' $M | head -n 60; } >"$W/train.csv"
