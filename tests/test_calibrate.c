@@ -50,6 +50,10 @@ static void test_fpr(void)
 	CHECK(c.few_benign && strstr(c.warning, "fewer than 3/F = 15"),
 	      "6 benign < 3/0.2: warning '%s'", c.warning);
 	CHECK_REL(c.roc_auc, 17.5 / 24.0, 1e-15, "OOF ROC-AUC recorded");
+	CHECK(c.n_table == CALIBRATE_TABLE_N && c.table[0].target_fpr == 0.1 &&
+	          c.table[0].threshold == 0.8 && c.table[0].recall == 0.25 && c.table[0].fpr == 0 &&
+	          !c.table[0].unreachable,
+	      "calibration table: at 0.1 (FP < 0.6 of 6) the threshold is 0.8, recall 1/4");
 
 	r = fpr_req(0.5); /* 3/F = 6: six benign rows are enough */
 	CHECK(calibrate_from_scores(s10, y10, 10, &r, &c, &d) == 0 && !c.few_benign &&
@@ -78,6 +82,12 @@ static void test_ties_and_unreachable(void)
 	      "F = 0.1 with a benign row tied at the top: unreachable");
 	CHECK(strstr(diag_message(&d), "unreachable") && strstr(diag_message(&d), "0.2"),
 	      "the message names the least FPR that flags anything (1/5): %s", diag_message(&d));
+	diag_release(&d);
+	diag_init(&d);
+	r = fpr_req(0.25);
+	CHECK(calibrate_from_scores(s, y, 7, &r, &c, &d) == 0 && c.table[0].unreachable &&
+	          isnan(c.table[0].threshold) && c.table[0].fpr == 0 && c.table[0].recall == 0,
+	      "calibration table: the 0.1 row is marked unreachable, no threshold");
 	diag_release(&d);
 	diag_init(&d);
 	r = fpr_req(0.2);

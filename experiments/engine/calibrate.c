@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const double calibrate_table_fpr[CALIBRATE_TABLE_N] = {0.1, 0.05, 0.01, 0.005, 0.001};
+
 void calibrate_request_default(struct calibrate_request *req)
 {
 	memset(req, 0, sizeof(*req));
@@ -116,6 +118,22 @@ int calibrate_from_scores(const double *oof, const int *y, size_t n,
 		                  "ask for --fpr %.6g or more",
 		                  req->target_fpr, min_fpr, out->n_benign, min_fpr);
 	}
+	for (size_t k = 0; k < CALIBRATE_TABLE_N; k++) {
+		struct calibrate_point *p = &out->table[out->n_table++];
+		double rec, fpr;
+		size_t tp = 0, fp = 0;
+		p->target_fpr = calibrate_table_fpr[k];
+		p->threshold = metrics_threshold_at_fpr(oof, y, n, p->target_fpr, &rec, &fpr);
+		for (size_t i = 0; i < n; i++)
+			if (metrics_flagged(oof[i], p->threshold))
+				y[i] ? tp++ : fp++;
+		p->unreachable = !tp && !fp;
+		if (p->unreachable)
+			p->threshold = NAN;
+		p->fpr = metrics_wilson(fp, out->n_benign, CALIBRATE_Z95, &p->fpr_lo, &p->fpr_hi);
+		p->recall = metrics_wilson(tp, out->n_malicious, CALIBRATE_Z95, &p->recall_lo,
+		                           &p->recall_hi);
+	}
 	out->fpr =
 	    metrics_wilson(out->cm.fp, out->n_benign, CALIBRATE_Z95, &out->fpr_lo, &out->fpr_hi);
 	out->recall = metrics_wilson(out->cm.tp, out->n_malicious, CALIBRATE_Z95, &out->recall_lo,
@@ -200,7 +218,7 @@ static void add_interval(cJSON *o, const char *k, double lo, double hi)
 
 cJSON *calibration_json(const struct calibration *c)
 {
-	cJSON *o = cJSON_CreateObject(), *oof, *w;
+	cJSON *o = cJSON_CreateObject(), *oof, *w, *tab;
 	if (!o)
 		return NULL;
 	cJSON_AddStringToObject(o, "method", calibrate_method_name(c->method));
@@ -232,6 +250,22 @@ cJSON *calibration_json(const struct calibration *c)
 		add_num_or_null(oof, "roc_auc", c->roc_auc);
 	}
 	cJSON_AddStringToObject(o, "ci_method", "Wilson score interval, 95 %");
+	tab = cJSON_AddArrayToObject(o, "oof_table");
+	for (size_t k = 0; tab && k < c->n_table; k++) {
+		const struct calibrate_point *p = &c->table[k];
+		cJSON *r = cJSON_CreateObject();
+		if (!r || !cJSON_AddItemToArray(tab, r)) {
+			cJSON_Delete(r);
+			break;
+		}
+		cJSON_AddNumberToObject(r, "target_fpr", p->target_fpr);
+		cJSON_AddBoolToObject(r, "unreachable", p->unreachable);
+		add_num_or_null(r, "threshold", p->threshold);
+		add_num_or_null(r, "fpr", p->fpr);
+		add_interval(r, "fpr_ci95", p->fpr_lo, p->fpr_hi);
+		add_num_or_null(r, "recall", p->recall);
+		add_interval(r, "recall_ci95", p->recall_lo, p->recall_hi);
+	}
 	w = cJSON_AddArrayToObject(o, "warnings");
 	if (w && c->warning[0])
 		cJSON_AddItemToArray(w, cJSON_CreateString(c->warning));

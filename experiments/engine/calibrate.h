@@ -14,7 +14,8 @@
  * A row is flagged iff metrics_flagged(score, t): score > t and not tied with t. The OOF FPR and
  * recall at t carry 95 % Wilson score intervals (metrics_wilson()). A warning is recorded when
  * the benign rows are too few to support F: fewer than 3/F (then fewer than 3 false positives
- * are expected at F, so the OOF FPR says little about F).
+ * are expected at F, so the OOF FPR says little about F). The calibration table records, from
+ * the same OOF scores, the operating point at each standard target (calibrate_table_fpr[]).
  * The final model is fitted on every training row by the caller (cvrun_train_test()); its
  * scores are not the OOF models' scores, which is the usual cost of k-fold calibration
  * (docs/model-format.md).
@@ -48,6 +49,18 @@ struct calibrate_request {
 	unsigned long seed; /* the run seed: folds of repeat 0 as in `pyvet cv` */
 };
 
+/* The standard targets of the calibration table (the rates of operating_points.csv, and 0.5 %). */
+#define CALIBRATE_TABLE_N 5
+extern const double calibrate_table_fpr[CALIBRATE_TABLE_N];
+
+/* One row of the calibration table: the operating point the OOF scores give at a target FPR. */
+struct calibrate_point {
+	double target_fpr;
+	int unreachable;  /* 1: no threshold flags anything at this target */
+	double threshold; /* NaN when unreachable */
+	double fpr, fpr_lo, fpr_hi, recall, recall_lo, recall_hi;
+};
+
 struct calibration {
 	int method;        /* enum calibrate_method */
 	double target_fpr; /* NaN unless CALIBRATE_FPR */
@@ -62,6 +75,9 @@ struct calibration {
 	int few_benign;                      /* 1: n_benign < 3 / target_fpr (see above) */
 	int unreachable;   /* set when calibrate_from_scores() failed for an unreachable F */
 	char warning[256]; /* "" or the warning text */
+	/* the same OOF scores at the standard targets calibrate_table_fpr[] (methods fpr, fixed) */
+	struct calibrate_point table[CALIBRATE_TABLE_N];
+	size_t n_table;
 };
 
 /** A request with the defaults: CALIBRATE_LEARNER, 10 folds, seed 1. */
