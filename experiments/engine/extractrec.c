@@ -129,8 +129,11 @@ int extractrec_from_sidecar(const char *dir, const char *const *fixed, size_t n_
 	if (!cJSON_IsArray(fsj) || !cJSON_IsObject(opts) || !cJSON_IsObject(hashes) ||
 	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(opts, "extract")) ||
 	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(opts, "pkg"))) {
-		diag_error(d, "'%s' lacks featuresets, options.extract, options.pkg or hashes",
-		           path);
+		diag_error(
+		    d,
+		    "'%s' lacks featuresets, options.extract, options.pkg or hashes (written by "
+		    "an older pyvet? extract again)",
+		    path);
 		goto end;
 	}
 	rec = cJSON_CreateObject();
