@@ -50,7 +50,7 @@ SRC_DATA_DEFS = -DPYVET_SRCDIR='"$(CURDIR)"' -DPYVET_BUILDDATA='"$(abspath $(BUI
 $(BUILD)/core/base/datafile.o: DATA_DEFS = $(SRC_DATA_DEFS)
 
 .PHONY: FORCE all install deps test check-asan clean format-check check-layers reproduce tests-build bench fuzz \
-	fuzz-smoke fuzz-long model
+	fuzz-smoke fuzz-long model peers
 all: $(PYVET_BIN) tests-build $(DOMAIN_TABLE) $(BUILD)/pyvet.1
 
 deps:
@@ -143,6 +143,25 @@ model: deps
 		LEARNER=$(MODEL_LEARNER) FPR=$(MODEL_FPR) SEED=$(MODEL_SEED) JOBS=$(NPROC) \
 		WORK=$(BUILD)/model STATUS=$(MODEL_STATUS) \
 		scripts/model/build.sh models/default.model models/default.card.json
+
+# The peer tools packj and GuardDog (issue 13; `pyvet baseline --peer`): ../shared/peers/setup.sh
+# apt-installs their Debian dependencies and unpacks the pinned sources into build/peers; the
+# three paths it prints, and the launcher folder, go to build/peers/env, which pyvet reads.
+PEERS ?= ../shared/peers
+peers:
+	@if [ ! -x "$(PEERS)/setup.sh" ]; then \
+		echo "make peers: '$(PEERS)/setup.sh' not found; peers skipped"; exit 0; fi; \
+	mkdir -p build/peers && \
+	bash "$(PEERS)/setup.sh" build/peers > build/peers/setup.log 2>&1 || \
+		{ echo "make peers: setup.sh failed (see build/peers/setup.log)"; exit 1; }; \
+	vars=$$(sed -n 's/^export //p' build/peers/setup.log | tail -n 1 | tr ' ' '\n' | \
+		grep -E '^(PACKJ_SRC|GUARDDOG_SRC|PEER_PYDEPS)=/'); \
+	[ $$(printf '%s\n' "$$vars" | grep -c =) -eq 3 ] || \
+		{ echo "make peers: setup.sh printed no PACKJ_SRC/GUARDDOG_SRC/PEER_PYDEPS"; exit 1; }; \
+	{ echo "# written by make peers; read by pyvet baseline --peer"; printf '%s\n' "$$vars"; \
+	  echo "PEERS_DIR=$$(cd "$(PEERS)" && pwd -P)"; } > build/peers/env.tmp && \
+	mv build/peers/env.tmp build/peers/env && echo "make peers: build/peers/env written" && \
+	cat build/peers/env
 
 # Benchmarks print ratios measured in one run, never assert times (scripts/bench/*.sh; the whole
 # study: scripts/bench/reproduce_time.sh, about ten minutes, not part of `make bench`).

@@ -425,6 +425,53 @@ static void test_time_budget(void)
 	free(b);
 }
 
+/* load_all loads members the default reader only lists; keep_archive returns the sdist inside an
+ * encrypted storage zip byte for byte, and the input itself when there is no wrapper. */
+static void test_load_all_keep_archive(void)
+{
+	static const struct fx_entry e[] = {
+	    {"demo-1.0/setup.py", FX_FILE, "x = 1\n", 6, NULL},
+	    {"demo-1.0/logo.png", FX_FILE, "\x89PNG", 4, NULL},
+	};
+	size_t nt = 0, nz = 0;
+	unsigned char *tgz = fx_build("tar", "gzip", NULL, NULL, e, 2, &nt);
+	struct fx_entry z[] = {{"demo-1.0.tar.gz", FX_FILE, tgz, nt, NULL}};
+	unsigned char *zip =
+	    fx_build("zip", NULL, "zip:encryption=zipcrypt", "infected", z, 1, &nz);
+	struct package_options o;
+	struct package *p = NULL;
+	struct diag d;
+	diag_init(&d);
+	package_options_default(&o);
+	CHECK(zip && package_open_memory(&p, zip, nz, "w.zip", &o, &d) == 0, "wrapped opened");
+	if (p) {
+		const struct package_file *f = package_find(p, "logo.png");
+		CHECK(f && !f->data && !p->archive, "default: png listed, not loaded; no archive");
+	}
+	package_free(p);
+	p = NULL;
+	o.load_all = 1;
+	o.keep_archive = 1;
+	CHECK(zip && package_open_memory(&p, zip, nz, "w.zip", &o, &d) == 0, "wrapped reopened");
+	if (p) {
+		const struct package_file *f = package_find(p, "logo.png");
+		CHECK(f && f->data && f->size == 4, "load_all: png loaded");
+		CHECK(p->archive && p->archive_len == nt && !memcmp(p->archive, tgz, nt),
+		      "keep_archive: the inner tar.gz byte for byte");
+		STR_IS(p->format, "zip+zipcrypto>tar.gz", "format");
+	}
+	package_free(p);
+	p = NULL;
+	CHECK(tgz && package_open_memory(&p, tgz, nt, "x.tar.gz", &o, &d) == 0, "plain opened");
+	if (p)
+		CHECK(p->archive_len == nt && !memcmp(p->archive, tgz, nt),
+		      "keep_archive: an unwrapped input is kept as is");
+	package_free(p);
+	diag_release(&d);
+	free(tgz);
+	free(zip);
+}
+
 int main(void)
 {
 	toolkit_init();
@@ -439,5 +486,6 @@ int main(void)
 	test_errors();
 	test_directory();
 	test_want();
+	test_load_all_keep_archive();
 	return harness_done();
 }

@@ -469,6 +469,9 @@ static int build(struct package *p, struct pkgfs *fs, struct diag *d)
 		p->n_files++;
 	}
 	p->n_skipped = fs->n_skipped;
+	p->archive = fs->archive;
+	p->archive_len = fs->archive_len;
+	fs->archive = NULL;
 	p->metadata = pick_metadata(p);
 	if (!looks_like_python(p))
 		return diag_error(d,
@@ -489,7 +492,8 @@ static void fill_options(struct pkgfs_options *po, const struct package_options 
 	}
 	memset(po, 0, sizeof(*po));
 	po->passwords = o->passwords ? o->passwords : default_passwords;
-	po->want = want_cb;
+	po->want = o->load_all ? NULL : want_cb;
+	po->keep_archive = o->keep_archive;
 	po->limits = o->limits;
 	deadline_start(&p->deadline, o->time_budget);
 	po->deadline = &p->deadline;
@@ -615,6 +619,7 @@ void package_free(struct package *p)
 		free(p->notes[i].detail);
 	}
 	free(p->notes);
+	free(p->archive);
 	free(p->root);
 	free(p->input_path);
 	diag_release(&p->diag);

@@ -50,6 +50,9 @@ struct package_options {
 	struct pkgfs_limits limits;
 	double time_budget; /* seconds for the whole package (read, analysis, features); <= 0:
 	                     * none */
+	int load_all;       /* 1: load every regular member (within the limits), not only those
+	                     * package_want_member() selects */
+	int keep_archive;   /* 1: keep the innermost archive's bytes in package.archive */
 };
 
 /** The `pkg.*` parameters over struct package_options (every limit and the time budget; the
@@ -57,7 +60,7 @@ struct package_options {
 extern const struct param_spec package_param_spec[];
 
 /** Defaults: password "infected", every limit and the budget at package_param_spec's
- *  defaults. */
+ *  defaults, load_all = keep_archive = 0. */
 void package_options_default(struct package_options *o);
 
 struct package_file {
@@ -91,7 +94,12 @@ struct package {
 	size_t unpacked_bytes;      /* bytes decompressed while reading (pkgfs) */
 	struct package_note *notes; /* container oddities, in path order */
 	size_t n_notes;
-	size_t n_notes_dropped;   /* notes over PACKAGE_NOTES_MAX */
+	size_t n_notes_dropped; /* notes over PACKAGE_NOTES_MAX */
+	/* With options.keep_archive: the archive the files were read from without its storage
+	 * wrappers (the sdist inside an encrypted zip; a .deb's data.tar.*), NULL for directories.
+	 * Its format is the last component of `format`. Owned. */
+	unsigned char *archive;
+	size_t archive_len;
 	struct deadline deadline; /* the package's time budget, started by package_open() */
 	struct diag diag;         /* warnings about skipped members and notes */
 };

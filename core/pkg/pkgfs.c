@@ -661,6 +661,8 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 				         sfs.format);
 				fs->members = sfs.members;
 				fs->n = sfs.n;
+				fs->archive = sfs.archive;
+				fs->archive_len = sfs.archive_len;
 				fs->n_skipped = sfs.n_skipped + b.n_skipped;
 				pkgfs_builder_release(&b);
 				return 0;
@@ -674,6 +676,14 @@ static int open_level(struct run *r, const void *buf, size_t len, size_t depth, 
 			free(b.m[i].data);
 			b.m[i].data = NULL;
 		}
+	if (r->o->keep_archive) {
+		if (!(fs->archive = malloc(len ? len : 1))) {
+			pkgfs_builder_release(&b);
+			return diag_error(r->d, "out of memory");
+		}
+		memcpy(fs->archive, buf, len);
+		fs->archive_len = len;
+	}
 	snprintf(fs->format, sizeof(fs->format), "%s", fmt);
 	fs->members = b.m;
 	fs->n = b.n;
@@ -807,5 +817,6 @@ void pkgfs_free(struct pkgfs *fs)
 	for (size_t i = 0; i < fs->n; i++)
 		pkgfs_member_release(&fs->members[i]);
 	free(fs->members);
+	free(fs->archive);
 	free(fs);
 }

@@ -71,6 +71,8 @@ struct pkgfs_options {
 	const char *const *passwords; /* NULL-terminated; NULL = no passwords */
 	pkgfs_want_fn want;           /* NULL = load every regular member */
 	void *want_ctx;
+	int keep_archive; /* 1: keep a copy of the innermost archive's bytes (struct pkgfs.archive)
+	                   */
 	struct pkgfs_limits limits;
 	const struct deadline *deadline; /* borrowed; NULL = no time budget */
 };
@@ -83,6 +85,11 @@ struct pkgfs {
 	size_t loaded_bytes;   /* bytes loaded in total */
 	size_t unpacked_bytes; /* bytes decompressed in total (loaded or read through), plus the
 	                        * declared sizes of members skipped unread */
+	/* With options.keep_archive: the bytes of the archive whose members these are, i.e. the
+	 * input without its storage wrappers (the sdist inside an encrypted zip, a .deb's
+	 * data.tar.*); NULL for directories or without the option. Owned. */
+	unsigned char *archive;
+	size_t archive_len;
 };
 
 /** Read the file at `path` (bounded by limits.max_input_bytes) and open it as an archive, or
