@@ -166,7 +166,7 @@ static void run_job(struct shared *sh, struct job *j)
 		lens[n++] = f->size;
 	}
 	j->files_sent = n;
-	int failed = bandit_run_files(sh->bandit, sh->mode, srcs, lens, n, bc, &d);
+	int failed = bandit_run_files(sh->bandit, sh->mode, srcs, lens, n, bc, NULL, &d);
 	if (failed < 0 || failed > 0) {
 		snprintf(j->status, sizeof(j->status), "bandit: %s", diag_message(&d));
 		goto end;

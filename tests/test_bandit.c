@@ -79,8 +79,8 @@ static void real_packages(struct bandit *b)
 	memset(s, 0, sizeof(s));
 	memset(m, 0, sizeof(m));
 	diag_init(&d);
-	int rs = bandit_run_files(b, BANDIT_STDIN, srcs, lens, n, s, &d);
-	int rm = rs == 0 ? bandit_run_files(b, BANDIT_MEMFD, srcs, lens, n, m, &d) : -1;
+	int rs = bandit_run_files(b, BANDIT_STDIN, srcs, lens, n, s, NULL, &d);
+	int rm = rs == 0 ? bandit_run_files(b, BANDIT_MEMFD, srcs, lens, n, m, NULL, &d) : -1;
 	if (CHECK(rs == 0 && rm == 0, "real packages: both modes run on %zu members: %s", n,
 	          rs == 0 && rm == 0 ? "ok" : diag_message(&d)))
 		for (size_t i = 0; i < n; i++)
@@ -111,14 +111,18 @@ static void run_tests(void)
 	struct bandit_counts s[4], m[4];
 	memset(s, 0, sizeof(s));
 	memset(m, 0, sizeof(m));
-	int rs = bandit_run_files(&b, BANDIT_STDIN, srcs, lens, 4, s, &d);
+	int rs = bandit_run_files(&b, BANDIT_STDIN, srcs, lens, 4, s, NULL, &d);
 	CHECK(rs == 0, "stdin mode runs: %s", rs ? diag_message(&d) : "ok");
 	size_t batch = b.max_batch;
 	b.max_batch = 3; /* two batches */
-	int rm = bandit_run_files(&b, BANDIT_MEMFD, srcs, lens, 4, m, &d);
+	struct bandit_usage u = {0, 0, 0};
+	int rm = bandit_run_files(&b, BANDIT_MEMFD, srcs, lens, 4, m, &u, &d);
 	if (rm < 0) {
 		SKIP("memfd unsupported: %s", diag_message(&d));
 	} else if (rs == 0) {
+		INT_IS(u.processes, 2, "usage: two batch processes counted");
+		CHECK(u.cpu_s > 0 && u.wall_s > 0, "usage: CPU %g s, wall %g s measured", u.cpu_s,
+		      u.wall_s);
 		for (int i = 0; i < 4; i++)
 			CHECK(s[i].ok && m[i].ok && s[i].results == m[i].results &&
 			          s[i].high == m[i].high && s[i].errors == m[i].errors,
@@ -149,7 +153,7 @@ static void run_tests(void)
 		slow.timeout_s = 0.3;
 		struct bandit_counts c;
 		time_t t0 = time(NULL);
-		CHECK(bandit_run_stdin(&slow, src_a, sizeof(src_a) - 1, &c, &d) < 0 &&
+		CHECK(bandit_run_stdin(&slow, src_a, sizeof(src_a) - 1, &c, NULL, &d) < 0 &&
 		          strstr(diag_message(&d), "timed out"),
 		      "timeout reported: %s", diag_message(&d));
 		CHECK(time(NULL) - t0 < 10, "killed promptly");

@@ -1,42 +1,21 @@
 /* Running bandit on in-memory Python sources without a shell and counting its alerts (D35). */
-#define _GNU_SOURCE /* memfd_create(), pipe2() */
+#define _GNU_SOURCE /* memfd_create() */
 #include "experiments/engine/bandit.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "core/base/sbuf.h"
-
-extern char **environ;
+#include "experiments/engine/proc.h"
 
 #define BANDIT_NAME_MAX 48
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 /* An anonymous in-memory file (close-on-exec) holding `len` bytes, offset rewound to 0.
  * The descriptor, or -1 with the reason on `d` (*unsupported = 1 when memfd is unavailable). */
@@ -69,113 +48,33 @@ static int memfd_with(const void *data, size_t len, int *unsupported, struct dia
 	return fd;
 }
 
-/* Spawn argv (argv[0] = b->exe) with `stdin_fd` as standard input (-1: /dev/null), keep_fds
+/* Run argv (argv[0] = b->exe) with `stdin_fd` as standard input (-1: /dev/null), keep_fds
  * inherited under the same numbers, stderr to /dev/null; collect stdout into `out` (at most
  * b->max_output bytes) under b->timeout_s. Exit status 0 or 1 counts as success (bandit exits 1
- * when it reports issues). */
+ * when it reports issues). Times go to *usage when not NULL. */
 static int spawn_io(const struct bandit *b, char *const argv[], int stdin_fd, const int *keep_fds,
-                    size_t n_keep, struct sbuf *out, struct diag *d)
+                    size_t n_keep, struct sbuf *out, struct bandit_usage *usage, struct diag *d)
 {
-	int po[2] = {-1, -1};
-	int ret = -1, spawned = 0, status = 0;
-	pid_t pid = -1;
-	posix_spawn_file_actions_t fa;
-	int fa_ok = 0;
-
-	if (pipe2(po, O_CLOEXEC) < 0) {
-		diag_error(d, "pipe: %s", strerror(errno));
-		goto end;
+	struct proc_spec s = {.exe = b->exe,
+	                      .argv = argv,
+	                      .stdin_fd = stdin_fd,
+	                      .keep_fds = keep_fds,
+	                      .n_keep = n_keep,
+	                      .timeout_s = b->timeout_s,
+	                      .max_stdout = b->max_output};
+	struct proc_result r;
+	proc_result_init(&r);
+	int ret = proc_run(&s, &r, d);
+	if (usage && (r.wall_s > 0 || ret == 0)) {
+		usage->wall_s += r.wall_s;
+		usage->cpu_s += r.cpu_s;
+		usage->processes++;
 	}
-	if (posix_spawn_file_actions_init(&fa) != 0) {
-		diag_error(d, "out of memory");
-		goto end;
-	}
-	fa_ok = 1;
-	if ((stdin_fd >= 0 ? posix_spawn_file_actions_adddup2(&fa, stdin_fd, 0)
-	                   : posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) ||
-	    posix_spawn_file_actions_adddup2(&fa, po[1], 1) ||
-	    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0)) {
-		diag_error(d, "out of memory");
-		goto end;
-	}
-	/* dup2(fd, fd) clears close-on-exec in posix_spawn (POSIX 2008 TC2, glibc >= 2.29). */
-	for (size_t i = 0; i < n_keep; i++)
-		if (posix_spawn_file_actions_adddup2(&fa, keep_fds[i], keep_fds[i])) {
-			diag_error(d, "out of memory");
-			goto end;
-		}
-	int rc = posix_spawnp(&pid, b->exe, &fa, NULL, argv, environ);
-	if (rc != 0) {
-		diag_error(d, "cannot run '%s': %s", b->exe, strerror(rc));
-		goto end;
-	}
-	spawned = 1;
-	close_fd(&po[1]);
-	fcntl(po[0], F_SETFL, fcntl(po[0], F_GETFL) | O_NONBLOCK);
-
-	double deadline = now_s() + b->timeout_s;
-	char chunk[65536];
-	while (po[0] >= 0) {
-		double left = deadline - now_s();
-		if (left <= 0) {
-			diag_error(d, "'%s' timed out after %g s", b->exe, b->timeout_s);
-			goto end;
-		}
-		struct pollfd p = {po[0], POLLIN, 0};
-		int pr = poll(&p, 1, (int)(left * 1000) + 1);
-		if (pr < 0) {
-			if (errno == EINTR)
-				continue;
-			diag_error(d, "poll: %s", strerror(errno));
-			goto end;
-		}
-		if (!pr)
-			continue;
-		ssize_t r = read(po[0], chunk, sizeof(chunk));
-		if (r > 0) {
-			if (out->len + (size_t)r > b->max_output) {
-				diag_error(d, "'%s' wrote more than %zu bytes", b->exe,
-				           b->max_output);
-				goto end;
-			}
-			if (sbuf_add(out, chunk, (size_t)r) < 0) {
-				diag_error(d, "out of memory");
-				goto end;
-			}
-		} else if (r == 0) {
-			close_fd(&po[0]);
-		} else if (errno != EAGAIN && errno != EINTR) {
-			diag_error(d, "read: %s", strerror(errno));
-			goto end;
-		}
-	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			diag_error(d, "waitpid: %s", strerror(errno));
-			spawned = 0;
-			goto end;
-		}
-	}
-	spawned = 0;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
-		if (WIFEXITED(status))
-			diag_error(d, "'%s' exited with status %d", b->exe, WEXITSTATUS(status));
-		else
-			diag_error(d, "'%s' killed by signal %d", b->exe,
-			           WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-		goto end;
-	}
-	ret = 0;
-end:
-	if (spawned) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-	if (fa_ok)
-		posix_spawn_file_actions_destroy(&fa);
-	close_fd(&po[0]);
-	close_fd(&po[1]);
+	if (ret == 0 && r.exit_status > 1)
+		ret = diag_error(d, "'%s' exited with status %d", b->exe, r.exit_status);
+	if (ret == 0 && sbuf_add(out, r.out.buf ? r.out.buf : "", r.out.len) < 0)
+		ret = diag_error(d, "out of memory");
+	proc_result_release(&r);
 	return ret;
 }
 
@@ -205,7 +104,7 @@ int bandit_init(struct bandit *b, const char *exe, struct diag *d)
 	b->max_batch = 64;
 	struct sbuf out = SBUF_INIT;
 	char *argv[] = {b->exe, (char *)"--version", NULL};
-	int ret = spawn_io(b, argv, -1, NULL, 0, &out, d);
+	int ret = spawn_io(b, argv, -1, NULL, 0, &out, NULL, d);
 	if (ret == 0) {
 		const char *s = sbuf_cstr(&out);
 		token_after(s, "bandit", b->version, sizeof(b->version));
@@ -272,7 +171,7 @@ int bandit_parse_report(const char *json, size_t len, const char *const *names, 
 }
 
 int bandit_run_stdin(const struct bandit *b, const void *src, size_t len, struct bandit_counts *out,
-                     struct diag *d)
+                     struct bandit_usage *usage, struct diag *d)
 {
 	struct sbuf js = SBUF_INIT;
 	char *argv[] = {(char *)b->exe, (char *)"-f", (char *)"json", (char *)"-", NULL};
@@ -282,7 +181,7 @@ int bandit_run_stdin(const struct bandit *b, const void *src, size_t len, struct
 	int fd = memfd_with(src ? src : "", len, NULL, d);
 	if (fd < 0)
 		return -1;
-	int ret = spawn_io(b, argv, fd, NULL, 0, &js, d);
+	int ret = spawn_io(b, argv, fd, NULL, 0, &js, usage, d);
 	close(fd);
 	/* bandit 1.6.2 reading '-' crashes without a report on a file it cannot parse
 	 * (`new_files_list.remove(fname)` looks for '<stdin>' but the list holds '-'); bandit
@@ -297,7 +196,8 @@ int bandit_run_stdin(const struct bandit *b, const void *src, size_t len, struct
 
 /* One memfd batch: files [0, n). Returns 0 or -1 (out[].ok stays 0 on failure). */
 static int run_batch(const struct bandit *b, const void *const *srcs, const size_t *lens, size_t n,
-                     struct bandit_counts *out, struct diag *d, int *unsupported)
+                     struct bandit_counts *out, struct bandit_usage *usage, struct diag *d,
+                     int *unsupported)
 {
 	int ret = -1;
 	int *fds = calloc(n, sizeof(*fds));
@@ -322,7 +222,7 @@ static int run_batch(const struct bandit *b, const void *const *srcs, const size
 		argv[3 + made] = names[made];
 		cnames[made] = names[made];
 	}
-	if (spawn_io(b, argv, -1, fds, n, &js, d) < 0)
+	if (spawn_io(b, argv, -1, fds, n, &js, usage, d) < 0)
 		goto end;
 	ret = bandit_parse_report(sbuf_cstr(&js), js.len, cnames, n, out, d);
 end:
@@ -337,7 +237,8 @@ end:
 }
 
 int bandit_run_files(const struct bandit *b, enum bandit_mode mode, const void *const *srcs,
-                     const size_t *lens, size_t n, struct bandit_counts *out, struct diag *d)
+                     const size_t *lens, size_t n, struct bandit_counts *out,
+                     struct bandit_usage *usage, struct diag *d)
 {
 	int failed = 0;
 	struct diag one;
@@ -346,7 +247,7 @@ int bandit_run_files(const struct bandit *b, enum bandit_mode mode, const void *
 	if (mode == BANDIT_STDIN) {
 		for (size_t i = 0; i < n; i++) {
 			diag_init(&one);
-			if (bandit_run_stdin(b, srcs[i], lens[i], &out[i], &one) < 0) {
+			if (bandit_run_stdin(b, srcs[i], lens[i], &out[i], usage, &one) < 0) {
 				if (!failed++)
 					diag_error(d, "%s", diag_message(&one));
 			}
@@ -359,7 +260,7 @@ int bandit_run_files(const struct bandit *b, enum bandit_mode mode, const void *
 		size_t k = n - i < batch ? n - i : batch;
 		int unsupported = 0;
 		diag_init(&one);
-		if (run_batch(b, srcs + i, lens + i, k, out + i, &one, &unsupported) < 0) {
+		if (run_batch(b, srcs + i, lens + i, k, out + i, usage, &one, &unsupported) < 0) {
 			if (unsupported) {
 				diag_error(d, "%s", diag_message(&one));
 				diag_release(&one);
@@ -369,7 +270,8 @@ int bandit_run_files(const struct bandit *b, enum bandit_mode mode, const void *
 			for (size_t j = i; j < i + k; j++) {
 				struct diag two;
 				diag_init(&two);
-				if (bandit_run_stdin(b, srcs[j], lens[j], &out[j], &two) < 0 &&
+				if (bandit_run_stdin(b, srcs[j], lens[j], &out[j], usage, &two) <
+				        0 &&
 				    !failed++)
 					diag_error(d, "%s (batch: %s)", diag_message(&two),
 					           diag_message(&one));

@@ -17,6 +17,9 @@
  * file, not a pipe), and with '-' it crashes without any report on a file it cannot parse; that
  * case is counted as errors = 1, as the batch mode's "syntax error" entry would be.
  *
+ * Processes are started by experiments/engine/proc.h: each in its own process group, killed as a
+ * group at the time limit or when pyvet is interrupted.
+ *
  * Memory management: struct bandit is a caller-owned value (no allocation). Results are written
  * into caller-provided arrays. Thread-safe: every descriptor is created close-on-exec, so
  * concurrent runs from several threads do not leak pipes into each other's children. */
@@ -46,22 +49,32 @@ struct bandit_counts {
 	int ok;       /* 1 if bandit ran and its output was understood for this file */
 };
 
+/* Time spent in bandit processes (added to by the run functions). */
+struct bandit_usage {
+	double wall_s;    /* from spawn to exit, summed over processes */
+	double cpu_s;     /* user + system time of the processes */
+	size_t processes; /* processes started */
+};
+
 /** Set defaults (exe "bandit", 60 s timeout, 64 MiB output, batches of 64), then run
  *  `EXE --version` to fill version and python_version. `exe` NULL = "bandit".
  *  0, or -1 with the reason on `d` (not found, failed, unrecognised output). */
 int bandit_init(struct bandit *b, const char *exe, struct diag *d);
 
 /** One source file on standard input (`bandit -f json -`). 0 and *out, or -1 with the reason
- *  on `d` (spawn failure, timeout, unparsable output); out->ok tells which. */
+ *  on `d` (spawn failure, timeout, unparsable output); out->ok tells which. The process's times
+ *  are added to *usage (NULL: not wanted). */
 int bandit_run_stdin(const struct bandit *b, const void *src, size_t len, struct bandit_counts *out,
-                     struct diag *d);
+                     struct bandit_usage *usage, struct diag *d);
 
 /** `n` source files in memory (srcs[i], lens[i]), in batches of max_batch files per process
  *  (BANDIT_MEMFD) or one process each (BANDIT_STDIN). out[0..n-1] is always filled; returns the
  *  number of files whose run failed (out[i].ok == 0; the first reason on `d`), or -1 when
- *  nothing could be run at all (e.g. memfd unsupported). */
+ *  nothing could be run at all (e.g. memfd unsupported). Times are added to *usage (NULL: not
+ *  wanted). */
 int bandit_run_files(const struct bandit *b, enum bandit_mode mode, const void *const *srcs,
-                     const size_t *lens, size_t n, struct bandit_counts *out, struct diag *d);
+                     const size_t *lens, size_t n, struct bandit_counts *out,
+                     struct bandit_usage *usage, struct diag *d);
 
 /** Parse bandit's JSON report. With `names` == NULL every result counts for out[0] (stdin
  *  mode); otherwise results are attributed to the file whose name equals result.filename
