@@ -183,9 +183,29 @@ static void test_noise_robustness(void)
 	      "a score tied with the threshold is not flagged");
 }
 
+/* Wilson intervals against statsmodels' proportion_confint(k, n, method="wilson") values. */
+static void test_wilson(void)
+{
+	double lo, hi, z = 1.959963984540054;
+	CHECK_REL(metrics_wilson(8, 10, z, &lo, &hi), 0.8, 1e-15, "wilson 8/10: p");
+	CHECK_REL(lo, 0.49016247153664183, 1e-12, "wilson 8/10: lower bound");
+	CHECK_REL(hi, 0.9433178485456247, 1e-12, "wilson 8/10: upper bound");
+	metrics_wilson(0, 20, z, &lo, &hi);
+	CHECK(lo == 0, "wilson 0/20: lower bound 0");
+	CHECK_REL(hi, 0.16112515805281938, 1e-12, "wilson 0/20: upper bound");
+	metrics_wilson(3, 188, z, &lo, &hi);
+	CHECK_REL(lo, 0.005441558415519205, 1e-10, "wilson 3/188: lower bound");
+	CHECK_REL(hi, 0.04585839979576874, 1e-10, "wilson 3/188: upper bound");
+	metrics_wilson(143, 143, z, &lo, &hi);
+	CHECK(hi == 1 && lo > 0.97, "wilson 143/143: upper bound 1");
+	CHECK(isnan(metrics_wilson(0, 0, z, &lo, &hi)) && isnan(lo) && isnan(hi),
+	      "wilson 0/0: NaN");
+}
+
 int main(void)
 {
 	toolkit_init();
+	test_wilson();
 	test_hand_example();
 	test_names();
 	test_zero_division();
