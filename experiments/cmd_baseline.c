@@ -1,27 +1,35 @@
 /* `pyvet baseline`: alert counts of bandit and of pyvet's packj-equivalent API scan on a seeded
  * sample of benign and malicious packages, for the whole package and for the root setup.py
- * (the paper's Fig. 3 and Table 6; spec 5.8, 7.1, 7.2, D34-D36).
+ * (the paper's Fig. 3 and Table 6; spec 5.8, 7.1, 7.2, D34-D36); with --peer packj,guarddog
+ * also the real packj and GuardDog beside them, and the verdict, rule, agreement and timing
+ * tables of issue 13 (experiments/engine/peer.h, peercmp.h).
  *
  * Outputs (each with a JSON sidecar):
  *   fig3_alerts.csv      one row per package x tool x scope:
  *                        id,name,version,label,tool,scope,alerts,high,unparsable_files,files,
  *                        files_sent,verdict,status
- *                        tool = bandit | packj_equiv | pyvet (with --predictions; scope package,
- *                        alerts empty, verdict = the model's prediction); scope = package | setup
+ *                        tool = bandit | packj_equiv | packj | guarddog (the last two with
+ *                        --peer) | pyvet (with --predictions; scope package, alerts empty,
+ *                        verdict = the model's prediction); scope = package | setup
  *   fig3_packj_categories.csv   id,label,scope,category,alerts (packj-equivalent, per category)
  *   fig3_summary.csv     sample,tool,scope,n,mean,q1,median,q3,whisker_low,whisker_high,min,max,
  *                        sum,n_any,n_flagged,n_error  (quartiles: linear interpolation as numpy;
  *                        whiskers: the most extreme values within 1.5 IQR of the box, as
  *                        matplotlib's boxplot; n_any = packages with at least one alert)
  *   table6_alerts.csv    source,package,id,present,label,packj_equiv.package,packj_equiv.setup,
- *                        bandit.package,bandit.setup,status   (source = paper for the paper's four
- *                        packages, present = 0 when the corpus lacks them; source = sample for
- *                        the first four malicious packages of the sample by name)
+ *                        bandit.package,bandit.setup,status,packj.package,packj.setup
+ *                        (source = paper for the paper's four packages, present = 0 when the
+ *                        corpus lacks them; source = sample for the first four malicious
+ *                        packages of the sample by name; packj.* empty without --peer packj)
+ *   peers_verdicts.csv, peers_rules.csv, peers_packj_agreement.csv, peers_packages.csv
+ *                        with --peer packj and/or guarddog (engine/peercmp.h); the timing
+ *                        summary of every tool is in peers_verdicts.json ("timing")
  *
  * Verdicts (the tools print none; documented rules): bandit flags a scope when it reports at
  * least one HIGH-severity issue in it; the packj-equivalent scan flags a scope when it has at
  * least one call site in SINK_PROCESS_OPERATION or SOURCE_OBFUSCATION (runs a process, reads
- * hidden code). */
+ * hidden code); packj flags a scope with at least one static risk item, GuardDog with at least
+ * one issue (engine/peercmp.h lists its label rules). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +37,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <gsl/gsl_randist.h>
@@ -39,6 +48,9 @@
 #include "core/analysis/apiscan.h"
 #include "experiments/engine/bandit.h"
 #include "experiments/commands.h"
+#include "experiments/engine/cleanup.h"
+#include "experiments/engine/peercmp.h"
+#include "experiments/engine/peerrun.h"
 #include "core/base/csvio.h"
 #include "core/base/datafile.h"
 #include "core/analysis/domains.h"
@@ -53,12 +65,14 @@ int cmd_baseline(int argc, char **argv);
 
 enum { STREAM_SAMPLE_BENIGN = 11, STREAM_SAMPLE_MALICIOUS = 12 };
 enum { SCOPE_PACKAGE = 0, SCOPE_SETUP = 1, N_SCOPES = 2 };
-enum { TOOL_BANDIT = 0, TOOL_PACKJ = 1, N_TOOLS = 2 };
+enum { TOOL_BANDIT = 0, TOOL_PACKJ = 1, TOOL_PACKJ_REAL = 2, TOOL_GUARDDOG = 3, N_TOOLS = 4 };
 #define N_CATS 11
 #define BASELINE_PATH_MAX 4096
 
 static const char *const scope_names[N_SCOPES] = {"package", "setup"};
-static const char *const tool_names[N_TOOLS] = {"bandit", "packj_equiv"};
+static const char *const tool_names[N_TOOLS] = {"bandit", "packj_equiv", "packj", "guarddog"};
+/* The peer (engine/peer.h) behind each tool, -1 for bandit and the packj-equivalent scan. */
+static const int tool_peer[N_TOOLS] = {-1, -1, PEER_PACKJ, PEER_GUARDDOG};
 
 /* The paper's Table 6 packages (Sec. 5.3). */
 static const struct {
@@ -80,6 +94,10 @@ struct job {
 	long flagged[N_TOOLS][N_SCOPES];
 	long cat[N_SCOPES][N_CATS]; /* packj-equivalent per category */
 	int pred;                   /* pyvet verdict, -1 unknown */
+	double score;               /* pyvet score (--predictions with a score column), NaN */
+	int analysed;               /* pyvet's analysis succeeded (packj-equivalent counts) */
+	struct bandit_usage bu;     /* bandit's time on this package */
+	struct peerrun_pkg peers;   /* packj, GuardDog, pyvet's timing (--peer) */
 };
 
 struct shared {
@@ -91,6 +109,7 @@ struct shared {
 	enum bandit_mode mode;
 	size_t max_files;
 	int use_bandit;
+	const struct peerrun *pr; /* NULL without --peer packj/guarddog */
 };
 
 static int cat_index(const char *cat)
@@ -107,7 +126,22 @@ static int packj_flags(const char *cat)
 	       (!strcmp(cat, "SINK_PROCESS_OPERATION") || !strcmp(cat, "SOURCE_OBFUSCATION"));
 }
 
-/* Analyse one package: packj-equivalent counts from the analysis, bandit counts per file. */
+/* The peers' counts into the job's per-tool arrays, as bandit's are. */
+static void absorb_peers(struct job *j)
+{
+	for (int t = TOOL_PACKJ_REAL; t < N_TOOLS; t++) {
+		const struct peer_result *r = &j->peers.peer[tool_peer[t]];
+		if (!r->ok)
+			continue;
+		for (int s = 0; s < N_SCOPES; s++)
+			j->alerts[t][s] = r->alerts[s] > 0 ? r->alerts[s] : 0;
+		j->flagged[t][SCOPE_PACKAGE] = r->flagged;
+		j->flagged[t][SCOPE_SETUP] = r->flagged_setup;
+	}
+}
+
+/* Analyse one package: packj-equivalent counts from the analysis, bandit counts per file; with
+ * --peer, packj and GuardDog (and pyvet's timing) after pyvet's own reader is done with it. */
 static void run_job(struct shared *sh, struct job *j)
 {
 	struct diag d;
@@ -123,6 +157,7 @@ static void run_job(struct shared *sh, struct job *j)
 		snprintf(j->status, sizeof(j->status), "%s", diag_message(&d));
 		goto end;
 	}
+	j->analysed = 1;
 	for (size_t i = 0; i < a->n_hits; i++) {
 		const struct file_api_hit *h = &a->hits[i];
 		int c = cat_index(h->hit.category);
@@ -166,7 +201,7 @@ static void run_job(struct shared *sh, struct job *j)
 		lens[n++] = f->size;
 	}
 	j->files_sent = n;
-	int failed = bandit_run_files(sh->bandit, sh->mode, srcs, lens, n, bc, NULL, &d);
+	int failed = bandit_run_files(sh->bandit, sh->mode, srcs, lens, n, bc, &j->bu, &d);
 	if (failed < 0 || failed > 0) {
 		snprintf(j->status, sizeof(j->status), "bandit: %s", diag_message(&d));
 		goto end;
@@ -187,8 +222,12 @@ end:
 	free(bc);
 	analysis_free(a);
 	package_free(p);
-	free(path);
 	diag_release(&d);
+	if (sh->pr && path) {
+		peerrun_package(sh->pr, path, &j->peers);
+		absorb_peers(j);
+	}
+	free(path);
 }
 
 /* Work-queue item i: package jobs[i]. */
@@ -273,7 +312,29 @@ static void put_long(char *buf, size_t n, long v)
 	snprintf(buf, n, "%ld", v);
 }
 
-static int write_alerts(const char *path, const struct job *jobs, size_t n, int with_pred)
+/* The job's status for tool t: "" when the tool gave a result. */
+static const char *tool_status(const struct job *j, int t)
+{
+	if (tool_peer[t] < 0)
+		return j->status;
+	const struct peer_result *r = &j->peers.peer[tool_peer[t]];
+	return r->ok ? "" : r->status[0] ? r->status : "not run";
+}
+
+/* Files the tool was given in scope s. */
+static long files_given(const struct job *j, int t, int s)
+{
+	if (s == SCOPE_SETUP)
+		return (long)j->setup_files;
+	if (t == TOOL_BANDIT)
+		return (long)j->files_sent;
+	if (t == TOOL_PACKJ_REAL)
+		return (long)j->peers.peer[PEER_PACKJ].unpacked.written;
+	return t == TOOL_GUARDDOG ? 1 : (long)j->py_files; /* GuardDog: the archive */
+}
+
+static int write_alerts(const char *path, const struct job *jobs, size_t n, int with_pred,
+                        const int *on)
 {
 	struct csvio_out o;
 	static const char *const head[] = {
@@ -288,19 +349,16 @@ static int write_alerts(const char *path, const struct job *jobs, size_t n, int 
 		if (!j->in_sample)
 			continue;
 		for (int t = 0; t < N_TOOLS; t++)
-			for (int s = 0; s < N_SCOPES; s++) {
+			for (int s = 0; s < N_SCOPES && on[t]; s++) {
 				char al[32], hi[32], un[32], fi[32], fs[32], ve[32];
-				int err = j->status[0] != 0;
+				const char *st = tool_status(j, t);
+				int err = st[0] != 0;
 				put_long(al, sizeof(al), j->alerts[t][s]);
 				put_long(hi, sizeof(hi), t == TOOL_BANDIT ? j->high[s] : 0);
 				put_long(un, sizeof(un), t == TOOL_BANDIT ? j->unparsable[s] : 0);
 				put_long(fi, sizeof(fi),
 				         (long)(s == SCOPE_SETUP ? j->setup_files : j->py_files));
-				put_long(
-				    fs, sizeof(fs),
-				    t == TOOL_BANDIT
-				        ? (long)(s == SCOPE_SETUP ? j->setup_files : j->files_sent)
-				        : (long)(s == SCOPE_SETUP ? j->setup_files : j->py_files));
+				put_long(fs, sizeof(fs), files_given(j, t, s));
 				put_long(ve, sizeof(ve), j->flagged[t][s]);
 				const char *f[] = {j->row->id,
 				                   j->row->name,
@@ -314,7 +372,7 @@ static int write_alerts(const char *path, const struct job *jobs, size_t n, int 
 				                   fi,
 				                   fs,
 				                   err ? "" : ve,
-				                   err ? j->status : "ok"};
+				                   err ? st : "ok"};
 				bad |= csvio_write_row(o.f, f, 13);
 			}
 		if (with_pred) {
@@ -369,7 +427,8 @@ static int write_categories(const char *path, const struct job *jobs, size_t n)
 	return csvio_out_commit(&o);
 }
 
-static int write_summary(const char *path, const struct job *jobs, size_t n, int with_pred)
+static int write_summary(const char *path, const struct job *jobs, size_t n, int with_pred,
+                         const int *on)
 {
 	struct csvio_out o;
 	static const char *const head[] = {
@@ -386,7 +445,7 @@ static int write_summary(const char *path, const struct job *jobs, size_t n, int
 	for (int y = 0; y <= 1; y++)
 		for (int t = 0; t < N_TOOLS + with_pred; t++)
 			for (int s = 0; s < N_SCOPES; s++) {
-				if (t == N_TOOLS && s == SCOPE_SETUP)
+				if ((t == N_TOOLS && s == SCOPE_SETUP) || (t < N_TOOLS && !on[t]))
 					continue;
 				size_t k = 0, n_any = 0, n_flag = 0, n_err = 0;
 				for (size_t i = 0; i < n; i++) {
@@ -399,7 +458,7 @@ static int write_summary(const char *path, const struct job *jobs, size_t n, int
 						n_err += j->pred < 0;
 						continue;
 					}
-					if (j->status[0]) {
+					if (tool_status(j, t)[0]) {
 						n_err++;
 						continue;
 					}
@@ -450,6 +509,36 @@ static int write_summary(const char *path, const struct job *jobs, size_t n, int
 	return csvio_out_commit(&o);
 }
 
+/* One Table 6 row: the packj-equivalent and bandit counts (empty when the package failed), then
+ * the real packj's (empty when it did not run or failed). */
+static int table6_row(FILE *f, const char *source, const char *pkg, const struct job *j,
+                      const char *missing)
+{
+	char v[6][32];
+	static const int col_tool[6] = {TOOL_PACKJ,  TOOL_PACKJ,      TOOL_BANDIT,
+	                                TOOL_BANDIT, TOOL_PACKJ_REAL, TOOL_PACKJ_REAL};
+	int ok = j && !j->status[0];
+	int real_ok = j && j->peers.peer[PEER_PACKJ].ok;
+	for (int q = 0; q < 6; q++)
+		if (j)
+			put_long(v[q], sizeof(v[q]), j->alerts[col_tool[q]][q % 2]);
+	const char *row[] = {source,
+	                     pkg,
+	                     j ? j->row->id : "",
+	                     j ? "1" : "0",
+	                     j ? j->row->label : "",
+	                     ok ? v[0] : "",
+	                     ok ? v[1] : "",
+	                     ok ? v[2] : "",
+	                     ok ? v[3] : "",
+	                     !j   ? missing
+	                     : ok ? "ok"
+	                          : j->status,
+	                     real_ok ? v[4] : "",
+	                     real_ok ? v[5] : ""};
+	return csvio_write_row(f, row, 12);
+}
+
 static int write_table6(const char *path, struct job *jobs, size_t n_jobs,
                         const struct manifest_row *const paper_rows[4])
 {
@@ -463,10 +552,12 @@ static int write_table6(const char *path, struct job *jobs, size_t n_jobs,
 	                                   "packj_equiv.setup",
 	                                   "bandit.package",
 	                                   "bandit.setup",
-	                                   "status"};
+	                                   "status",
+	                                   "packj.package",
+	                                   "packj.setup"};
 	if (csvio_out_open(&o, path) < 0)
 		return -1;
-	int bad = csvio_write_row(o.f, head, 10);
+	int bad = csvio_write_row(o.f, head, 12);
 	for (int k = 0; k < 4 && !bad; k++) {
 		char pkg[300];
 		snprintf(pkg, sizeof(pkg), "%s-%s", paper_table6[k].name, paper_table6[k].version);
@@ -474,43 +565,16 @@ static int write_table6(const char *path, struct job *jobs, size_t n_jobs,
 		for (size_t i = 0; paper_rows[k] && i < n_jobs; i++)
 			if (jobs[i].row == paper_rows[k])
 				j = &jobs[i];
-		char v[4][32];
-		if (j)
-			for (int q = 0; q < 4; q++)
-				put_long(v[q], sizeof(v[q]),
-				         j->alerts[q / 2 ? TOOL_BANDIT : TOOL_PACKJ][q % 2]);
-		int ok = j && !j->status[0];
-		const char *f[] = {"paper",
-		                   pkg,
-		                   j ? j->row->id : "",
-		                   j ? "1" : "0",
-		                   j ? j->row->label : "",
-		                   ok ? v[0] : "",
-		                   ok ? v[1] : "",
-		                   ok ? v[2] : "",
-		                   ok ? v[3] : "",
-		                   !j   ? "not in the corpus"
-		                   : ok ? "ok"
-		                        : j->status};
-		bad |= csvio_write_row(o.f, f, 10);
+		bad |= table6_row(o.f, "paper", pkg, j, "not in the corpus");
 	}
 	int shown = 0;
 	for (size_t i = 0; i < n_jobs && shown < 4 && !bad; i++) {
 		const struct job *j = &jobs[i];
 		if (!j->in_sample || j->row->y != 1)
 			continue;
-		char pkg[600], v[4][32];
+		char pkg[600];
 		snprintf(pkg, sizeof(pkg), "%s-%s", j->row->name, j->row->version);
-		for (int q = 0; q < 4; q++)
-			put_long(v[q], sizeof(v[q]),
-			         j->alerts[q / 2 ? TOOL_BANDIT : TOOL_PACKJ][q % 2]);
-		int ok = !j->status[0];
-		const char *f[] = {"sample",       pkg,
-		                   j->row->id,     "1",
-		                   j->row->label,  ok ? v[0] : "",
-		                   ok ? v[1] : "", ok ? v[2] : "",
-		                   ok ? v[3] : "", ok ? "ok" : j->status};
-		bad |= csvio_write_row(o.f, f, 10);
+		bad |= table6_row(o.f, "sample", pkg, j, "");
 		shown++;
 	}
 	if (bad) {
@@ -520,15 +584,19 @@ static int write_table6(const char *path, struct job *jobs, size_t n_jobs,
 	return csvio_out_commit(&o);
 }
 
-/* Predictions CSV (id, pred; optional learner column filtered to `learner`). */
+/* Predictions CSV (id, pred; optional learner column filtered to `learner`; optional score and
+ * threshold columns, as `pyvet cv --test --scores` writes: the scores go to jobs[].score and the
+ * learner's threshold to *threshold, NaN when absent). */
 static int load_predictions(const char *path, const char *learner, struct job *jobs, size_t n,
-                            struct diag *d)
+                            double *threshold, struct diag *d)
 {
 	struct csv_table *t = NULL;
+	*threshold = NAN;
 	if (csvio_read(path, 0, &t, d) < 0)
 		return -1;
 	long ci = csvio_column(t, "id"), cp = csvio_column(t, "pred"),
-	     cl = csvio_column(t, "learner");
+	     cl = csvio_column(t, "learner"), cs = csvio_column(t, "score"),
+	     ct = csvio_column(t, "threshold");
 	if (cp < 0)
 		cp = csvio_column(t, "verdict"); /* `pyvet cv --test --scores` */
 	if (ci < 0 || cp < 0) {
@@ -538,13 +606,246 @@ static int load_predictions(const char *path, const char *learner, struct job *j
 	for (size_t r = 0; r < t->n_rows; r++) {
 		if (cl >= 0 && strcmp(t->rows[r][cl], learner))
 			continue;
+		double v;
+		if (ct >= 0 && isnan(*threshold) && csvio_parse_double(t->rows[r][ct], &v) == 0)
+			*threshold = v;
 		for (size_t i = 0; i < n; i++)
-			if (!strcmp(jobs[i].row->id, t->rows[r][ci]))
+			if (!strcmp(jobs[i].row->id, t->rows[r][ci])) {
 				jobs[i].pred = !strcmp(t->rows[r][cp], "malicious") ||
 				               !strcmp(t->rows[r][cp], "1");
+				if (cs >= 0 && csvio_parse_double(t->rows[r][cs], &v) == 0)
+					jobs[i].score = v;
+			}
 	}
 	csvio_table_free(t);
 	return 0;
+}
+
+#define MAX_OPERATING_POINTS 16
+
+/* Operating points (`pyvet reproduce`'s operating_points.csv: learner,target_fpr,threshold,...)
+ * of `learner` appended to thr[*n] (at most MAX_OPERATING_POINTS in all). 0 or -1. */
+static int load_operating_points(const char *path, const char *learner, struct cmp_threshold *thr,
+                                 size_t *n, struct diag *d)
+{
+	struct csv_table *t = NULL;
+	if (csvio_read(path, 0, &t, d) < 0)
+		return -1;
+	long cl = csvio_column(t, "learner"), cf = csvio_column(t, "target_fpr"),
+	     ct = csvio_column(t, "threshold");
+	if (cl < 0 || cf < 0 || ct < 0) {
+		csvio_table_free(t);
+		return diag_error(d, "'%s': needs columns learner, target_fpr, threshold", path);
+	}
+	for (size_t r = 0; r < t->n_rows && *n < MAX_OPERATING_POINTS; r++) {
+		struct cmp_threshold c;
+		if (strcmp(t->rows[r][cl], learner) ||
+		    csvio_parse_double(t->rows[r][ct], &c.t) < 0 ||
+		    csvio_parse_double(t->rows[r][cf], &c.target_fpr) < 0 || !isfinite(c.t))
+			continue;
+		thr[(*n)++] = c;
+	}
+	csvio_table_free(t);
+	return 0;
+}
+
+static double now_wall(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* --peer LIST: bandit, packj, guarddog; bandit is on only when listed. 0, or -1 (message). */
+static int parse_peer_list(const char *list, int *use_bandit, int want[PEER_N_TOOLS])
+{
+	char buf[256];
+	int bandit = 0;
+	if (strlen(list) >= sizeof(buf)) {
+		fprintf(stderr, "pyvet: baseline: '--peer': list too long\n");
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(t, "bandit"))
+			bandit = 1;
+		else if (!strcmp(t, "packj"))
+			want[PEER_PACKJ] = 1;
+		else if (!strcmp(t, "guarddog"))
+			want[PEER_GUARDDOG] = 1;
+		else {
+			fprintf(stderr,
+			        "pyvet: baseline: '--peer': unknown tool '%s' (bandit, packj, "
+			        "guarddog)\n",
+			        t);
+			return -1;
+		}
+	}
+	*use_bandit = *use_bandit && bandit;
+	return 0;
+}
+
+/* The repository: the folder above featuresets/data (where the shipped data files are). */
+static const char *repo_root(char *buf, size_t n)
+{
+	static const char tail[] = "featuresets/data/python_apis.csv";
+	if (!datafile_path("python_apis.csv", buf, n))
+		return ".";
+	size_t len = strlen(buf), k = sizeof(tail) - 1;
+	if (len >= k && !strcmp(buf + len - k, tail)) {
+		buf[len - k] = '\0';
+		if (!buf[0])
+			snprintf(buf, n, ".");
+	}
+	return buf;
+}
+
+/* The peers' configuration, skip reason and errors in the sidecar. */
+static void peers_sidecar(struct sidecar *sc, const struct peerrun *pr, const int *on,
+                          double timeout, const struct job *jobs, size_t n)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return;
+	cJSON_AddStringToObject(o, "skipped", pr->skipped);
+	cJSON_AddStringToObject(o, "python", pr->cfg.python);
+	cJSON_AddStringToObject(o, "launchers", pr->cfg.launchers);
+	cJSON_AddStringToObject(o, "packj_src", pr->cfg.packj_src);
+	cJSON_AddStringToObject(o, "guarddog_src", pr->cfg.guarddog_src);
+	cJSON_AddStringToObject(o, "pydeps", pr->cfg.pydeps);
+	cJSON_AddStringToObject(o, "scratch_base", pr->cfg.scratch_base);
+	cJSON_AddBoolToObject(o, "scratch_tmpfs", pr->cfg.scratch_tmpfs);
+	cJSON_AddNumberToObject(o, "timeout_s", timeout);
+	cJSON_AddBoolToObject(o, "guarddog_metadata", pr->cfg.guarddog_metadata);
+	for (int t = TOOL_PACKJ_REAL; t < N_TOOLS; t++) {
+		char key[64];
+		size_t failed = 0, timed_out = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct peer_result *r = &jobs[i].peers.peer[tool_peer[t]];
+			failed += r->ran && !r->ok;
+			timed_out += r->timed_out != 0;
+		}
+		cJSON_AddBoolToObject(o, tool_names[t], on[t]);
+		snprintf(key, sizeof(key), "%s_errors", tool_names[t]);
+		cJSON_AddNumberToObject(o, key, (double)failed);
+		snprintf(key, sizeof(key), "%s_timeouts", tool_names[t]);
+		cJSON_AddNumberToObject(o, key, (double)timed_out);
+	}
+	sidecar_set_json(sc, "peers", o);
+	sidecar_set_string(sc, "verdict_rule_packj", "at least one static risk item (packj's own)");
+	sidecar_set_string(sc, "verdict_rule_guarddog",
+	                   "at least one issue (GuardDog's count); setup: a finding in setup.py");
+}
+
+/* The peer comparison tables (engine/peercmp.h) over the sampled packages. */
+static int write_peer_tables(const char *dir, const char *dataset, const struct job *jobs,
+                             size_t n_jobs, const int *on, const char *learner,
+                             const struct cmp_threshold *thr, size_t n_thr, double run_s,
+                             size_t jobs_n, struct sidecar *sc)
+{
+	char path[BASELINE_PATH_MAX];
+	struct cmp_package *p = calloc(n_jobs ? n_jobs : 1, sizeof(*p));
+	struct peer_count(*eq)[N_CATS] = calloc(n_jobs ? n_jobs : 1, sizeof(*eq));
+	size_t n = 0;
+	int bad = 0;
+	if (!p || !eq) {
+		free(p);
+		free(eq);
+		return err_report("out of memory");
+	}
+	for (size_t i = 0; i < n_jobs; i++) {
+		const struct job *j = &jobs[i];
+		struct cmp_package *c = &p[n];
+		if (!j->in_sample)
+			continue;
+		c->id = j->row->id;
+		c->name = j->row->name;
+		c->version = j->row->version;
+		c->label = j->row->label;
+		c->y = j->row->y;
+		for (int t = 0; t < CMP_N_TOOLS; t++)
+			cmp_result_init(&c->r[t]);
+		struct cmp_result *b = &c->r[CMP_BANDIT];
+		b->ran = on[TOOL_BANDIT] && j->analysed;
+		b->ok = b->timed = b->ran && !j->status[0];
+		b->timed_out = strstr(j->status, "timed out") != NULL;
+		b->flag[0] = (int)j->flagged[TOOL_BANDIT][SCOPE_PACKAGE];
+		b->alerts[0] = j->alerts[TOOL_BANDIT][SCOPE_PACKAGE];
+		b->alerts[1] = j->alerts[TOOL_BANDIT][SCOPE_SETUP];
+		b->wall_s = j->bu.processes ? j->bu.wall_s : (double)NAN;
+		b->cpu_s = j->bu.processes ? j->bu.cpu_s : (double)NAN;
+		b->status = j->status;
+		struct cmp_result *e = &c->r[CMP_PACKJ_EQUIV];
+		size_t k = 0;
+		for (int q = 0; q < N_CATS && api_categories[q]; q++)
+			if (j->cat[SCOPE_PACKAGE][q] > 0) {
+				snprintf(eq[n][k].name, sizeof(eq[n][k].name), "%s",
+				         api_categories[q]);
+				eq[n][k++].n = j->cat[SCOPE_PACKAGE][q];
+			}
+		e->ran = 1;
+		e->ok = j->analysed;
+		e->flag[0] = (int)j->flagged[TOOL_PACKJ][SCOPE_PACKAGE];
+		e->alerts[0] = j->alerts[TOOL_PACKJ][SCOPE_PACKAGE];
+		e->alerts[1] = j->alerts[TOOL_PACKJ][SCOPE_SETUP];
+		e->counts = eq[n];
+		e->n_counts = k;
+		e->status = j->analysed ? "" : j->status;
+		for (int t = TOOL_PACKJ_REAL; t < N_TOOLS; t++) {
+			const struct peer_result *r = &j->peers.peer[tool_peer[t]];
+			struct cmp_result *x =
+			    &c->r[t == TOOL_PACKJ_REAL ? CMP_PACKJ : CMP_GUARDDOG];
+			x->ran = on[t] && r->ran;
+			x->ok = x->timed = r->ok;
+			x->timed_out = r->timed_out;
+			x->flag[0] = r->flagged;
+			x->flag[1] = t == TOOL_PACKJ_REAL ? r->flagged_api : r->label_suspicious;
+			x->flag[2] = r->label_high;
+			x->alerts[0] = r->alerts[0];
+			x->alerts[1] = r->alerts[1];
+			x->wall_s = r->wall_s;
+			x->cpu_s = r->cpu_s;
+			x->score = r->score;
+			x->label = r->label[0] ? r->label : NULL;
+			x->counts = r->counts;
+			x->n_counts = r->n_counts;
+			x->evidence = r->evidence;
+			x->status = r->status;
+		}
+		struct cmp_result *v = &c->r[CMP_PYVET];
+		v->ran = j->peers.pyvet_ran || !isnan(j->score);
+		v->ok = !isnan(j->score) && (!j->peers.pyvet_ran || j->peers.pyvet_ok);
+		v->timed = j->peers.pyvet_ok;
+		v->score = j->score;
+		v->flag[0] = n_thr && !isnan(j->score) && j->score > thr[0].t;
+		v->wall_s = j->peers.pyvet_wall_s;
+		v->cpu_s = j->peers.pyvet_cpu_s;
+		v->evidence = j->peers.pyvet_evidence;
+		v->status = j->peers.pyvet_status[0] ? j->peers.pyvet_status
+		            : isnan(j->score)        ? "no pyvet score for this package"
+		                                     : "";
+		n++;
+	}
+	cJSON *timing = cmp_timing_json(p, n);
+	sidecar_set_json(sc, "timing", timing);
+	sidecar_set_number(sc, "run_wall_seconds", run_s);
+	sidecar_set_number(sc, "run_jobs", (double)jobs_n);
+	sidecar_set_string(sc, "timing_note",
+	                   "per package: wall and CPU time of the tool's processes (pyvet: "
+	                   "extraction of meta,code,file,text in-process); packages ran "
+	                   "--jobs at a time");
+	snprintf(path, sizeof(path), "%s/peers_verdicts.csv", dir);
+	bad |= cmp_write_verdicts(path, dataset, p, n, learner, thr, n_thr) < 0 ||
+	       sidecar_write(sc, path) < 0;
+	snprintf(path, sizeof(path), "%s/peers_rules.csv", dir);
+	bad |= cmp_write_rules(path, p, n) < 0 || sidecar_write(sc, path) < 0;
+	snprintf(path, sizeof(path), "%s/peers_packj_agreement.csv", dir);
+	bad |= cmp_write_packj_agreement(path, p, n) < 0 || sidecar_write(sc, path) < 0;
+	snprintf(path, sizeof(path), "%s/peers_packages.csv", dir);
+	bad |= cmp_write_packages(path, p, n) < 0 || sidecar_write(sc, path) < 0;
+	free(p);
+	free(eq);
+	return bad ? -1 : 0;
 }
 
 static int baseline_usage(FILE *f)
@@ -560,8 +861,8 @@ static int baseline_usage(FILE *f)
 	    "  --corpus DIR         folder the manifest paths are relative to (../shared/corpus)\n"
 	    "  --split NAME         sample from rows with this split (default test; 'all' = any)\n"
 	    "  --ids-from CSV       sample only among the ids of this CSV (column 'id')\n"
-	    "  --n-benign N         benign packages sampled (default 50)\n"
-	    "  --n-malicious N      malicious packages sampled (default 50)\n"
+	    "  --n-benign N         benign packages sampled (default 50; 'all' = every one)\n"
+	    "  --n-malicious N      malicious packages sampled (default 50; 'all' = every one)\n"
 	    "  --seed S             run seed (default 1)\n"
 	    "  --out CSV            per-package rows (default results/fig3_alerts.csv); the "
 	    "summary,\n"
@@ -575,9 +876,28 @@ static int baseline_usage(FILE *f)
 	    "  --jobs N             packages analysed in parallel (default 2)\n"
 	    "  --predictions CSV    pyvet verdicts (id,pred|verdict[,learner]) added as tool "
 	    "'pyvet'\n"
-	    "  --pred-learner L     learner rows to use from --predictions (default stack)\n\n"
+	    "  --pred-learner L     learner rows to use from --predictions (default stack)\n"
+	    "  --operating-points CSV  thresholds of that learner (learner,target_fpr,threshold)\n"
+	    "                       for the verdict table (pyvet reproduce's "
+	    "operating_points.csv)\n\n"
+	    "Peers (issue 13; `make peers` first):\n"
+	    "  --peer LIST          tools among bandit,packj,guarddog (default bandit); packj and\n"
+	    "                       GuardDog add rows to fig3_alerts.csv and table6_alerts.csv "
+	    "and\n"
+	    "                       write peers_*.csv; they are skipped with a message when not "
+	    "set\n"
+	    "                       up. They run as separate programs on a copy of the package in\n"
+	    "                       a private scratch directory deleted after each package\n"
+	    "  --peers-env FILE     the file `make peers` writes (default build/peers/env)\n"
+	    "  --peers-dir DIR      launcher scripts (default: PEERS_DIR of that file)\n"
+	    "  --peer-timeout S     seconds per peer process (default 300)\n"
+	    "  --scratch DIR        base of the scratch directories (default $TMPDIR, else\n"
+	    "                       /dev/shm when it is a tmpfs, else /tmp)\n"
+	    "  --dataset NAME       name of the package set in peers_verdicts.csv (default: the\n"
+	    "                       split)\n\n"
 	    "Exit status: 0 done; 2 usage error or an unusable input (manifest, data files,\n"
-	    "bandit); 3 some packages could not be analysed; 4 write error.\n");
+	    "bandit); 3 some packages could not be analysed (a peer's failure is not counted);\n"
+	    "4 write error.\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -609,7 +929,10 @@ int cmd_baseline(int argc, char **argv)
 	const char *manifest_path = NULL, *corpus = "../shared/corpus", *split = "test";
 	const char *ids_from = NULL, *out = "results/fig3_alerts.csv", *bandit_exe = NULL;
 	const char *mode_s = "memfd", *pred_path = NULL, *pred_learner = "stack";
+	const char *peer_list = NULL, *ops_path = NULL, *dataset = NULL, *scratch = NULL;
+	const char *peers_env = "build/peers/env", *peers_dir = NULL;
 	unsigned long n_ben = 50, n_mal = 50, seed = 1, max_files = 1000, timeout = 120, jobs_n = 2;
+	unsigned long peer_timeout = 300;
 	int use_bandit = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
@@ -644,9 +967,25 @@ int cmd_baseline(int argc, char **argv)
 		else if (!strcmp(o, "--pred-learner"))
 			pred_learner = v;
 		else if (!strcmp(o, "--n-benign"))
-			bad = parse_ul(o, v, &n_ben);
+			bad = !strcmp(v, "all") ? (n_ben = (unsigned long)-1, 0)
+			                        : parse_ul(o, v, &n_ben);
 		else if (!strcmp(o, "--n-malicious"))
-			bad = parse_ul(o, v, &n_mal);
+			bad = !strcmp(v, "all") ? (n_mal = (unsigned long)-1, 0)
+			                        : parse_ul(o, v, &n_mal);
+		else if (!strcmp(o, "--peer"))
+			peer_list = v;
+		else if (!strcmp(o, "--peers-env"))
+			peers_env = v;
+		else if (!strcmp(o, "--peers-dir"))
+			peers_dir = v;
+		else if (!strcmp(o, "--peer-timeout"))
+			bad = parse_ul(o, v, &peer_timeout);
+		else if (!strcmp(o, "--scratch"))
+			scratch = v;
+		else if (!strcmp(o, "--dataset"))
+			dataset = v;
+		else if (!strcmp(o, "--operating-points"))
+			ops_path = v;
 		else if (!strcmp(o, "--seed"))
 			bad = parse_ul(o, v, &seed);
 		else if (!strcmp(o, "--max-files"))
@@ -677,6 +1016,14 @@ int cmd_baseline(int argc, char **argv)
 		jobs_n = 1;
 	if (jobs_n > 64)
 		jobs_n = 64;
+	/* --peer: which tools; bandit stays the default and --no-bandit still removes it. */
+	int on[N_TOOLS] = {1, 1, 0, 0};
+	struct peerrun_options popt = {.env_file = peers_env,
+	                               .launchers = peers_dir,
+	                               .scratch = scratch,
+	                               .timeout_s = (double)peer_timeout};
+	if (peer_list && parse_peer_list(peer_list, &use_bandit, popt.want) < 0)
+		return 2;
 
 	int rc = EXIT_USAGE; /* until the inputs are read */
 	struct diag d;
@@ -692,8 +1039,14 @@ int cmd_baseline(int argc, char **argv)
 	char **id_list = NULL;
 	size_t n_ids = 0, n_jobs = 0;
 	struct bandit bandit;
-	char path[BASELINE_PATH_MAX], dir[BASELINE_PATH_MAX / 2];
+	char path[BASELINE_PATH_MAX], dir[BASELINE_PATH_MAX / 2], root[BASELINE_PATH_MAX];
+	struct peerrun pr;
+	struct cmp_threshold thr[MAX_OPERATING_POINTS];
+	size_t n_thr = 0;
+	int pr_ready = 0, handlers = 0, with_peers = 0;
+	double t_run = 0;
 	memset(&bandit, 0, sizeof(bandit));
+	memset(&pr, 0, sizeof(pr));
 
 	if (!sc || manifest_read(manifest_path, &m, &d) < 0) {
 		err_report("baseline: %s", sc ? diag_message(&d) : "out of memory");
@@ -731,6 +1084,10 @@ int cmd_baseline(int argc, char **argv)
 			continue;
 		cand[r->y][n_cand[r->y]++] = r;
 	}
+	if (n_ben == (unsigned long)-1)
+		n_ben = n_cand[0];
+	if (n_mal == (unsigned long)-1)
+		n_mal = n_cand[1];
 	jobs = calloc(n_ben + n_mal + 4, sizeof(*jobs));
 	if (!jobs)
 		goto oom;
@@ -747,8 +1104,8 @@ int cmd_baseline(int argc, char **argv)
 			err_report("baseline: only %zu %s packages to sample from", n_cand[y],
 			           y ? "malicious" : "benign");
 		for (size_t k = 0; k < want && k < n_cand[y]; k++)
-			jobs[n_jobs++] =
-			    (struct job){.row = cand[y][k], .in_sample = 1, .pred = -1};
+			jobs[n_jobs++] = (struct job){
+			    .row = cand[y][k], .in_sample = 1, .pred = -1, .score = NAN};
 	}
 	/* The paper's Table 6 packages, from this manifest or the corpus manifest. */
 	const struct manifest_row *paper_rows[4] = {NULL, NULL, NULL, NULL};
@@ -767,8 +1124,8 @@ int cmd_baseline(int argc, char **argv)
 			if (!strcmp(jobs[i].row->id, paper_rows[k]->id))
 				break;
 		if (i == n_jobs)
-			jobs[n_jobs++] =
-			    (struct job){.row = paper_rows[k], .in_sample = 0, .pred = -1};
+			jobs[n_jobs++] = (struct job){
+			    .row = paper_rows[k], .in_sample = 0, .pred = -1, .score = NAN};
 		paper_rows[k] = jobs[i].row;
 	}
 	qsort(jobs, n_jobs, sizeof(*jobs), cmp_job_label_name);
@@ -796,12 +1153,52 @@ int cmd_baseline(int argc, char **argv)
 		}
 		bandit.timeout_s = (double)timeout;
 	}
+	double pred_threshold = NAN;
 	if (pred_path) {
-		if (load_predictions(pred_path, pred_learner, jobs, n_jobs, &d) < 0) {
+		if (load_predictions(pred_path, pred_learner, jobs, n_jobs, &pred_threshold, &d) <
+		    0) {
 			err_report("baseline: %s", diag_message(&d));
 			goto end;
 		}
 	}
+	/* pyvet's operating points for the verdict table: the learner's own threshold first. */
+	if (!isnan(pred_threshold))
+		thr[n_thr++] = (struct cmp_threshold){pred_threshold, NAN};
+	if (ops_path && load_operating_points(ops_path, pred_learner, thr, &n_thr, &d) < 0) {
+		fprintf(stderr, "pyvet: baseline: %s\n", diag_message(&d));
+		goto end;
+	}
+
+	/* The peers: configuration, scratch base outside the repository and the output folder. */
+	const char *slash = strrchr(out, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - out) : 1, slash ? out : ".");
+	mkdir(dir, 0777);
+	const char *forbidden[] = {repo_root(root, sizeof(root)), dir, NULL};
+	popt.forbidden = forbidden;
+	popt.time_pyvet = popt.want[PEER_PACKJ] || popt.want[PEER_GUARDDOG];
+	if (popt.time_pyvet) {
+		if (peerrun_setup(&pr, &popt, &d) < 0) {
+			fprintf(stderr, "pyvet: baseline: peers: %s\n", diag_message(&d));
+			goto end;
+		}
+		pr_ready = 1;
+		if (pr.skipped[0])
+			fprintf(stderr, "pyvet: baseline: SKIP packj and GuardDog: %s\n",
+			        pr.skipped);
+		else
+			fprintf(stderr, "pyvet: baseline: peers %s%s%s, scratch under %s%s\n",
+			        pr.on[PEER_PACKJ] ? "packj" : "",
+			        pr.on[PEER_PACKJ] && pr.on[PEER_GUARDDOG] ? " and " : "",
+			        pr.on[PEER_GUARDDOG] ? "guarddog" : "", pr.cfg.scratch_base,
+			        pr.cfg.scratch_tmpfs ? " (tmpfs)" : "");
+		on[TOOL_PACKJ_REAL] = pr.on[PEER_PACKJ];
+		on[TOOL_GUARDDOG] = pr.on[PEER_GUARDDOG];
+	}
+	with_peers = on[TOOL_PACKJ_REAL] || on[TOOL_GUARDDOG];
+	/* bandit's and the peers' process groups are killed, and scratch directories deleted, if
+	 * pyvet is interrupted. */
+	cleanup_install();
+	handlers = 1;
 
 	struct shared sh = {.jobs = jobs,
 	                    .n_jobs = n_jobs,
@@ -810,20 +1207,20 @@ int cmd_baseline(int argc, char **argv)
 	                    .bandit = &bandit,
 	                    .mode = mode,
 	                    .max_files = max_files,
-	                    .use_bandit = use_bandit};
+	                    .use_bandit = use_bandit,
+	                    .pr = with_peers ? &pr : NULL};
 	struct workq_job wj = {n_jobs, run_item, item_done, &sh};
 	struct workq *q = workq_alloc(jobs_n);
+	t_run = now_wall();
 	if (!q || workq_run(q, &wj) < 0) {
 		workq_free(q);
 		fprintf(stderr, "pyvet: baseline: out of memory\n");
 		goto end;
 	}
 	workq_free(q);
+	t_run = now_wall() - t_run;
 
 	/* Outputs. */
-	const char *slash = strrchr(out, '/');
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - out) : 1, slash ? out : ".");
-	mkdir(dir, 0777);
 	sidecar_set_seed(sc, seed);
 	sidecar_set_string(sc, "bandit_version", use_bandit ? bandit.version : "not run");
 	sidecar_set_string(sc, "bandit_python", use_bandit ? bandit.python_version : "");
@@ -847,15 +1244,20 @@ int cmd_baseline(int argc, char **argv)
 	}
 	sidecar_set_number(sc, "packages_with_errors", (double)n_err);
 	sidecar_set_number(sc, "packages_over_file_cap", (double)truncated);
-	int werr = write_alerts(out, jobs, n_jobs, pred_path != NULL) < 0;
+	if (popt.time_pyvet)
+		peers_sidecar(sc, &pr, on, popt.timeout_s, jobs, n_jobs);
+	int werr = write_alerts(out, jobs, n_jobs, pred_path != NULL, on) < 0;
 	werr |= sidecar_write(sc, out) < 0;
 	snprintf(path, sizeof(path), "%s/fig3_packj_categories.csv", dir);
 	werr |= write_categories(path, jobs, n_jobs) < 0 || sidecar_write(sc, path) < 0;
 	snprintf(path, sizeof(path), "%s/fig3_summary.csv", dir);
-	werr |=
-	    write_summary(path, jobs, n_jobs, pred_path != NULL) < 0 || sidecar_write(sc, path) < 0;
+	werr |= write_summary(path, jobs, n_jobs, pred_path != NULL, on) < 0 ||
+	        sidecar_write(sc, path) < 0;
 	snprintf(path, sizeof(path), "%s/table6_alerts.csv", dir);
 	werr |= write_table6(path, jobs, n_jobs, paper_rows) < 0 || sidecar_write(sc, path) < 0;
+	if (with_peers)
+		werr |= write_peer_tables(dir, dataset ? dataset : split, jobs, n_jobs, on,
+		                          pred_learner, thr, n_thr, t_run, (size_t)jobs_n, sc) < 0;
 	if (werr) {
 		rc = EXIT_INTERNAL;
 		goto end;
@@ -864,16 +1266,31 @@ int cmd_baseline(int argc, char **argv)
 	    stderr,
 	    "pyvet: baseline: %zu packages (%zu with errors, %zu over the %lu-file cap) -> %s\n",
 	    n_jobs, n_err, truncated, max_files, dir);
+	for (int t = TOOL_PACKJ_REAL; t < N_TOOLS; t++) {
+		size_t failed = 0;
+		for (size_t i = 0; on[t] && i < n_jobs; i++)
+			failed += !jobs[i].peers.peer[tool_peer[t]].ok;
+		if (on[t])
+			fprintf(stderr,
+			        "pyvet: baseline: %s: %zu of %zu packages without a result\n",
+			        tool_names[t], failed, n_jobs);
+	}
 	rc = n_err ? EXIT_UNREADABLE : EXIT_OK;
 	goto end;
 oom:
 	err_report("baseline: out of memory");
 	rc = EXIT_INTERNAL;
 end:
+	if (handlers)
+		cleanup_uninstall();
 	rng_free(rng);
 	free(cand[0]);
 	free(cand[1]);
+	for (size_t i = 0; jobs && i < n_jobs; i++)
+		peerrun_pkg_release(&jobs[i].peers);
 	free(jobs);
+	if (pr_ready)
+		peerrun_release(&pr);
 	free(id_list);
 	csvio_table_free(ids);
 	api_table_free(apis);

@@ -54,16 +54,20 @@ static void test_parse_packj(void)
 	    "\"api_sites_by_perm\": "
 	    "{\"SINK_PROCESS_OPERATION\": 5, \"SOURCE_FILE\": 2}, \"api_alert_types\": [\"a\", "
 	    "\"b\"], \"n_api_alert_types\": 2, \"static_risk_items\": 3, \"risks\": "
-	    "{\"undesirable\": [\"contains executables\\u001b[31m\"]}}\n"
+	    "{\"undesirable\": [\"contains executables\\u001b[31m\", \"b: reads files\"]}}\n"
 	    "{\"dir\": \"/x/setup\", \"api_sites_total\": 4, \"api_sites_by_perm\": {}, "
-	    "\"n_api_alert_types\": 0, \"static_risk_items\": 0}\n";
+	    "\"n_api_alert_types\": 0, \"static_risk_items\": 1}\n";
 	CHECK(peer_parse_packj(out, strlen(out), 1, &r, &d) == 0, "packj: two lines parsed (%s)",
 	      diag_message(&d));
 	INT_IS(r.alerts[0], 7, "packj: package call sites");
 	INT_IS(r.alerts[1], 4, "packj: setup.py call sites from the second line");
+	INT_IS(r.flagged_setup, 1, "packj: setup.py flagged by its own static risk");
 	INT_IS(r.issues, 3, "packj: static risk items");
 	INT_IS(r.alert_types, 2, "packj: alert types");
 	INT_IS(r.flagged, 1, "packj: flagged by its static risks");
+	INT_IS(r.api_risks, 1,
+	       "packj: one risk from an API label ('b: ...'), one from composition");
+	INT_IS(r.flagged_api, 1, "packj: flagged by an API risk");
 	INT_IS(r.n_counts, 2, "packj: two categories");
 	if (r.n_counts == 2) {
 		STR_IS(r.counts[0].name, "SINK_PROCESS_OPERATION", "packj: categories sorted");
@@ -106,6 +110,7 @@ static void test_parse_guarddog(void)
 	INT_IS(r.issues, 5, "guarddog: its issue count");
 	INT_IS(r.alerts[0], 4, "guarddog: findings (1 metadata + 1 + 2)");
 	INT_IS(r.alerts[1], 2, "guarddog: findings in the root setup.py only");
+	INT_IS(r.flagged_setup, 1, "guarddog: setup.py flagged");
 	INT_IS(r.alert_types, 3, "guarddog: rules that fired");
 	INT_IS(r.rule_errors, 2, "guarddog: rules that could not run");
 	INT_IS(r.flagged, 1, "guarddog: flagged");

@@ -37,13 +37,13 @@ static void build(void)
 		p->label = p->y ? "malicious" : "benign";
 		for (int t = 0; t < CMP_N_TOOLS; t++) {
 			cmp_result_init(&p->r[t]);
-			p->r[t].ran = p->r[t].ok = 1;
+			p->r[t].ran = p->r[t].ok = p->r[t].timed = 1;
 			p->r[t].wall_s = 1 + i;
 			p->r[t].cpu_s = 0.5 * (1 + i);
 		}
 		p->r[CMP_BANDIT].flag[0] = i == 0 || i == 1 || i == 3;
 		if (i == 6) {
-			p->r[CMP_BANDIT].ok = 0;
+			p->r[CMP_BANDIT].ok = p->r[CMP_BANDIT].timed = 0;
 			p->r[CMP_BANDIT].status = "bandit: timed out";
 			p->r[CMP_BANDIT].timed_out = 1;
 		}

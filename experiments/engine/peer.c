@@ -238,21 +238,35 @@ int peer_parse_packj(const char *out, size_t len, int with_setup, struct peer_re
 		}
 	}
 	r->flagged = r->issues > 0;
-	/* Evidence: packj's risk messages, by risk category ({category: [message, ...]}). */
-	const cJSON *risks = cJSON_GetObjectItemCaseSensitive(a, "risks"), *cat, *m;
+	/* Evidence: packj's risk messages, by risk category ({category: [message, ...]}), each
+	 * "<alert type>: <reason>"; API risks are those whose alert type is an API label. */
+	const cJSON *risks = cJSON_GetObjectItemCaseSensitive(a, "risks"), *cat, *m, *lab;
+	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(a, "api_alert_types");
 	cJSON_ArrayForEach(cat, risks)
 	{
 		cJSON_ArrayForEach(m, cat)
 		{
-			if (cJSON_IsString(m))
-				evidence_add(r, m->valuestring);
+			if (!cJSON_IsString(m))
+				continue;
+			evidence_add(r, m->valuestring);
+			cJSON_ArrayForEach(lab, labels)
+			{
+				size_t k = cJSON_IsString(lab) ? strlen(lab->valuestring) : 0;
+				if (k && !strncmp(m->valuestring, lab->valuestring, k) &&
+				    m->valuestring[k] == ':') {
+					r->api_risks++;
+					break;
+				}
+			}
 		}
 	}
+	r->flagged_api = r->api_risks > 0;
 	cJSON_Delete(a);
 	if (with_setup) {
 		cJSON *b = next_json_line(out, len, &pos);
 		ok = 1;
 		r->alerts[1] = b ? json_long(b, "api_sites_total", &ok) : -1;
+		r->flagged_setup = b && json_long(b, "static_risk_items", &ok) > 0;
 		cJSON_Delete(b);
 		if (!b || !ok)
 			return diag_error(d, "packj output has no second (setup.py) line");
@@ -339,6 +353,7 @@ int peer_parse_guarddog(const char *out, size_t len, struct peer_result *r, stru
 		proc_printable(label, strlen(label), r->label, sizeof(r->label));
 	r->score = cJSON_IsNumber(score) ? score->valuedouble : (double)NAN;
 	r->flagged = r->issues > 0;
+	r->flagged_setup = r->alerts[1] > 0;
 	r->label_high = !strcmp(r->label, "high_risk");
 	r->label_suspicious = r->label_high || !strcmp(r->label, "suspicious");
 	cJSON_Delete(root);
@@ -424,7 +439,7 @@ static int run_packj(const struct peer_config *c, const struct package *p, struc
 	if (scratch_unpack(s, "pkg", p, &r->unpacked, d) < 0)
 		return -1;
 	const struct package_file *setup = package_find(p, "setup.py");
-	int with_setup = setup && setup->kind == PKG_FILE && setup->data;
+	int with_setup = setup && setup->kind == PKGFS_FILE && setup->data;
 	if (with_setup && scratch_write(s, "setup/setup.py", setup->data, setup->size, d) < 0)
 		return -1;
 	snprintf(pp->launcher, sizeof(pp->launcher), "%s/packj_static.py", c->launchers);

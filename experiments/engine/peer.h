@@ -22,7 +22,9 @@
  * Counts (package scope; "setup" = the root setup.py):
  *   packj    alerts = api_sites_total (call sites of packj's 344 APIs), per permission category;
  *            verdict = at least one static risk item (packj's threat model: API risks whose label
- *            matches it, and composition risks such as binaries).
+ *            matches it, and composition risks such as binaries); flagged_api = at least one
+ *            risk item whose alert type is one of the package's API labels (api_alert_types),
+ *            i.e. the composition risks left out.
  *   guarddog alerts = findings (entries of each rule's list; a metadata rule that fires counts
  *            1), per rule; setup = findings located in a root setup.py ("setup.py" or
  *            "<folder>/setup.py"); verdict = GuardDog's own issue count > 0; also its risk label
@@ -85,9 +87,12 @@ struct peer_result {
 	double wall_s, cpu_s;      /* all processes of this tool for this package */
 	long alerts[2];            /* package, setup.py; -1 = not measured */
 	int flagged;               /* the tool's verdict rule (see above) */
+	int flagged_setup;         /* the same rule on the root setup.py alone */
+	int flagged_api; /* packj: a static risk item from its API analysis (not composition) */
 	int label_suspicious;      /* guarddog: label suspicious or high_risk */
 	int label_high;            /* guarddog: label high_risk */
 	long issues;               /* packj: static risk items; guarddog: its issue count */
+	long api_risks;            /* packj: of those, items whose alert type is an API label */
 	long alert_types;          /* packj: API alert types; guarddog: rules that fired */
 	long rule_errors;          /* guarddog: rules that could not run (offline) */
 	int used_metadata;         /* guarddog ran with --metadata */
@@ -113,8 +118,9 @@ int peer_run(const struct peer_config *c, enum peer_tool t, const struct package
              struct peer_result *r);
 
 /** Parse packj_static.py's output: the first JSON line into `r` (alerts[0], counts, issues,
- *  alert_types, flagged, evidence) and, with `with_setup`, the api_sites_total of the second
- *  line into r->alerts[1]. 0, or -1 with the reason on `d`. */
+ *  alert_types, flagged, evidence) and, with `with_setup`, the api_sites_total and
+ *  static_risk_items of the second line into r->alerts[1] and r->flagged_setup. 0, or -1 with
+ *  the reason on `d`. */
 int peer_parse_packj(const char *out, size_t len, int with_setup, struct peer_result *r,
                      struct diag *d);
 

@@ -22,7 +22,7 @@ const char *const cmp_tool_names[CMP_N_TOOLS] = {"bandit", "packj_equiv", "packj
 const char *const cmp_rule_names[CMP_N_TOOLS][CMP_MAX_RULES] = {
     {"any_high", NULL, NULL},
     {"process_or_obfuscation", NULL, NULL},
-    {"any_static_risk", NULL, NULL},
+    {"any_static_risk", "any_api_risk", NULL},
     {"any_issue", "label_suspicious_or_high", "label_high_risk"},
     {NULL, NULL, NULL}};
 
@@ -439,7 +439,7 @@ struct cJSON *cmp_timing_json(const struct cmp_package *p, size_t n)
 				continue;
 			err += !r->ok;
 			to += r->timed_out != 0;
-			if (r->ok && !isnan(r->wall_s) && !isnan(r->cpu_s)) {
+			if (r->timed && !isnan(r->wall_s) && !isnan(r->cpu_s)) {
 				w[k] = r->wall_s;
 				c[k++] = r->cpu_s;
 			}

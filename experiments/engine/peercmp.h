@@ -7,6 +7,8 @@
  *   packj_equiv  process_or_obfuscation   pyvet's scan: a SINK_PROCESS_OPERATION or
  *                                         SOURCE_OBFUSCATION call site (D36 rule)
  *   packj        any_static_risk          packj reports at least one static risk item
+ *                any_api_risk             ... one from its API analysis (composition risks,
+ *                                         e.g. "contains executables", left out)
  *   guarddog     any_issue                GuardDog's issue count > 0
  *                label_suspicious_or_high its risk label is suspicious or high_risk
  *                label_high_risk          its risk label is high_risk
@@ -16,8 +18,9 @@
  * others are counted in n_error.
  *
  * Timing (cmp_timing_json): per tool, the wall and CPU seconds of its processes per package
- * (pyvet: the extraction of the final model's feature sets in the calling thread), median and
- * 95th percentile (linear interpolation, numpy's default), totals and packages per CPU second.
+ * (pyvet: the extraction of the final model's feature sets in the calling thread) over the
+ * successful runs (`timed`), median and 95th percentile (linear interpolation, numpy's
+ * default), totals and packages per CPU second.
  * Times go to the JSON sidecar only, never into a results CSV (core/base/results.h).
  *
  * Memory management: every struct here borrows its strings and arrays from the caller; the
@@ -49,6 +52,7 @@ struct cmp_result {
 	int ran;                 /* the tool was run on this package */
 	int ok;                  /* and gave a result */
 	int timed_out;           /* it was killed at the time limit */
+	int timed;               /* wall_s and cpu_s measure a successful run */
 	int flag[CMP_MAX_RULES]; /* verdict under each fixed rule (pyvet: flag[0] at the default) */
 	long alerts[2];          /* package, setup.py; -1 = unknown */
 	double wall_s, cpu_s;    /* NaN = not measured */

@@ -253,7 +253,7 @@ int scratch_unpack(const struct scratch *s, const char *rel, const struct packag
 		return -1;
 	for (size_t i = 0; i < p->n_files; i++) {
 		const struct package_file *f = &p->files[i];
-		if (f->kind != PKG_FILE) {
+		if (f->kind != PKGFS_FILE) {
 			st->not_regular++;
 			continue;
 		}
