@@ -320,8 +320,9 @@ static void test_fake_peers(void)
 	}
 	/* The hanging fake forked a child that sleeps in the same process group: it must be
 	 * gone too (nothing sleeping with our fake script on its command line). */
-	CHECK(system("! pgrep -f 'fake/[p]ackj_static[.]py' >/dev/null") == 0,
-	      "fake packj hang: its forked child was killed with the group");
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "! pgrep -f '%s/fake/[p]ackj_static[.]py' >/dev/null", tmp_root);
+	CHECK(system(cmd) == 0, "fake packj hang: its forked child was killed with the group");
 	unsetenv("PYVET_TEST_SECRET");
 	diag_release(&d);
 }

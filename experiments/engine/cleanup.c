@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Slot states: FREE -> (claimed by one thread) BUSY -> LIVE (visible to the handler) -> FREE. */
@@ -22,6 +23,9 @@ static struct {
 	char path[CLEANUP_PATH_MAX];
 } dirs[CLEANUP_SLOTS];
 static atomic_int groups[CLEANUP_SLOTS]; /* pgid, 0 = free */
+
+static atomic_int stopping;  /* set by the handler: nothing new may be created */
+static atomic_int in_flight; /* creations between cleanup_begin() and cleanup_end() */
 
 static const int handled[] = {SIGINT, SIGTERM, SIGHUP};
 #define N_HANDLED (sizeof(handled) / sizeof(handled[0]))
@@ -194,6 +198,13 @@ int cleanup_rmtree(const char *path)
 static void on_signal(int sig)
 {
 	int saved = errno;
+	/* No thread can be inside cleanup_begin()/cleanup_end() on this one (the signals are
+	 * blocked there), so waiting for the others ends; bounded all the same (2 s). */
+	atomic_store(&stopping, 1);
+	for (int i = 0; i < 2000 && atomic_load(&in_flight) > 0; i++) {
+		struct timespec ms = {0, 1000000};
+		nanosleep(&ms, NULL);
+	}
 	for (int i = 0; i < CLEANUP_SLOTS; i++) {
 		int g = atomic_load(&groups[i]);
 		if (g > 0)
@@ -253,6 +264,28 @@ void cleanup_uninstall(void)
 				installed[k] = 0;
 			}
 	pthread_mutex_unlock(&install_lock);
+}
+
+int cleanup_begin(sigset_t *saved)
+{
+	sigset_t block;
+	sigemptyset(&block);
+	for (size_t k = 0; k < N_HANDLED; k++)
+		sigaddset(&block, handled[k]);
+	pthread_sigmask(SIG_BLOCK, &block, saved);
+	atomic_fetch_add(&in_flight, 1);
+	if (atomic_load(&stopping)) {
+		atomic_fetch_sub(&in_flight, 1);
+		pthread_sigmask(SIG_SETMASK, saved, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void cleanup_end(const sigset_t *saved)
+{
+	atomic_fetch_sub(&in_flight, 1);
+	pthread_sigmask(SIG_SETMASK, saved, NULL);
 }
 
 int cleanup_add_dir(const char *path)

@@ -3,7 +3,8 @@
  * started (experiments/engine/proc.h).
  *
  * cleanup_install() sets handlers for SIGINT, SIGTERM and SIGHUP (a signal the process ignores
- * stays ignored). On such a signal the handler kills every registered process group with SIGKILL,
+ * stays ignored). On such a signal the handler first stops new creations (cleanup_begin() then
+ * fails) and waits for those under way to register, then kills every registered process group,
  * deletes every registered directory with cleanup_rmtree(), restores the previous disposition
  * and raises the signal again, so pyvet still ends as the signal says (exit status 128 + n in a
  * shell). Nothing survives an interrupt that the handler could reach; only SIGKILL of pyvet
@@ -18,6 +19,7 @@
 #ifndef PYVET_CLEANUP_H
 #define PYVET_CLEANUP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -30,6 +32,15 @@ int cleanup_install(void);
 
 /** Undo one cleanup_install(); the last one restores the previous dispositions. */
 void cleanup_uninstall(void);
+
+/** Begin creating something to register (a scratch directory, a child process): blocks the
+ *  handled signals in the calling thread until cleanup_end(), and makes an interrupt wait until
+ *  the registration is done, so nothing created in between escapes the handler. 0, or -1 when
+ *  pyvet is being interrupted: then create nothing (and do not call cleanup_end()). */
+int cleanup_begin(sigset_t *saved);
+
+/** End what cleanup_begin() began (restores the signal mask saved there). */
+void cleanup_end(const sigset_t *saved);
 
 /** Register directory `path` (absolute, at most CLEANUP_PATH_MAX - 1 bytes) for deletion on a
  *  signal. The slot number, or -1 when the table is full or the path too long. */

@@ -161,7 +161,7 @@ int proc_run(const struct proc_spec *s, struct proc_result *r, struct diag *d)
 	int ret = -1, fa_ok = 0, at_ok = 0, slot = -1, exited = 0, reaped = 0;
 	pid_t pid = -1;
 	double t0 = 0;
-	sigset_t block, old;
+	sigset_t old;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	char chunk[PROC_CHUNK];
@@ -181,18 +181,17 @@ int proc_run(const struct proc_spec *s, struct proc_result *r, struct diag *d)
 		diag_error(d, "cannot prepare '%s': out of memory", name);
 		goto end;
 	}
-	/* Block the cleanup signals while the child is started and registered, so an interrupt
-	 * in between cannot miss its process group. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
+	/* Start and register the child inside a cleanup section, so an interrupt cannot miss
+	 * its process group; none is started once pyvet is being interrupted. */
+	if (cleanup_begin(&old) < 0) {
+		diag_error(d, "not started: pyvet is being interrupted");
+		goto end;
+	}
 	t0 = now_s();
 	int rc = posix_spawnp(&pid, name, &fa, &at, s->argv, s->envp ? s->envp : environ);
 	if (rc == 0)
 		slot = cleanup_add_group(pid);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	cleanup_end(&old);
 	if (rc != 0) {
 		pid = -1;
 		diag_error(d, "cannot run '%s': %s", name, strerror(rc));

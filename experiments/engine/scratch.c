@@ -84,14 +84,21 @@ int scratch_create(struct scratch *s, const char *base, struct diag *d)
 		s->path[0] = '\0';
 		return diag_error(d, "scratch folder '%s': path too long", base);
 	}
+	/* Created and registered in one cleanup section, before anything is written into it. */
+	sigset_t saved;
+	if (cleanup_begin(&saved) < 0) {
+		s->path[0] = '\0';
+		return diag_error(d, "no scratch directory: pyvet is being interrupted");
+	}
 	if (!mkdtemp(s->path)) {
 		int e = errno;
+		cleanup_end(&saved);
 		s->path[0] = '\0';
 		return diag_error(d, "cannot create a scratch directory in '%s': %s", base,
 		                  strerror(e));
 	}
-	/* Registered before anything is written into it. */
 	s->slot = cleanup_add_dir(s->path);
+	cleanup_end(&saved);
 	s->fd = open(s->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (s->slot < 0 || s->fd < 0) {
 		int e = errno;
