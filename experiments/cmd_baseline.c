@@ -21,8 +21,8 @@
  *                        (source = paper for the paper's four packages, present = 0 when the
  *                        corpus lacks them; source = sample for the first four malicious
  *                        packages of the sample by name; packj.* empty without --peer packj)
- *   peers_verdicts.csv, peers_rules.csv, peers_packj_agreement.csv, peers_packages.csv
- *                        with --peer packj and/or guarddog (engine/peercmp.h); the timing
+ *   peers_verdicts.csv, peers_rules.csv, peers_packj_agreement.csv, peers_packages.csv,
+ *   peers_counts.csv     with --peer packj and/or guarddog (engine/peercmp.h); the timing
  *                        summary of every tool is in peers_verdicts.json ("timing")
  *
  * Verdicts (the tools print none; documented rules): bandit flags a scope when it reports at
@@ -843,6 +843,8 @@ static int write_peer_tables(const char *dir, const char *dataset, const struct 
 	bad |= cmp_write_packj_agreement(path, p, n) < 0 || sidecar_write(sc, path) < 0;
 	snprintf(path, sizeof(path), "%s/peers_packages.csv", dir);
 	bad |= cmp_write_packages(path, p, n) < 0 || sidecar_write(sc, path) < 0;
+	snprintf(path, sizeof(path), "%s/peers_counts.csv", dir);
+	bad |= cmp_write_counts(path, p, n) < 0 || sidecar_write(sc, path) < 0;
 	free(p);
 	free(eq);
 	return bad ? -1 : 0;

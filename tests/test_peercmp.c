@@ -182,6 +182,15 @@ int main(void)
 	      "failed package: status kept, no verdict");
 	csvio_table_free(t);
 
+	snprintf(path, sizeof(path), "%s/c.csv", dir);
+	CHECK(cmp_write_counts(path, pk, N) == 0 && csvio_read(path, 0, &t, &d) == 0,
+	      "counts written");
+	r = find(t, "id", "m0", "name", "r-mal");
+	CHECK(r >= 0 && !strcmp(cell(t, (size_t)r, "tool"), "guarddog") && num(t, r, "count") == 1,
+	      "counts: m0's r-mal finding");
+	CHECK(find(t, "id", "b1", "tool", "packj_equiv") < 0, "counts: zero counts left out");
+	csvio_table_free(t);
+
 	cJSON *tj = cmp_timing_json(pk, N);
 	const cJSON *b = cJSON_GetArrayItem(tj, CMP_BANDIT);
 	CHECK(b && !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(b, "tool")), "bandit"),

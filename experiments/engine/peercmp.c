@@ -402,6 +402,28 @@ int cmp_write_packages(const char *path, const struct cmp_package *p, size_t n)
 	return finish(&o, bad, path);
 }
 
+int cmp_write_counts(const char *path, const struct cmp_package *p, size_t n)
+{
+	static const char *const head[] = {"id", "label", "tool", "name", "count"};
+	struct csvio_out o;
+	if (csvio_out_open(&o, path) < 0)
+		return -1;
+	int bad = csvio_write_row(o.f, head, 5);
+	for (size_t i = 0; i < n && !bad; i++)
+		for (int t = 0; t < CMP_N_TOOLS && !bad; t++) {
+			const struct cmp_result *r = &p[i].r[t];
+			for (size_t c = 0; r->ok && c < r->n_counts && !bad; c++) {
+				struct cell v;
+				if (r->counts[c].n <= 0)
+					continue;
+				const char *row[] = {p[i].id, p[i].label, cmp_tool_names[t],
+				                     r->counts[c].name, cl(&v, r->counts[c].n)};
+				bad |= csvio_write_row(o.f, row, 5);
+			}
+		}
+	return finish(&o, bad, path);
+}
+
 /* ---- timing ---- */
 
 static void add_quantiles(cJSON *o, const char *what, double *v, size_t k)

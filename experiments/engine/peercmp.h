@@ -104,6 +104,10 @@ int cmp_write_packj_agreement(const char *path, const struct cmp_package *p, siz
  *  risk_label,score,evidence,status — one row per package and tool that ran. 0 or -1. */
 int cmp_write_packages(const char *path, const struct cmp_package *p, size_t n);
 
+/** peers_counts.csv: id,label,tool,name,count — every non-zero per-category or per-rule count
+ *  of every package (packj_equiv and packj: API categories; guarddog: rules). 0 or -1. */
+int cmp_write_counts(const char *path, const struct cmp_package *p, size_t n);
+
 /** The timing summary as a JSON array of {tool, n_timed, n_error, n_timed_out, wall_median_s,
  *  wall_p95_s, wall_total_s, cpu_median_s, cpu_p95_s, cpu_total_s, packages_per_cpu_second},
  *  for every tool with measured times. NULL on out of memory. */
