@@ -2,18 +2,28 @@
 # pyvet baseline --peer: fake peer programs (written here) that hang, crash or print garbage are
 # timed out or reported per package and never stop the batch; the scratch directories are gone
 # after every run, also after SIGINT to pyvet (and the hanging peer with them); peers that are
-# not set up are skipped with a visible line; the real packj and GuardDog when `make peers` ran.
+# not set up are skipped with a visible line; the real packj and GuardDog when `make peers` ran
+# and the corpus is there.
 . "$(dirname "$0")/lib.sh"
-if [ -z "$CORPUS" ]; then
-	skip "peers: corpus not available"
-	finish; exit
-fi
 if [ ! -x /usr/bin/python3 ]; then
 	skip "peers: /usr/bin/python3 not available for the fake peers"
 	finish; exit
 fi
-M=datasets/paper/manifest.csv
-[ -f "$M" ] || { $PYVET split --manifest "$CORPUS/manifest.csv" --name paper --out "$TMP/ds/manifest.csv" 2>/dev/null; M=$TMP/ds/manifest.csv; }
+# The fake peers run on a mini corpus built here from tests/data/demo-1.0 (1 benign, 2
+# "malicious" copies), so they need neither ../shared nor its domain list.
+[ -n "$SHARED_DOMAINS" ] || export PYVET_DOMAINS=$PWD/tests/data/top-domains-mini.csv
+MINI=$TMP/mini
+mkdir -p "$MINI/benign" "$MINI/malicious"
+tar -czf "$MINI/benign/demo-1.0.tar.gz" -C tests/data demo-1.0
+cp "$MINI/benign/demo-1.0.tar.gz" "$MINI/malicious/m1.tar.gz"
+cp "$MINI/benign/demo-1.0.tar.gz" "$MINI/malicious/m2.tar.gz"
+{
+	echo "id,label,name,version,path,format,source,first_seen,cluster,cluster_size,kind,top_rank,bytes,dropped_files,split"
+	echo "b0,benign,demo,1.0,benign/demo-1.0.tar.gz,tar.gz,,,,,popular,,,,test"
+	echo "m1,malicious,demo,1.1,malicious/m1.tar.gz,tar.gz,,,,,malware,,,,test"
+	echo "m2,malicious,demo,1.2,malicious/m2.tar.gz,tar.gz,,,,,malware,,,,test"
+} >"$MINI/manifest.csv"
+M=$MINI/manifest.csv
 S=$TMP/scratch
 mkdir -p "$S" "$TMP/fake"
 scratch_empty() { [ -z "$(ls -A "$S")" ]; }
@@ -40,7 +50,7 @@ GUARDDOG_SRC=$TMP
 PEER_PYDEPS=$TMP
 PEERS_DIR=$TMP/fake
 EOF
-base() { $PYVET baseline --manifest "$M" --corpus "$CORPUS" --n-benign 1 --n-malicious 2 --seed 3 \
+base() { $PYVET baseline --manifest "$M" --corpus "$MINI" --n-benign 1 --n-malicious 2 --seed 3 \
 	--jobs 2 --no-bandit --peers-env "$TMP/env" --scratch "$S" "$@"; }
 
 echo hang >"$TMP/fake/mode"
@@ -52,9 +62,7 @@ check "hanging peer: the batch finishes with exit 0 (got $rc)" test $rc -eq 0
 check "hanging peer: bounded by the time limit (${secs} s)" test "$secs" -lt 60
 check "hanging peer: every packj row says timed out" test \
 	"$(grep -c ',packj,package,.*timed out' "$TMP/hang/fig3_alerts.csv")" -eq 3
-# Every package run (the sample and the paper's Table 6 packages found) timed out.
-n_run=$(grep -o '\[[0-9]*/[0-9]*\]' "$TMP/err.hang" | tail -n 1 | sed 's|.*/||; s|\]||')
-check "hanging peer: $n_run timeouts in the sidecar" grep -Eq "\"packj_timeouts\":[[:space:]]*$n_run," "$TMP/hang/fig3_alerts.json"
+check "hanging peer: 3 timeouts in the sidecar" grep -Eq '"packj_timeouts":[[:space:]]*3,' "$TMP/hang/fig3_alerts.json"
 check "hanging peer: the hung process is gone" test -z "$(pgrep -f "$TMP/fake/[p]ackj_static.py")"
 check "hanging peer: scratch base empty" scratch_empty
 
@@ -102,18 +110,19 @@ done
 check "SIGINT: the hanging peer was killed" test "$gone" -eq 1
 
 # Not set up: a visible skip line, no peers tables, exit 0.
-$PYVET baseline --manifest "$M" --corpus "$CORPUS" --n-benign 1 --n-malicious 1 --no-bandit \
+$PYVET baseline --manifest "$M" --corpus "$MINI" --n-benign 1 --n-malicious 1 --no-bandit \
 	--peer packj,guarddog --peers-env "$TMP/nowhere/env" --out "$TMP/skip/fig3_alerts.csv" 2>"$TMP/err.skip"
 check "not set up: exit 0 ($?)" test -s "$TMP/skip/fig3_alerts.csv"
 check "not set up: a SKIP line on stderr" grep -q 'SKIP packj and GuardDog' "$TMP/err.skip"
 check "not set up: no peers tables" test ! -e "$TMP/skip/peers_verdicts.csv"
 check "unknown peer rejected" test "$($PYVET baseline --manifest "$M" --peer nope 2>/dev/null; echo $?)" -eq 2
-out=$($PYVET baseline --manifest "$M" --corpus "$CORPUS" --n-benign 1 --n-malicious 1 --no-bandit \
+out=$($PYVET baseline --manifest "$M" --corpus "$MINI" --n-benign 1 --n-malicious 1 --no-bandit \
 	--peer packj --peers-env "$TMP/env" --scratch "$TMP/in" --out "$TMP/in/fig3_alerts.csv" 2>&1)
 check "scratch inside the output folder refused" grep -q 'inside' <<<"$out"
 
 # The real packj and GuardDog (after `make peers`).
-if [ -s build/peers/env ]; then
+if [ -n "$CORPUS" ] && [ -s build/peers/env ] && [ -d "$SHARED/peers" ]; then
+	M=datasets/paper/manifest.csv
 	$PYVET baseline --manifest "$M" --corpus "$CORPUS" --n-benign 1 --n-malicious 2 --seed 3 \
 		--jobs 2 --peer bandit,packj,guarddog --scratch "$S" --out "$TMP/real/fig3_alerts.csv" 2>"$TMP/err.real"
 	check "real peers: exit 0 ($?)" test -s "$TMP/real/peers_verdicts.csv"
@@ -124,6 +133,6 @@ if [ -s build/peers/env ]; then
 	check "real peers: agreement rows" test "$(grep -c '^package,all,3,' "$TMP/real/peers_packj_agreement.csv")" -eq 1
 	check "real peers: scratch base empty" scratch_empty
 else
-	skip "real peers: build/peers/env missing (run make peers)"
+	skip "real peers: corpus, build/peers/env or $SHARED/peers missing (run make peers)"
 fi
 finish

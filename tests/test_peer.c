@@ -342,8 +342,10 @@ static void test_real_peers(void)
 	const char *corpus = harness_corpus_dir();
 	diag_init(&d);
 	int rc = peer_config_load(&c, "build/peers/env", NULL, &d);
-	if (!corpus || rc != 0) {
-		SKIP("real peers: %s", !corpus ? "corpus not available" : diag_message(&d));
+	if (!corpus || !harness_shared_file("peers/setup.sh", path, sizeof(path)) || rc != 0) {
+		SKIP("real peers: %s", !corpus   ? "corpus not available"
+		                       : rc == 0 ? "../shared/peers not available"
+		                                 : diag_message(&d));
 		diag_release(&d);
 		return;
 	}
