@@ -55,6 +55,7 @@
 #include "core/base/datafile.h"
 #include "core/analysis/domains.h"
 #include "core/base/err.h"
+#include "core/base/sbuf.h"
 #include "core/pkg/manifest.h"
 #include "core/pkg/package.h"
 #include "core/base/results.h"
@@ -104,6 +105,7 @@ struct shared {
 	struct job *jobs;
 	size_t n_jobs;
 	const char *corpus;
+	const char *debian_dir; /* --debian-dir: where "debian/..." paths live (or NULL) */
 	const struct analysis_ctx *ctx;
 	const struct bandit *bandit;
 	enum bandit_mode mode;
@@ -152,7 +154,7 @@ static void run_job(struct shared *sh, struct job *j)
 	struct bandit_counts *bc = NULL;
 	char *path;
 	diag_init(&d);
-	path = manifest_package_path(j->row, sh->corpus, NULL, &d);
+	path = manifest_package_path(j->row, sh->corpus, sh->debian_dir, &d);
 	if (!path || package_open(&p, path, NULL, &d) < 0 || analysis_run(p, sh->ctx, &a, &d) < 0) {
 		snprintf(j->status, sizeof(j->status), "%s", diag_message(&d));
 		goto end;
@@ -896,7 +898,10 @@ static int baseline_usage(FILE *f)
 	    "  --scratch DIR        base of the scratch directories (default $TMPDIR, else\n"
 	    "                       /dev/shm when it is a tmpfs, else /tmp)\n"
 	    "  --dataset NAME       name of the package set in peers_verdicts.csv (default: the\n"
-	    "                       split)\n\n"
+	    "                       split)\n"
+	    "  --no-peer-tables     with --peer, only the Fig. 3 / Table 6 rows, no peers_*.csv\n"
+	    "  --debian-dir D       the Debian slice: manifest paths 'debian/...' are relative to "
+	    "D\n\n"
 	    "Exit status: 0 done; 2 usage error or an unusable input (manifest, data files,\n"
 	    "bandit); 3 some packages could not be analysed (a peer's failure is not counted);\n"
 	    "4 write error.\n");
@@ -932,7 +937,8 @@ int cmd_baseline(int argc, char **argv)
 	const char *ids_from = NULL, *out = "results/fig3_alerts.csv", *bandit_exe = NULL;
 	const char *mode_s = "memfd", *pred_path = NULL, *pred_learner = "stack";
 	const char *peer_list = NULL, *ops_path = NULL, *dataset = NULL, *scratch = NULL;
-	const char *peers_env = "build/peers/env", *peers_dir = NULL;
+	const char *peers_env = "build/peers/env", *peers_dir = NULL, *debian_dir = NULL;
+	int peer_tables = 1;
 	unsigned long n_ben = 50, n_mal = 50, seed = 1, max_files = 1000, timeout = 120, jobs_n = 2;
 	unsigned long peer_timeout = 300;
 	int use_bandit = 1;
@@ -942,6 +948,10 @@ int cmd_baseline(int argc, char **argv)
 			return baseline_usage(stdout);
 		if (!strcmp(o, "--no-bandit")) {
 			use_bandit = 0;
+			continue;
+		}
+		if (!strcmp(o, "--no-peer-tables")) {
+			peer_tables = 0;
 			continue;
 		}
 		if (i + 1 >= argc) {
@@ -986,6 +996,8 @@ int cmd_baseline(int argc, char **argv)
 			scratch = v;
 		else if (!strcmp(o, "--dataset"))
 			dataset = v;
+		else if (!strcmp(o, "--debian-dir"))
+			debian_dir = v;
 		else if (!strcmp(o, "--operating-points"))
 			ops_path = v;
 		else if (!strcmp(o, "--seed"))
@@ -1205,6 +1217,7 @@ int cmd_baseline(int argc, char **argv)
 	struct shared sh = {.jobs = jobs,
 	                    .n_jobs = n_jobs,
 	                    .corpus = corpus,
+	                    .debian_dir = debian_dir,
 	                    .ctx = &ctx,
 	                    .bandit = &bandit,
 	                    .mode = mode,
@@ -1257,7 +1270,7 @@ int cmd_baseline(int argc, char **argv)
 	        sidecar_write(sc, path) < 0;
 	snprintf(path, sizeof(path), "%s/table6_alerts.csv", dir);
 	werr |= write_table6(path, jobs, n_jobs, paper_rows) < 0 || sidecar_write(sc, path) < 0;
-	if (with_peers)
+	if (with_peers && peer_tables)
 		werr |= write_peer_tables(dir, dataset ? dataset : split, jobs, n_jobs, on,
 		                          pred_learner, thr, n_thr, t_run, (size_t)jobs_n, sc) < 0;
 	if (werr) {

@@ -41,7 +41,10 @@ static int reproduce_usage(FILE *f)
 	    "check, MCF and the final set T+MCF+pre (all 8 sets with --grouped-sets all) -- fit\n"
 	    "train -> test, compute the permutation importance (on the training split, D32, and\n"
 	    "on held-out folds), the bandit / packj-equivalent baselines and the prevalences and\n"
-	    "correlations of the training split (figures and paper/report.md: 'sh\n"
+	    "correlations of the training split; with the peer tools set up (`make peers`, needs\n"
+	    "../shared/peers) also the real packj in Fig. 3 / Table 6 and packj, GuardDog, bandit\n"
+	    "and pyvet on every test package (OUT/peers/, and OUT/peers_debian/ with --debian),\n"
+	    "else a line says they are skipped (figures and paper/report.md: 'sh\n"
 	    "scripts/report.sh OUT REPORT', which 'make reproduce' runs; pyvet starts no script).\n"
 	    "Finished steps are skipped on a rerun (markers in OUT/.steps; --force redoes\n"
 	    "everything); every step's outcome is in OUT/reproduce_status.csv.\n\n"
@@ -442,20 +445,33 @@ int cmd_reproduce(int argc, char **argv)
 	r.force = 0;
 	STEP(&r, "fig2_importance", repro_importance(&r, &sd_));
 
-	/* 6. Baselines on the test split (with the stacking verdicts), and prevalences. */
+	/* 6. Baselines on the test split (with the stacking verdicts), and prevalences. With the
+	 * peer tools set up (issue 13), Fig. 3 / Table 6 also get the real packj. */
+	r.no_bandit = no_bandit;
+	r.dataset = dataset;
+	repro_peers_check(&r, "../shared/peers", "build/peers/env");
 	repro_path(&r, "fig3_alerts.csv", p, sizeof(p));
 	repro_path(&r, "cells/test_scores.csv", q, sizeof(q));
 	STEP(&r, "fig3_baseline",
 	     repro_call(cmd_baseline, "baseline", "--manifest", r.manifest, "--corpus", r.corpus,
 	                "--split", "test", "--seed", seed_arg, "--jobs", jobs_arg, "--out", p,
 	                "--n-benign", r.quick ? "5" : "50", "--n-malicious", r.quick ? "5" : "50",
-	                "--max-files", r.quick ? "50" : "1000", "--predictions", q,
+	                "--max-files", r.quick ? "50" : "1000", "--predictions", q, "--peer",
+	                r.peers_on ? "bandit,packj" : "bandit", "--no-peer-tables",
 	                no_bandit ? "--no-bandit" : (char *)NULL, (char *)NULL));
 	repro_path(&r, "prevalence.csv", p, sizeof(p));
 	STEP(&r, "prevalence",
 	     repro_call(cmd_descriptive, "descriptive", "--features", r.features, "--out", p,
 	                "--targets", "paper/targets.csv", "--manifest", r.manifest, "--split",
 	                "train", (char *)NULL));
+
+	/* 7. The peer tools on every test package, and on the Debian slice's test part. */
+	struct repro_cmds cmds = {cmd_extract, cmd_cv, cmd_baseline};
+	if (r.peers_on) {
+		STEP(&r, "peers_test", repro_peers(&r, &cmds, &sd_));
+		if (r.debian_dir && r.realistic_manifest[0])
+			STEP(&r, "peers_debian", repro_peers_debian(&r, &cmds, &sd_));
+	}
 
 report:
 	/* figures and report are drawn by scripts/report.sh (make reproduce runs it): pyvet runs

@@ -33,6 +33,10 @@ struct repro {
 	const char *debian_manifest;             /* datasets/debian/manifest.csv */
 	char realistic_manifest[REPRO_PATH_MAX]; /* "" until split */
 	char realistic_features[REPRO_PATH_MAX]; /* "" until extracted */
+	/* The peer tools (issue 13): peers_on is set by repro_peers_check() when ../shared/peers
+	 * is there and `make peers` ran; the peer steps use no_bandit and the dataset's name. */
+	int peers_on, no_bandit;
+	const char *dataset; /* "paper" or "full" */
 	unsigned long seed;
 	size_t jobs, folds, repeats, imp_repeats;
 	int quick, force;
@@ -98,5 +102,24 @@ int repro_intersection(struct repro *r, struct diag *d);     /* fig4_intersectio
 int repro_hard_negatives(struct repro *r, struct diag *d);   /* hard_negatives */
 int repro_operating_points(struct repro *r, struct diag *d); /* operating_points, roc_, pr_ */
 int repro_importance(struct repro *r, struct diag *d);       /* fig2_importance */
+
+/** Whether the peer tools can run: `peers_dir` (../shared/peers) exists and `env_file`
+ *  (build/peers/env, written by `make peers`) is usable. Sets r->peers_on; if not, records the
+ *  step "peers" as skipped with the reason. 1 or 0. */
+int repro_peers_check(struct repro *r, const char *peers_dir, const char *env_file);
+
+/* The peer steps (repro_peers.c), each a `pyvet baseline --peer bandit,packj,guarddog` run:
+ * peers_test on every package of the dataset's test split, with pyvet's test scores and
+ * operating points, into RESULTS/peers/; peers_debian on the Debian slice's test packages of the
+ * `realistic` dataset, scored by a model trained on the dataset's training split, into
+ * RESULTS/peers_debian/ (needs the slice). The subcommands come in `c` (this layer is below
+ * experiments/cmd_*.c). */
+struct repro_cmds {
+	int (*extract)(int, char **);  /* cmd_extract */
+	int (*cv)(int, char **);       /* cmd_cv */
+	int (*baseline)(int, char **); /* cmd_baseline */
+};
+int repro_peers(struct repro *r, const struct repro_cmds *c, struct diag *d);
+int repro_peers_debian(struct repro *r, const struct repro_cmds *c, struct diag *d);
 
 #endif
