@@ -159,7 +159,8 @@ peers:
 	[ $$(printf '%s\n' "$$vars" | grep -c =) -eq 3 ] || \
 		{ echo "make peers: setup.sh printed no PACKJ_SRC/GUARDDOG_SRC/PEER_PYDEPS"; exit 1; }; \
 	{ echo "# written by make peers; read by pyvet baseline --peer"; printf '%s\n' "$$vars"; \
-	  echo "PEERS_DIR=$$(cd "$(PEERS)" && pwd -P)"; } > build/peers/env.tmp && \
+	  echo "PEERS_DIR=$$(cd "$(PEERS)" && pwd -P)"; \
+	  echo "PEER_SOURCES=$$(cd "$(PEERS)/src" && ls *.tar.gz | tr '\n' ' ')"; } > build/peers/env.tmp && \
 	mv build/peers/env.tmp build/peers/env && echo "make peers: build/peers/env written" && \
 	cat build/peers/env
 

@@ -715,6 +715,7 @@ static void peers_sidecar(struct sidecar *sc, const struct peerrun *pr, const in
 	cJSON_AddStringToObject(o, "packj_src", pr->cfg.packj_src);
 	cJSON_AddStringToObject(o, "guarddog_src", pr->cfg.guarddog_src);
 	cJSON_AddStringToObject(o, "pydeps", pr->cfg.pydeps);
+	cJSON_AddStringToObject(o, "sources", pr->cfg.sources);
 	cJSON_AddStringToObject(o, "scratch_base", pr->cfg.scratch_base);
 	cJSON_AddBoolToObject(o, "scratch_tmpfs", pr->cfg.scratch_tmpfs);
 	cJSON_AddNumberToObject(o, "timeout_s", timeout);

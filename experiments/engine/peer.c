@@ -90,6 +90,8 @@ int peer_config_load(struct peer_config *c, const char *env_file, const char *la
 			bad = set_path(c->launchers, k, v, d);
 		else if (!strcmp(k, "PEER_PYTHON"))
 			bad = set_path(c->python, k, v, d);
+		else if (!strcmp(k, "PEER_SOURCES"))
+			proc_printable(v, strlen(v), c->sources, sizeof(c->sources));
 		/* other keys are ignored (forward compatibility) */
 	}
 	fclose(f);

@@ -56,6 +56,7 @@ struct peer_config {
 	char packj_src[PEER_PATH_MAX];    /* PACKJ_SRC */
 	char guarddog_src[PEER_PATH_MAX]; /* GUARDDOG_SRC */
 	char pydeps[PEER_PATH_MAX];       /* PEER_PYDEPS */
+	char sources[PEER_PATH_MAX];      /* PEER_SOURCES: the pinned source archives (names) */
 	char scratch_base[PEER_PATH_MAX]; /* resolved base of the scratch directories */
 	int scratch_tmpfs;                /* 1 if the base is on a tmpfs */
 	double timeout_s;                 /* per peer process (default 300) */
@@ -65,7 +66,8 @@ struct peer_config {
 };
 
 /** Read the file `make peers` writes (default build/peers/env): KEY=VALUE lines with PACKJ_SRC,
- *  GUARDDOG_SRC, PEER_PYDEPS and PEERS_DIR (absolute paths; PEER_PYTHON optional), '#'
+ *  GUARDDOG_SRC, PEER_PYDEPS and PEERS_DIR (absolute paths; PEER_PYTHON and PEER_SOURCES, the
+ *  names of the pinned source archives, optional), '#'
  *  comments. `launchers` (NULL = PEERS_DIR) overrides the launcher folder. Checks that the
  *  folders, the launcher scripts and the interpreter exist. Sets the defaults of the other
  *  fields (scratch_base empty: the caller resolves it with scratch_base()).
