@@ -742,7 +742,7 @@ static void peers_sidecar(struct sidecar *sc, const struct peerrun *pr, const in
 
 /* The peer comparison tables (engine/peercmp.h) over the sampled packages. */
 static int write_peer_tables(const char *dir, const char *dataset, const struct job *jobs,
-                             size_t n_jobs, const int *on, const char *learner,
+                             size_t n_jobs, const int *on, int use_bandit, const char *learner,
                              const struct cmp_threshold *thr, size_t n_thr, double run_s,
                              size_t jobs_n, struct sidecar *sc)
 {
@@ -769,7 +769,7 @@ static int write_peer_tables(const char *dir, const char *dataset, const struct 
 		for (int t = 0; t < CMP_N_TOOLS; t++)
 			cmp_result_init(&c->r[t]);
 		struct cmp_result *b = &c->r[CMP_BANDIT];
-		b->ran = on[TOOL_BANDIT] && j->analysed;
+		b->ran = use_bandit && j->analysed;
 		b->ok = b->timed = b->ran && !j->status[0];
 		b->timed_out = strstr(j->status, "timed out") != NULL;
 		b->flag[0] = (int)j->flagged[TOOL_BANDIT][SCOPE_PACKAGE];
@@ -1272,8 +1272,9 @@ int cmd_baseline(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/table6_alerts.csv", dir);
 	werr |= write_table6(path, jobs, n_jobs, paper_rows) < 0 || sidecar_write(sc, path) < 0;
 	if (with_peers && peer_tables)
-		werr |= write_peer_tables(dir, dataset ? dataset : split, jobs, n_jobs, on,
-		                          pred_learner, thr, n_thr, t_run, (size_t)jobs_n, sc) < 0;
+		werr |=
+		    write_peer_tables(dir, dataset ? dataset : split, jobs, n_jobs, on, use_bandit,
+		                      pred_learner, thr, n_thr, t_run, (size_t)jobs_n, sc) < 0;
 	if (werr) {
 		rc = EXIT_INTERNAL;
 		goto end;
