@@ -1111,7 +1111,8 @@ int cmd_baseline(int argc, char **argv)
 		if (!(rng = rng_alloc(
 		          rng_derive(seed, y ? STREAM_SAMPLE_MALICIOUS : STREAM_SAMPLE_BENIGN))))
 			goto oom;
-		gsl_ran_shuffle(rng, cand[y], n_cand[y], sizeof(*cand[y]));
+		if (n_cand[y] > 1) /* GSL's shuffle of 0 items runs off the array */
+			gsl_ran_shuffle(rng, cand[y], n_cand[y], sizeof(*cand[y]));
 		rng_free(rng);
 		rng = NULL;
 		size_t want = y ? n_mal : n_ben;
