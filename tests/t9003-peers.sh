@@ -115,6 +115,10 @@ $PYVET baseline --manifest "$M" --corpus "$MINI" --n-benign 1 --n-malicious 1 --
 check "not set up: exit 0 ($?)" test -s "$TMP/skip/fig3_alerts.csv"
 check "not set up: a SKIP line on stderr" grep -q 'SKIP packj and GuardDog' "$TMP/err.skip"
 check "not set up: no peers tables" test ! -e "$TMP/skip/peers_verdicts.csv"
+head -2 "$M" >"$TMP/benign-only.csv"
+$PYVET baseline --manifest "$TMP/benign-only.csv" --corpus "$MINI" --n-benign all --n-malicious all \
+	--no-bandit --out "$TMP/bo/fig3_alerts.csv" 2>/dev/null
+check "a split without malicious rows runs (exit $?)" test -s "$TMP/bo/fig3_alerts.csv"
 check "unknown peer rejected" test "$($PYVET baseline --manifest "$M" --peer nope 2>/dev/null; echo $?)" -eq 2
 out=$($PYVET baseline --manifest "$M" --corpus "$MINI" --n-benign 1 --n-malicious 1 --no-bandit \
 	--peer packj --peers-env "$TMP/env" --scratch "$TMP/in" --out "$TMP/in/fig3_alerts.csv" 2>&1)
