@@ -182,24 +182,61 @@ class Section:
             by.setdefault(r["id"], {})[r["tool"]] = r
         return by
 
+    def tool_notes(self, by):
+        """What drives packj's and GuardDog's verdicts, counted from peers_packages.csv."""
+        n = {"benign": 0, "malicious": 0}
+        binaries = dict(n)
+        labels = {}
+        for t in by.values():
+            p, g = t.get("packj"), t.get("guarddog")
+            if p and p.get("ok") == "1":
+                n[p["label"]] += 1
+                binaries[p["label"]] += "contains executables or other binaries" in p["evidence"]
+            if g and g.get("ok") == "1":
+                k = (g["label"], g["risk_label"] or "none")
+                labels[k] = labels.get(k, 0) + 1
+        if n["benign"] + n["malicious"]:
+            self.w(f"packj's \"any static risk\" is mostly its composition check: \"contains"
+                   f" executables or other binaries\" is among its risks for {binaries['benign']}"
+                   f" of {n['benign']} benign and {binaries['malicious']} of {n['malicious']}"
+                   " malicious packages. packj calls a file a binary when libmagic says"
+                   " `application/octet-stream`, which it says of any one-byte file, such as"
+                   " the `dependency_links.txt` and `not-zip-safe` (a single newline) that"
+                   " setuptools writes into every egg-info. Its API risks leave out eval/exec"
+                   " (\"generates new code at runtime\" is not in its threat model), which is"
+                   " why \"any API risk\" flags fewer malicious than benign packages.\n")
+        if labels:
+            order = ["high_risk", "suspicious", "low", "no_risks_detected", "none"]
+            rows = []
+            for lab in ("benign", "malicious"):
+                tot = sum(v for (l, _), v in labels.items() if l == lab)
+                if tot:
+                    rows.append([lab] + [f"{labels.get((lab, o), 0)}" for o in order] + [str(tot)])
+            self.w("GuardDog's risk labels (its own score; high_risk needs source-code"
+                   " evidence):\n")
+            self.w(table(["label", "high_risk", "suspicious", "low", "no risks", "no label",
+                          "packages"], rows))
+
     def disagreements(self, folder, by):
-        mal = [(i, t) for i, t in by.items()
+        """Malware pyvet (default threshold) and GuardDog (its high_risk label) disagree on."""
+        mal = [t for t in by.values()
                if t.get("pyvet", {}).get("label") == "malicious" and "guarddog" in t
                and t["pyvet"].get("ok") == "1" and t["guarddog"].get("ok") == "1"]
-        only_p = sorted([x for x in mal if x[1]["pyvet"]["flagged"] == "1"
-                         and x[1]["guarddog"]["flagged"] == "0"], key=lambda x: x[1]["pyvet"]["name"])
-        only_g = sorted([x for x in mal if x[1]["pyvet"]["flagged"] == "0"
-                         and x[1]["guarddog"]["flagged"] == "1"], key=lambda x: x[1]["pyvet"]["name"])
         if not mal:
             return
-        self.w(f"Malware on which pyvet (stacking at its default threshold) and GuardDog (any"
-               f" issue) disagree: {len(only_p)} caught by pyvet only, {len(only_g)} by GuardDog"
-               f" only, of {len(mal)} malicious packages both scanned. Examples (the first five"
-               " of each by name) with the evidence each tool gives (pyvet: the binary"
-               " features that are 1; GuardDog: its first findings, rule and place):\n")
+        gd = lambda t: t["guarddog"]["risk_label"] == "high_risk"
+        pv = lambda t: t["pyvet"]["flagged"] == "1"
+        only_p = sorted([t for t in mal if pv(t) and not gd(t)], key=lambda t: t["pyvet"]["name"])
+        only_g = sorted([t for t in mal if gd(t) and not pv(t)], key=lambda t: t["pyvet"]["name"])
+        self.w(f"Malware on which pyvet (stacking at its default threshold) and GuardDog (risk"
+               f" label high_risk, its FPR above) disagree: {len(only_p)} caught by pyvet only,"
+               f" {len(only_g)} by GuardDog only, of {len(mal)} malicious packages both scanned."
+               " Examples (the first five of each by name) with the evidence each tool gives"
+               " (pyvet: its score and the binary features that are 1; GuardDog: its label, its"
+               " finding count and its first findings, rule and place):\n")
         t = []
         for who, lst in (("pyvet only", only_p), ("GuardDog only", only_g)):
-            for i, tl in lst[:5]:
+            for tl in lst[:5]:
                 p, g = tl["pyvet"], tl["guarddog"]
                 t.append([who, cell(f"{p['name']} {p['version']}", 40),
                           f"{num(fnum(p['score']), 3)}: {cell(p['evidence'], 90) or '–'}",
@@ -218,10 +255,14 @@ class Section:
                     int(r["equiv_only"]) + int(r["real_only"]) == 0 and fnum(r["spearman"]) == 1:
                 continue  # identical categories are summarised below
             t.append([r["scope"], f"`{cell(r['category'], 40)}`", r["n"],
-                      num(fnum(r["spearman"]), 3),
+                      "–" if fnum(r["spearman"]) is None else f"{fnum(r['spearman']):.3f}",
                       f"{pct(fnum(r['agree_any_share']))} %", r["both"], r["equiv_only"],
                       r["real_only"], r["neither"], num(fnum(r["equiv_sum"])),
                       num(fnum(r["real_sum"]))])
+        self.w("Where the two counts differ, pyvet's scan finds more call sites: it lexes every"
+               " `.py` file, including Python 2 files that Python 3's `ast` (which packj uses)"
+               " rejects, so packj skips them, and it scans the expressions inside f-string"
+               " replacement fields, which packj does not visit.\n")
         same = [r["category"] for r in rows if r["category"] != "all" and r["scope"] == "package"
                 and int(r["equiv_only"]) + int(r["real_only"]) == 0 and fnum(r["spearman"]) == 1]
         self.w("Real packj against pyvet's packj-equivalent scan, API call sites per package"
@@ -320,6 +361,7 @@ class Section:
             self.timing(sc, folder)
             self.rules(folder)
             by = self.packages(folder)
+            self.tool_notes(by)
             self.disagreements(folder, by)
             if folder == "peers":
                 self.agreement(folder)
