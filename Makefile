@@ -170,6 +170,8 @@ bench: all
 	bash scripts/bench/extract_vs_bandit.sh
 	bash scripts/bench/protocol_vs_sklearn.sh
 	bash scripts/bench/threads.sh
+	@if [ -s build/peers/env ]; then bash scripts/bench/peers_timing.sh; \
+	else echo "bench: peers_timing skipped (run make peers)"; fi
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c; clang and libclang-rt-14-dev): `make fuzz` builds
 # build-fuzz/fuzz_*; `make fuzz-smoke` (CI) runs each FUZZ_SECONDS (60) on seed corpora generated
