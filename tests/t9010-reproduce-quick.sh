@@ -32,6 +32,13 @@ check "table3: margins filled" test "$(awk -F, 'NR>1 && $4=="f1_macro" && $9==""
 check "status: every step ok (or skipped)" test "$(tail -n +2 "$R/reproduce_status.csv" | grep -vc ',ok,\|,skipped,')" -eq 0
 check "without the Debian slice: a visible line says how to fetch it" \
 	grep -q 'debian_slice: skipped: .*scripts/fetch-debian-slice.sh' "$TMP/err"
+# The peer tools (issue 13): run when set up, else a visible skip line.
+if [ -s build/peers/env ] && [ -d "$SHARED/peers" ]; then
+	check "peers: verdict table written" test -s "$R/peers/peers_verdicts.csv"
+	check "peers: Fig. 3 has the real packj" grep -q '^[a-z]*,packj,' "$R/fig3_summary.csv"
+else
+	check "peers: a visible skip line" grep -q 'peers: skipped' "$TMP/err"
+fi
 check "report written without missing files" grep -q '^# pyvet rerun' "$R/report.md"
 check "report: no 'not produced'" test "$(grep -c 'not produced' "$R/report.md")" -eq 0
 check "importance: ranks are competition ranks with a nonzero flag" awk -F, 'NR == 1 { ok = ($1 == "rank" && $5 == "tied" && $6 == "nonzero") }
