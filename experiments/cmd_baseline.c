@@ -664,8 +664,7 @@ static int parse_peer_list(const char *list, int *use_bandit, int want[PEER_N_TO
 	char buf[256];
 	int bandit = 0;
 	if (strlen(list) >= sizeof(buf)) {
-		fprintf(stderr, "pyvet: baseline: '--peer': list too long\n");
-		return -1;
+		return err_report("baseline: '--peer': list too long");
 	}
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -676,11 +675,8 @@ static int parse_peer_list(const char *list, int *use_bandit, int want[PEER_N_TO
 		else if (!strcmp(t, "guarddog"))
 			want[PEER_GUARDDOG] = 1;
 		else {
-			fprintf(stderr,
-			        "pyvet: baseline: '--peer': unknown tool '%s' (bandit, packj, "
-			        "guarddog)\n",
-			        t);
-			return -1;
+			return err_report(
+			    "baseline: '--peer': unknown tool '%s' (bandit, packj, guarddog)", t);
 		}
 	}
 	*use_bandit = *use_bandit && bandit;
@@ -1181,7 +1177,7 @@ int cmd_baseline(int argc, char **argv)
 	if (!isnan(pred_threshold))
 		thr[n_thr++] = (struct cmp_threshold){pred_threshold, NAN};
 	if (ops_path && load_operating_points(ops_path, pred_learner, thr, &n_thr, &d) < 0) {
-		fprintf(stderr, "pyvet: baseline: %s\n", diag_message(&d));
+		err_report("baseline: %s", diag_message(&d));
 		goto end;
 	}
 
@@ -1194,19 +1190,18 @@ int cmd_baseline(int argc, char **argv)
 	popt.time_pyvet = popt.want[PEER_PACKJ] || popt.want[PEER_GUARDDOG];
 	if (popt.time_pyvet) {
 		if (peerrun_setup(&pr, &popt, &d) < 0) {
-			fprintf(stderr, "pyvet: baseline: peers: %s\n", diag_message(&d));
+			err_report("baseline: peers: %s", diag_message(&d));
 			goto end;
 		}
 		pr_ready = 1;
 		if (pr.skipped[0])
-			fprintf(stderr, "pyvet: baseline: SKIP packj and GuardDog: %s\n",
-			        pr.skipped);
+			err_report("baseline: SKIP packj and GuardDog: %s", pr.skipped);
 		else
-			fprintf(stderr, "pyvet: baseline: peers %s%s%s, scratch under %s%s\n",
-			        pr.on[PEER_PACKJ] ? "packj" : "",
-			        pr.on[PEER_PACKJ] && pr.on[PEER_GUARDDOG] ? " and " : "",
-			        pr.on[PEER_GUARDDOG] ? "guarddog" : "", pr.cfg.scratch_base,
-			        pr.cfg.scratch_tmpfs ? " (tmpfs)" : "");
+			err_report("baseline: peers %s%s%s, scratch under %s%s",
+			           pr.on[PEER_PACKJ] ? "packj" : "",
+			           pr.on[PEER_PACKJ] && pr.on[PEER_GUARDDOG] ? " and " : "",
+			           pr.on[PEER_GUARDDOG] ? "guarddog" : "", pr.cfg.scratch_base,
+			           pr.cfg.scratch_tmpfs ? " (tmpfs)" : "");
 		on[TOOL_PACKJ_REAL] = pr.on[PEER_PACKJ];
 		on[TOOL_GUARDDOG] = pr.on[PEER_GUARDDOG];
 	}
@@ -1289,9 +1284,8 @@ int cmd_baseline(int argc, char **argv)
 		for (size_t i = 0; on[t] && i < n_jobs; i++)
 			failed += !jobs[i].peers.peer[tool_peer[t]].ok;
 		if (on[t])
-			fprintf(stderr,
-			        "pyvet: baseline: %s: %zu of %zu packages without a result\n",
-			        tool_names[t], failed, n_jobs);
+			err_report("baseline: %s: %zu of %zu packages without a result",
+			           tool_names[t], failed, n_jobs);
 	}
 	rc = n_err ? EXIT_UNREADABLE : EXIT_OK;
 	goto end;

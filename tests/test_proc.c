@@ -100,8 +100,12 @@ int main(void)
 	CHECK(proc_run(&s, &r, &d) < 0 && strstr(diag_message(&d), "cannot run"),
 	      "a missing program fails cleanly (%s)", diag_message(&d));
 
-	STR_IS(proc_printable("a\x1b[31m\tb\xff", 9, buf, sizeof(buf)), "a\\x1b[31m b\\xff",
-	       "printable: escapes and spaces");
+	STR_IS(proc_printable("a\x1b[31m\tb\xff", 9, buf, sizeof(buf)), "a\\x1b[31m\\tb\\xff",
+	       "printable: escapes (core/base/escape.h)");
+	STR_IS(proc_printable("\xc3\xa9t", 3, buf, sizeof(buf)), "\xc3\xa9t",
+	       "printable: UTF-8 kept");
+	STR_IS(proc_printable("a\xc3\xa9" "bcd", 6, buf, 6), "a...",
+	       "printable: cut at a character boundary");
 	STR_IS(proc_printable("abcdefghij", 10, buf, 8), "abcd...", "printable: cut with ...");
 	STR_IS(proc_last_line("one\ntwo\n\n", 9, buf, sizeof(buf)), "two", "last non-empty line");
 	proc_result_release(&r);

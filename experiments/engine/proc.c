@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/base/escape.h"
 #include "experiments/engine/cleanup.h"
 
 extern char **environ;
@@ -57,27 +58,20 @@ void proc_result_release(struct proc_result *r)
 
 const char *proc_printable(const char *s, size_t n, char *out, size_t cap)
 {
-	size_t k = 0, i;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char tmp[8];
-		size_t w = 1;
-		if (c == '\n' || c == '\t' || c == '\r')
-			c = ' ';
-		if (c >= 0x20 && c < 0x7f)
-			tmp[0] = (char)c;
-		else
-			w = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", c);
-		if (k + w + 4 > cap) /* keep room for "..." and the NUL */
-			break;
-		memcpy(out + k, tmp, w);
-		k += w;
+	struct sbuf e = SBUF_INIT;
+	if (escape_add(&e, s, n) < 0) {
+		snprintf(out, cap, "(out of memory)");
+	} else if (e.len < cap) {
+		memcpy(out, sbuf_cstr(&e), e.len + 1);
+	} else {
+		/* Cut at a character boundary, with room for "..." and the NUL. */
+		size_t k = cap - 4;
+		while (k > 0 && ((unsigned char)e.buf[k] & 0xC0) == 0x80)
+			k--;
+		memcpy(out, e.buf, k);
+		memcpy(out + k, "...", 4);
 	}
-	if (i < n) {
-		memcpy(out + k, "...", 3);
-		k += 3;
-	}
-	out[k] = '\0';
+	sbuf_release(&e);
 	return out;
 }
 

@@ -58,13 +58,14 @@ void proc_result_release(struct proc_result *r);
  *  whenever the program was started). */
 int proc_run(const struct proc_spec *s, struct proc_result *r, struct diag *d);
 
-/** The last non-empty line of `text` (len bytes) as printable ASCII into out (size n >= 4):
- *  bytes outside 0x20..0x7e become "\xNN", cut with "..." when longer. Returns out. For error
- *  messages built from a program's output (never print a tool's bytes raw). */
+/** The last non-empty line of `text` (len bytes) escaped into out (size n >= 4), as
+ *  proc_printable(). Returns out. For error messages built from a program's output (never
+ *  show a tool's bytes raw). */
 const char *proc_last_line(const char *text, size_t len, char *out, size_t n);
 
-/** `n` bytes of `s` as printable ASCII into out (size cap >= 4), as proc_last_line(); newlines
- *  and tabs become spaces. Returns out. */
+/** `n` bytes of `s` escaped by core/base/escape.h's rule (controls, bidi characters and invalid
+ *  UTF-8 become visible escapes) into out (size cap >= 4), cut at a character boundary with
+ *  "..." when longer. Returns out. */
 const char *proc_printable(const char *s, size_t n, char *out, size_t cap);
 
 #endif
