@@ -104,8 +104,10 @@ int main(void)
 	       "printable: escapes (core/base/escape.h)");
 	STR_IS(proc_printable("\xc3\xa9t", 3, buf, sizeof(buf)), "\xc3\xa9t",
 	       "printable: UTF-8 kept");
-	STR_IS(proc_printable("a\xc3\xa9" "bcd", 6, buf, 6), "a...",
-	       "printable: cut at a character boundary");
+	STR_IS(proc_printable("a\xc3\xa9"
+	                      "bcd",
+	                      6, buf, 6),
+	       "a...", "printable: cut at a character boundary");
 	STR_IS(proc_printable("abcdefghij", 10, buf, 8), "abcd...", "printable: cut with ...");
 	STR_IS(proc_last_line("one\ntwo\n\n", 9, buf, sizeof(buf)), "two", "last non-empty line");
 	proc_result_release(&r);
