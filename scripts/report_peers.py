@@ -196,15 +196,15 @@ class Section:
                 k = (g["label"], g["risk_label"] or "none")
                 labels[k] = labels.get(k, 0) + 1
         if n["benign"] + n["malicious"]:
-            self.w(f"packj's \"any static risk\" is mostly its composition check: \"contains"
-                   f" executables or other binaries\" is among its risks for {binaries['benign']}"
-                   f" of {n['benign']} benign and {binaries['malicious']} of {n['malicious']}"
-                   " malicious packages. packj calls a file a binary when libmagic says"
-                   " `application/octet-stream`, which it says of any one-byte file, such as"
-                   " the `dependency_links.txt` and `not-zip-safe` (a single newline) that"
-                   " setuptools writes into every egg-info. Its API risks leave out eval/exec"
-                   " (\"generates new code at runtime\" is not in its threat model), which is"
-                   " why \"any API risk\" flags fewer malicious than benign packages.\n")
+            parts = [f"{binaries[k]} of {n[k]} {k}" for k in ("benign", "malicious") if n[k]]
+            self.w("packj's \"any static risk\" is mostly its composition check: \"contains"
+                   " executables or other binaries\" is among its risks for "
+                   + " and ".join(parts) + " packages. packj calls a file a binary when"
+                   " libmagic says `application/octet-stream`, which it says of any one-byte"
+                   " file, such as the `dependency_links.txt` and `not-zip-safe` (a single"
+                   " newline) that setuptools writes into every egg-info. Its API risks leave"
+                   " out eval/exec: the label \"generates new code at runtime\" is not in its"
+                   " threat model.\n")
         if labels:
             order = ["high_risk", "suspicious", "low", "no_risks_detected", "none"]
             rows = []

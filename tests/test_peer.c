@@ -318,6 +318,32 @@ static void test_fake_peers(void)
 		peer_result_release(&r);
 		package_free(p);
 	}
+	/* A package of links only: nothing to give packj; still an attempt that failed. */
+	{
+		static const struct fx_entry e[] = {{"l-1/setup.py", FX_SYMLINK, NULL, 0, "/etc/passwd"}};
+		size_t len = 0;
+		struct package_options o;
+		struct diag od;
+		unsigned char *b = fx_build("tar", "gzip", NULL, NULL, e, 1, &len);
+		package_options_default(&o);
+		o.load_all = o.keep_archive = 1;
+		diag_init(&od);
+		p = NULL;
+		peer_result_init(&r);
+		if (b && package_open_memory(&p, b, len, "links", &o, &od) == 0) {
+			CHECK(peer_run(&c, PEER_PACKJ, p, &r) < 0 && r.ran && !r.ok &&
+			          strstr(r.status, "no regular file"),
+			      "links only: packj attempted and failed (%s)", r.status);
+		} else {
+			SKIP("links only: the reader refuses such a package (%s)",
+			     diag_message(&od));
+		}
+		INT_IS(n_entries(base), 0, "links only: scratch base empty");
+		peer_result_release(&r);
+		package_free(p);
+		diag_release(&od);
+		free(b);
+	}
 	/* The hanging fake forked a child that sleeps in the same process group: it must be
 	 * gone too (nothing sleeping with our fake script on its command line). */
 	char cmd[600];

@@ -536,6 +536,7 @@ int peer_run(const struct peer_config *c, enum peer_tool t, const struct package
 	int ret = -1;
 	diag_init(&d);
 	diag_init(&rm);
+	r->ran = 1; /* attempted: a failure before the tool starts is still its failure here */
 	if (!pp || !env) {
 		diag_error(&d, "out of memory");
 		goto end;

@@ -82,7 +82,7 @@ struct peer_count {
 };
 
 struct peer_result {
-	int ran;                   /* the tool was started */
+	int ran;                   /* the tool was attempted on this package */
 	int ok;                    /* it finished and its output was understood */
 	int timed_out;             /* killed at the time limit */
 	char status[DIAG_MSG_MAX]; /* "" when ok, else the reason (printable ASCII) */
