@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pyvet never runs a program a directory or a package can configure (issue 8.1, house rule 1):
-# (1) the sources call no popen/system/exec*/fork and no shell; posix_spawn only in the baseline
-# runners; (2) commands run inside a directory whose .git/config sets core.fsmonitor,
+# (1) the sources call no popen/system/exec*/fork and no shell; posix_spawn only in the process
+# runner that starts the baseline tools; (2) commands run inside a directory whose .git/config sets core.fsmonitor,
 # core.pager and core.hooksPath to a script, with that script also first in PATH as git, sh,
 # gzip, xz, ..., never create the script's marker file -- while real git does (so the trap works).
 . "$(dirname "$0")/lib.sh"
@@ -9,15 +9,16 @@ PYVET=$(cd "$(dirname "$PYVET")" && pwd)/$(basename "$PYVET")
 SRC=$(pwd)
 
 # ---- (1) the sources ----
-# Files that may start a program: the baseline tool runners (bandit; the peer runner goes here
-# too), with posix_spawn and an explicit argument vector only.
-ALLOWED="experiments/engine/bandit.c"
+# The one file that may start a program: experiments/engine/proc.c, through which the baseline
+# tools (bandit, and the peers packj and GuardDog) are run, with posix_spawn and an explicit
+# argument vector only.
+ALLOWED="experiments/engine/proc.c"
 calls='\bpopen *\(|(^|[^._a-zA-Z>])system *\(|\bexec(l|lp|le|v|vp|vpe|ve) *\(|\bfexecve *\(|\bv?fork *\(|\bclone *\(|sh -c|"/bin/sh"|"sh"|\bdlopen *\('
 hits=$(grep -rnE "$calls" --include='*.c' --include='*.h' core featuresets learners experiments pyvet.c)
 check "no popen/system/exec*/fork/shell call in the sources${hits:+: $hits}" test -z "$hits"
 spawners=$(grep -rlE 'posix_spawn|\bexec[a-z]*\(' --include='*.c' --include='*.h' core featuresets learners experiments pyvet.c |
 	grep -v '\.h$' | LC_ALL=C sort | tr '\n' ' ')
-check "posix_spawn only in the baseline runners (found: $spawners)" test "$spawners" = "$ALLOWED "
+check "posix_spawn only in the process runner (found: $spawners)" test "$spawners" = "$ALLOWED "
 if command -v nm >/dev/null; then
 	syms=$(nm -D --undefined-only "$PYVET" 2>/dev/null | awk '{print $NF}' | sed 's/@.*//' |
 		grep -xE 'popen|system|execl|execlp|execle|execv|execvp|execvpe|execve|fexecve|fork|vfork' | tr '\n' ' ')
