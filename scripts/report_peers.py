@@ -323,6 +323,11 @@ class Section:
                       r["n_error"]])
         self.w(table(["sample", "tool", "scope", "n", "mean", "median", "Q1–Q3", "any alert",
                       "flagged", "errors"], t))
+        self.w("packj's flags come from its static risks, composition included: on the whole"
+               " package mostly \"contains executables or other binaries\" (below), and on"
+               " setup.py, which it reads alone in a folder, \"noisy package: dummy/empty or"
+               " troll package\", which a one-file folder gets. Compare the call-site counts,"
+               " not these flags.\n")
         t6 = read_csv(self.path("table6_alerts.csv")) or []
         t = [[r["source"], cell(r["package"], 50), r["packj_equiv.package"], r["packj.package"],
               r["packj_equiv.setup"], r["packj.setup"]] for r in t6 if r.get("packj.package")]
