@@ -320,7 +320,8 @@ static void test_fake_peers(void)
 	}
 	/* A package of links only: nothing to give packj; still an attempt that failed. */
 	{
-		static const struct fx_entry e[] = {{"l-1/setup.py", FX_SYMLINK, NULL, 0, "/etc/passwd"}};
+		static const struct fx_entry e[] = {
+		    {"l-1/setup.py", FX_SYMLINK, NULL, 0, "/etc/passwd"}};
 		size_t len = 0;
 		struct package_options o;
 		struct diag od;
