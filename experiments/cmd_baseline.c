@@ -1226,7 +1226,8 @@ int cmd_baseline(int argc, char **argv)
 	t_run = now_wall();
 	if (!q || workq_run(q, &wj) < 0) {
 		workq_free(q);
-		fprintf(stderr, "pyvet: baseline: out of memory\n");
+		err_report("baseline: out of memory");
+		rc = EXIT_INTERNAL;
 		goto end;
 	}
 	workq_free(q);
