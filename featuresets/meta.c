@@ -56,7 +56,7 @@ static const char *const homepage_labels[] = {"homepage",   "home", "source", "s
 
 static const char *metadata_path(const struct analysis *a)
 {
-	return a->pkg && a->pkg->metadata ? a->pkg->metadata->path : NULL;
+	return a->view && a->view->metadata ? a->view->metadata->path : NULL;
 }
 
 static void add_ev(struct evidence_list *ev, size_t *n_ev, const char *rule, const char *file,
