@@ -13,8 +13,10 @@
  *   component doc/docs), has_entry_points, has_extension (*.so, *.pyd), has_bytecode (*.pyc),
  *   has_pth, n_files, n_modules, n_data_files, n_packages (directories holding __init__.py),
  *   n_top_level (distinct first components of module paths), max_module_depth (components of
- *   the deepest module path), log_module_bytes, log_data_bytes, log_total_bytes
- *   (ln(1 + bytes); declared sizes for members that were not loaded). */
+ *   the deepest module path), log_module_bytes, log_data_bytes, log_total_bytes (modules,
+ *   setup files and data files; not the metadata, licence and entry-points files, whose size
+ *   depends on their format) (ln(1 + bytes) of the universal-newline text; declared sizes for
+ *   members that were not loaded). */
 #include "featuresets/featureset.h"
 
 #include <math.h>
@@ -126,10 +128,12 @@ static int residual_extract(const void *vstate, const struct analysis *a, double
 	for (size_t i = 0; i < v->n_files; i++) {
 		const struct pkgview_file *f = &v->files[i];
 		const char *b = base_name(f->path);
-		double size = (double)f->member->size;
+		double size = (double)f->len; /* universal newlines: CRLF is not bigger */
 		if (deadline_check(a->deadline, d, "residual ('%s')", f->path) < 0)
 			return -1;
-		total += size;
+		if (f->role == PKGVIEW_MODULE || f->role == PKGVIEW_SETUP ||
+		    f->role == PKGVIEW_DATA)
+			total += size;
 		if (b == f->path && !strncasecmp(b, "readme", 6))
 			out[R_HAS_README] = 1;
 		/* (an installed package's licence, /usr/share/doc/..., is not documentation) */

@@ -306,7 +306,7 @@ int pkgview_build(const struct package *p, struct pkgview **out, struct diag *d)
 		struct pkgview_file *f = &v->files[i];
 		if (set_text(im, f) < 0)
 			goto oom;
-		v->bytes_visible += f->member->size;
+		v->bytes_visible += f->len;
 		switch (f->role) {
 		case PKGVIEW_METADATA:
 			v->metadata = f;

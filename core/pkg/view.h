@@ -61,7 +61,8 @@ struct pkgview_file {
 	int is_python;    /* the name ends in ".py" (modules and setup.py) */
 	const char *text; /* loaded members: the bytes with universal newlines, NUL-terminated;
 	                   * NULL when the member was not loaded (listed only) */
-	size_t len;       /* bytes of `text`; the member's declared size when text is NULL */
+	size_t len;       /* bytes of `text` (so a CRLF file has the size of its LF copy); the
+	                   * member's declared size when text is NULL */
 };
 
 struct pkgview {
@@ -78,7 +79,7 @@ struct pkgview {
 	size_t n_licenses;
 	size_t n_modules;     /* role PKGVIEW_MODULE */
 	size_t n_hidden;      /* package members hidden as bookkeeping */
-	size_t bytes_visible; /* sum of the view files' sizes (declared size when not loaded) */
+	size_t bytes_visible; /* sum of the view files' `len` */
 };
 
 /** The shape of `p`, from its content (see enum pkg_shape; a .deb is always installed). */
