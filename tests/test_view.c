@@ -283,6 +283,57 @@ static void test_installed_roles(void)
 	fx_release(&fx);
 }
 
+/* Debian's machine-readable copyright: the licence of the "Files: *" paragraph, not the first
+ * licence text of the file (which may be the packaging's). */
+static void test_dep5(void)
+{
+	static const char dep5[] =
+	    "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+	    "Upstream-Name: demo\n\n"
+	    "Files: debian/*\nCopyright: 2024 Packager\nLicense: GPL-2+\n"
+	    " This program is free software; you can redistribute it under the terms of the\n"
+	    " GNU General Public License; either version 2 of the License.\n\n"
+	    "Files: * demo/*\nCopyright: 2024 Author\nLicense: Expat\n\n"
+	    "License: Expat\n Permission is hereby granted, free of charge, to any person.\n .\n"
+	    " THE SOFTWARE IS PROVIDED AS IS.\n";
+	static const char inline_text[] =
+	    "Format: http://dep.debian.net/deps/dep5\n\nFiles: *\nLicense: BSD-3-clause\n"
+	    " Redistribution and use in source and binary forms.\n\nFiles: debian/*\n"
+	    "License: GPL-2\n GNU General Public License\n";
+	static const char *const p[] = {"a/__init__.py", "", NULL};
+	const char *const texts[] = {dep5, inline_text, "Copyright 2024 Author\nMIT\n"};
+	const char *const want[] = {"Expat\nPermission is hereby granted, free of charge, to any "
+	                            "person.\n\nTHE SOFTWARE IS PROVIDED AS IS.\n",
+	                            "BSD-3-clause\nRedistribution and use in source and binary "
+	                            "forms.\n",
+	                            "Copyright 2024 Author\nMIT\n"};
+	for (int k = 0; k < 3; k++) {
+		struct fx fx;
+		struct diag d;
+		memset(&fx, 0, sizeof(fx));
+		fx_fill_files(&fx.pkg, fx.files, MAX_FILES, p, 100);
+		fx.aux[0].path = "usr/share/doc/python3-demo/copyright";
+		fx.aux[0].kind = PKGFS_FILE;
+		fx.aux[0].data = (const unsigned char *)texts[k];
+		fx.aux[0].size = strlen(texts[k]);
+		fx.pkg.aux = fx.aux;
+		fx.pkg.n_aux = 1;
+		snprintf(fx.pkg.format, sizeof(fx.pkg.format), "deb>tar.xz");
+		fx.pkg.root = (char *)"usr/lib/python3/dist-packages/";
+		diag_init(&d);
+		if (pkgview_build(&fx.pkg, &fx.v, &d) == 0 && fx.v->n_licenses == 1)
+			CHECK_STR(fx.v->licenses[0]->text, want[k], "%s",
+			          k == 0 ? "DEP-5: the Files: * licence's stand-alone text"
+			          : k == 1
+			              ? "DEP-5: the Files: * licence's own text (not debian/*'s)"
+			              : "a free-form copyright file is kept whole");
+		else
+			CHECK(0, "view with a copyright file");
+		diag_release(&d);
+		fx_release(&fx);
+	}
+}
+
 static void test_universal_newlines(void)
 {
 	struct fx fx;
@@ -359,6 +410,7 @@ int main(void)
 	test_sdist_roles();
 	test_wheel_roles();
 	test_installed_roles();
+	test_dep5();
 	test_universal_newlines();
 	test_analysis_on_view();
 	return harness_done();

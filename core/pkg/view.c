@@ -211,6 +211,169 @@ static int classify(struct view_impl *im, const struct package *p, const struct 
 	return 1;
 }
 
+/* ---- Debian's machine-readable copyright format (DEP-5) ---- */
+
+/* One field of a paragraph: `value` is the first line's text after "Key:", `body` the
+ * continuation lines (raw, each starting with a blank). */
+struct dep5_field {
+	const char *value, *body;
+	size_t value_len, body_len;
+};
+
+/* The end of the line starting at `s` (its LF or `end`). */
+static const char *line_end(const char *s, const char *end)
+{
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+	return nl ? nl : end;
+}
+
+static int blank_line(const char *s, const char *e)
+{
+	for (; s < e; s++)
+		if (*s != ' ' && *s != '\t')
+			return 0;
+	return 1;
+}
+
+/* Field `key` of the paragraph [p, pe) into *f; 1 if found. */
+static int dep5_field(const char *p, const char *pe, const char *key, struct dep5_field *f)
+{
+	size_t kl = strlen(key);
+	for (const char *s = p; s < pe;) {
+		const char *e = line_end(s, pe);
+		if (s[0] != ' ' && s[0] != '\t' && (size_t)(e - s) > kl &&
+		    !strncasecmp(s, key, kl) && s[kl] == ':') {
+			const char *v = s + kl + 1, *b = e < pe ? e + 1 : pe, *be = b;
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			while (be < pe && (*be == ' ' || *be == '\t'))
+				be = line_end(be, pe) < pe ? line_end(be, pe) + 1 : pe;
+			f->value = v;
+			f->value_len = (size_t)(e - v);
+			while (f->value_len &&
+			       (v[f->value_len - 1] == ' ' || v[f->value_len - 1] == '\t'))
+				f->value_len--;
+			f->body = b;
+			f->body_len = (size_t)(be - b);
+			return 1;
+		}
+		s = e < pe ? e + 1 : pe;
+	}
+	return 0;
+}
+
+/* Does a Files: value list the pattern "*" (every file: the upstream work)? */
+static int files_all(const struct dep5_field *f)
+{
+	const char *s = f->value, *e = f->value + f->value_len;
+	while (s < e) {
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		const char *t = s;
+		while (t < e && *t != ' ' && *t != '\t')
+			t++;
+		if (t - s == 1 && *s == '*')
+			return 1;
+		s = t;
+	}
+	return 0;
+}
+
+/* Append the continuation lines of a field with their first blank removed and " ." read as an
+ * empty line. */
+static int dep5_body(struct sbuf *out, const struct dep5_field *f)
+{
+	const char *s = f->body, *end = f->body + f->body_len;
+	while (s < end) {
+		const char *e = line_end(s, end), *t = s + 1;
+		if (!(e - t == 1 && *t == '.') && sbuf_add(out, t, (size_t)(e - t)) < 0)
+			return -1;
+		if (sbuf_addch(out, '\n') < 0)
+			return -1;
+		s = e < end ? e + 1 : end;
+	}
+	return 0;
+}
+
+/* Skip blank lines from *p; the next paragraph is then [*p, *pe). 0 at the end of the text. */
+static int next_paragraph(const char **p, const char **pe, const char *end)
+{
+	const char *s = *p;
+	while (s < end && blank_line(s, line_end(s, end)))
+		s = line_end(s, end) < end ? line_end(s, end) + 1 : end;
+	if (s >= end)
+		return 0;
+	*p = s;
+	while (s < end && !blank_line(s, line_end(s, end)))
+		s = line_end(s, end) < end ? line_end(s, end) + 1 : end;
+	*pe = s;
+	return 1;
+}
+
+/* Is the first line a DEP-5 "Format: .../copyright-format/1.0/" (or ".../dep5...") line? */
+static int is_dep5(const char *text, const char *end)
+{
+	const char *e = line_end(text, end);
+	if (e - text < 7 || strncasecmp(text, "Format:", 7))
+		return 0;
+	for (const char *s = text; s < e; s++)
+		if (((size_t)(e - s) >= 16 && !strncasecmp(s, "copyright-format", 16)) ||
+		    ((size_t)(e - s) >= 4 && !strncasecmp(s, "dep5", 4)))
+			return 1;
+	return 0;
+}
+
+/* The upstream licence of a DEP-5 copyright file: the License field of the first "Files: *"
+ * paragraph -- its short name and text or, with a short name only, the text of the stand-alone
+ * License paragraph of that name. The rest of such a file licenses other files (the packaging,
+ * vendored code), and its earliest licence text would otherwise be read as the project's. 1 and
+ * the licence appended to `out`; 0 if the file is not DEP-5 or has no "Files: *" paragraph; -1
+ * on out of memory. */
+static int dep5_upstream_license(const char *text, size_t len, struct sbuf *out)
+{
+	const char *end = text + len, *p, *pe = text;
+	struct dep5_field lic, f;
+	int found = 0;
+	if (!is_dep5(text, end))
+		return 0;
+	for (p = text; !found && next_paragraph(&p, &pe, end); p = pe)
+		found = dep5_field(p, pe, "Files", &f) && files_all(&f) &&
+		        dep5_field(p, pe, "License", &lic);
+	if (!found)
+		return 0;
+	if (sbuf_add(out, lic.value, lic.value_len) < 0 || sbuf_addch(out, '\n') < 0)
+		return -1;
+	if (lic.body_len)
+		return dep5_body(out, &lic) < 0 ? -1 : 1;
+	for (p = text; next_paragraph(&p, &pe, end); p = pe)
+		if (!dep5_field(p, pe, "Files", &f) && dep5_field(p, pe, "License", &f) &&
+		    f.value_len == lic.value_len && !strncasecmp(f.value, lic.value, lic.value_len))
+			return dep5_body(out, &f) < 0 ? -1 : 1;
+	return 1;
+}
+
+/* An installed package's copyright file in DEP-5 format: its text becomes the upstream
+ * licence (dep5_upstream_license()). 0 or -1 (out of memory). */
+static int upstream_license_text(struct view_impl *im, struct pkgview_file *vf)
+{
+	struct sbuf sb = SBUF_INIT;
+	int r;
+	if (!vf->text || (r = dep5_upstream_license(vf->text, vf->len, &sb)) == 0) {
+		sbuf_release(&sb);
+		return 0;
+	}
+	if (r < 0 || sbuf_addch(&sb, '\0') < 0) {
+		sbuf_release(&sb);
+		return -1;
+	}
+	vf->len = sb.len - 1;
+	char *t = sbuf_detach(&sb, NULL);
+	if (!t || own(im, t) < 0)
+		return -1;
+	vf->text = t;
+	return 0;
+}
+
 static int cmp_view_file(const void *x, const void *y)
 {
 	const struct pkgview_file *a = x, *b = y;
@@ -304,7 +467,8 @@ int pkgview_build(const struct package *p, struct pkgview **out, struct diag *d)
 	}
 	for (size_t i = 0; i < v->n_files; i++) {
 		struct pkgview_file *f = &v->files[i];
-		if (set_text(im, f) < 0)
+		if (set_text(im, f) < 0 || (f->path[0] == '/' && f->role == PKGVIEW_LICENSE &&
+		                            upstream_license_text(im, f) < 0))
 			goto oom;
 		v->bytes_visible += f->len;
 		switch (f->role) {

@@ -9,7 +9,9 @@
  *  - the setup files at the package root (setup.py, setup.cfg, pyproject.toml) if present;
  *  - the licence texts wherever the shape keeps them: root LICENSE*, LICENCE*, COPYING*,
  *    *.dist-info/licenses/ and *.dist-info/LICENSE* (any metadata directory), and an installed
- *    package's /usr/share/doc/<package>/copyright;
+ *    package's /usr/share/doc/<package>/copyright (in Debian's machine-readable format, DEP-5,
+ *    only the licence of its "Files: *" paragraph: the rest licenses the packaging and vendored
+ *    files);
  *  - every other member below the package root: Python modules and data files.
  * Hidden (no view file): the bookkeeping of metadata directories (RECORD, WHEEL, SOURCES.txt,
  * top_level.txt, dependency_links.txt, requires.txt, not-zip-safe, INSTALLER, REQUESTED,
