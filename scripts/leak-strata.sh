@@ -64,4 +64,19 @@ for S in installed-vs-wheel popular-vs-sdist realsdist-vs-sdist overall; do
 		printf "%s,%d,%d,%s,%s,%.4f,%.4f\n", s, nb, nm, $1, $2, $5, $6
 	}' "$OUT/$S.cv.summary.csv" >>"$OUT/leak-strata.csv"
 done
+# the sidecar: what was run on what
+/usr/bin/python3 - "$OUT/leak-strata.json" "$FEAT" "$MANIFEST" "$("$PYVET" --version | sed -n 's/^commit //p')" \
+	"$FOLDS" "$REPEATS" "$SEED" "$LEARNERS" "$SETS" <<'PY'
+import hashlib, json, sys
+out, feat, manifest, commit, folds, repeats, seed, learners, sets = sys.argv[1:10]
+def sha(p):
+    return hashlib.sha256(open(p, "rb").read()).hexdigest()
+json.dump({"output": "leak-strata.csv", "script": "scripts/leak-strata.sh", "pyvet_commit": commit,
+           "inputs": {"features.csv": sha(feat + "/features.csv"), "manifest": manifest,
+                      "manifest_sha256": sha(manifest)},
+           "options": {"cv": "stratified", "folds": int(folds), "repeats": int(repeats),
+                       "seed": int(seed), "learners": learners, "sets": sets,
+                       "rows": "split=train of the manifest"}},
+          open(out, "w"), indent=1)
+PY
 column -s, -t "$OUT/leak-strata.csv"
