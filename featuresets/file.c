@@ -389,7 +389,7 @@ static int file_extract(const void *state, const struct analysis *a, double *out
 const struct featureset_type fs_file = {
     .name = "file",
     .summary = "file features: minimal setup.cfg, consistent licence (paper Sec. 4.2; D17, D18)",
-    .version = 1,
+    .version = 2,
     .state_size = sizeof(struct file_state),
     .params = file_params,
     .check = NULL,

@@ -353,7 +353,7 @@ static int meta_extract(const void *state, const struct analysis *a, double *out
 const struct featureset_type fs_meta = {
     .name = "meta",
     .summary = "metadata features: valid homepage, valid author e-mail (paper Sec. 4.2; D5-D7)",
-    .version = 1,
+    .version = 2,
     .state_size = sizeof(struct meta_state),
     .params = meta_params,
     .check = NULL,
