@@ -187,17 +187,18 @@ static void run_job(struct shared *sh, struct job *j)
 	}
 	size_t n = 0;
 	long setup_at = -1;
-	if (a->setup_py && a->setup_py->data) {
+	const struct package_file *setup = a->setup_py ? a->setup_py->member : NULL;
+	if (setup && setup->data) {
 		setup_at = 0;
-		srcs[n] = a->setup_py->data;
-		lens[n++] = a->setup_py->size;
+		srcs[n] = setup->data;
+		lens[n++] = setup->size;
 	}
 	for (size_t i = 0; i < p->n_files; i++) {
 		const struct package_file *f = &p->files[i];
 		if (f->kind != PKGFS_FILE || !package_is_python(f))
 			continue;
 		j->py_files++;
-		if (f == a->setup_py || !f->data || n >= sh->max_files)
+		if (f == setup || !f->data || n >= sh->max_files)
 			continue;
 		srcs[n] = f->data;
 		lens[n++] = f->size;

@@ -34,11 +34,12 @@ int cmd_extract(int argc, char **argv);
 #define EX_MAX_JOBS 256
 #define EX_MAX_SETS EXTRACTROW_MAX_SETS
 #define EX_LIST_MAX 10000 /* api_hits / urls entries per package in evidence.jsonl */
-#define EX_CACHE_FORMAT 1 /* bump when the output format of extract changes */
+#define EX_CACHE_FORMAT 2 /* bump when the output format of extract changes */
 
 /* The outcome for one manifest row. */
 struct ex_result {
 	int ok;
+	const char *shape; /* static: the package's shape (core/pkg/view.h) */
 	char *error;
 	double *x;
 	struct doc_tokens dt;
@@ -63,8 +64,9 @@ static int ex_usage(FILE *f)
 	    "                     [--debian-dir D] [--reuse] [--quiet]\n\n"
 	    "Read every package of manifest M (paths relative to DIR, default the manifest's\n"
 	    "directory) in memory, analyse it once (spec D3) and compute the feature sets. Writes\n"
-	    "into OUTDIR: features.csv (id,label,name,version,cluster,first_seen, then one column\n"
-	    "per feature named set.feature), tokens.tsv (per-package token counts of the text\n"
+	    "into OUTDIR: features.csv (id,label,name,version,cluster,first_seen,shape, then one\n"
+	    "column per feature named set.feature; shape = sdist|wheel|installed|dir, a label,\n"
+	    "never a model input), tokens.tsv (per-package token counts of the text\n"
 	    "document, 'id<TAB>token:count ...'), evidence.jsonl (one JSON object per package),\n"
 	    "errors.csv (id,path,reason) and features.json (the sidecar, with the cache key).\n"
 	    "Failed packages are listed in errors.csv only. Output bytes do not depend on "
@@ -138,6 +140,7 @@ static char *build_evidence(const struct ex_run *r, const char *id, const struct
 	if (!o)
 		return NULL;
 	add_str(o, "id", id);
+	add_str(o, "shape", pkg_shape_name(a->view->shape));
 	arr = cJSON_AddArrayToObject(o, "api_hits");
 	for (size_t i = 0; arr && i < a->n_hits && i < EX_LIST_MAX; i++) {
 		const struct file_api_hit *h = &a->hits[i];
@@ -220,6 +223,7 @@ static void process_one(struct ex_run *r, size_t i)
 	/* keep the row and the tokens; the rest is released below */
 	res->x = er.x;
 	er.x = NULL;
+	res->shape = pkg_shape_name(er.a->view->shape);
 	res->dt = er.dt;
 	memset(&er.dt, 0, sizeof(er.dt));
 	res->ok = 1;
@@ -524,7 +528,7 @@ int cmd_extract(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/errors.csv", outdir);
 	if (csvio_out_open(&o_err, path) < 0)
 		goto io_fail;
-	fputs("id,label,name,version,cluster,first_seen", o_feat.f);
+	fputs("id,label,name,version,cluster,first_seen,shape", o_feat.f);
 	for (size_t k = 0; k < r.x.n_sets; k++)
 		for (size_t j = 0; j < r.x.sets[k]->type->n_features; j++)
 			fprintf(o_feat.f, ",%s.%s", r.x.sets[k]->type->name,
@@ -556,9 +560,10 @@ int cmd_extract(int argc, char **argv)
 		const struct manifest_row *row = &m->rows[i];
 		workq_wait_item(q, i);
 		if (res->ok) {
-			const char *cells[6] = {row->id,      row->label,   row->name,
-			                        row->version, row->cluster, row->first_seen};
-			for (size_t c = 0; c < 6; c++) {
+			const char *cells[7] = {row->id,      row->label,   row->name,
+			                        row->version, row->cluster, row->first_seen,
+			                        res->shape};
+			for (size_t c = 0; c < 7; c++) {
 				if (c)
 					fputc(',', o_feat.f);
 				csvio_write_field(o_feat.f, cells[c] ? cells[c] : "");

@@ -338,13 +338,13 @@ done:
 
 /* A cursor over one file's analysed text, to fetch lines in increasing order. */
 struct line_cursor {
-	const struct package_file *file;
+	const struct pkgview_file *file;
 	const char *text;
 	size_t len, off, line; /* text + off is the start of line `line` */
 };
 
 static const char *cursor_line(struct line_cursor *c, const struct analysis *a,
-                               const struct package_file *f, size_t line, size_t *n)
+                               const struct pkgview_file *f, size_t line, size_t *n)
 {
 	if (c->file != f || line < c->line) {
 		c->file = f;

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/base/csvio.h"
+#include "core/base/datafile.h"
 #include "core/base/err.h"
 #include "core/base/sbuf.h"
 #include "core/pkg/manifest.h"
@@ -44,7 +46,50 @@ static int split_usage(FILE *f)
 	       "0.2)\n\n"
 	       "Exit status: 0 written; 2 usage error, or a manifest that is unreadable or cannot\n"
 	       "be split; 4 write error.\n");
+	fputs("Debian rows listed in not-python.csv beside DEBIAN.csv (if present; column 'id')\n"
+	      "are left out as excluded-not-python.\n",
+	      f);
 	return f == stdout ? 0 : 2;
+}
+
+#define NOT_PYTHON_FILE "not-python.csv"
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The ids of not-python.csv beside the Debian manifest `debian_path`, if that file exists, into
+ * o (sorted; borrowed from *t, which the caller frees) and its path into `path`. 0 (also when
+ * there is no such file: path ""), or -1 with the reason on `d`. */
+static int read_not_python(const char *debian_path, struct split_options *o, struct csv_table **t,
+                           const char **ids_out[], char *path, size_t n, struct diag *d)
+{
+	const char *slash = strrchr(debian_path, '/');
+	long c;
+	const char **ids;
+	if (slash)
+		snprintf(path, n, "%.*s/%s", (int)(slash - debian_path), debian_path,
+		         NOT_PYTHON_FILE);
+	else
+		snprintf(path, n, "%s", NOT_PYTHON_FILE);
+	if (access(path, F_OK) < 0) {
+		path[0] = '\0';
+		return 0;
+	}
+	if (csvio_read(path, 0, t, d) < 0)
+		return -1;
+	if ((c = csvio_column(*t, "id")) < 0)
+		return diag_error(d, "'%s': no 'id' column", path);
+	if (!(ids = calloc((*t)->n_rows + 1, sizeof(*ids))))
+		return diag_error(d, "out of memory");
+	for (size_t i = 0; i < (*t)->n_rows; i++)
+		ids[i] = (*t)->rows[i][c];
+	qsort(ids, (*t)->n_rows, sizeof(*ids), cmp_id);
+	o->not_python = ids;
+	o->n_not_python = (*t)->n_rows;
+	*ids_out = ids;
+	return 0;
 }
 
 static int parse_size(const char *opt, const char *v, size_t *out)
@@ -195,7 +240,8 @@ static void write_kind_shares(FILE *f, const struct count *c, size_t nc)
 }
 
 static int write_readme(const char *path, const struct part *parts, size_t n_parts,
-                        const struct split_options *o, const struct count *c, size_t nc)
+                        const struct split_options *o, const char *np_path, const char *np_sha256,
+                        const struct count *c, size_t nc)
 {
 	const struct split_result *r = &parts[0].r;
 	struct csvio_out out;
@@ -214,6 +260,11 @@ static int write_readme(const char *path, const struct part *parts, size_t n_par
 		        "written as `%s<path>`, relative to the Debian slice folder (`--debian-dir "
 		        "DIR`)\n",
 		        parts[p].file, parts[p].m->sha256, parts[p].m->n, parts[p].prefix);
+	if (np_path && np_path[0])
+		fprintf(f,
+		        "- Debian rows that are not Python packages: `%s`, SHA-256 `%s`, %zu ids "
+		        "(`excluded-not-python`)\n",
+		        np_path, np_sha256, o->n_not_python);
 	fprintf(f,
 	        "- options: seed=%lu, probes=%d, n_malicious_train=%zu (0 = all older), "
 	        "test_malicious=%zu (0 = share), test_malicious_share=%g, test_benign_share=%g\n",
@@ -425,6 +476,9 @@ int cmd_split(int argc, char **argv)
 	diag_init(&d);
 	struct part parts[SPLIT_MAX_PARTS];
 	size_t n_parts = debian_path ? 2 : 1;
+	struct csv_table *np_table = NULL;
+	const char **np_ids = NULL;
+	char np_path[4200] = "", np_sha256[65] = "";
 	memset(parts, 0, sizeof(parts));
 	parts[0].file = manifest_path;
 	parts[0].prefix = "";
@@ -443,6 +497,15 @@ int cmd_split(int argc, char **argv)
 			err_report("split: %s", diag_message(&d));
 			goto end;
 		}
+	if (debian_path && read_not_python(debian_path, &o, &np_table, &np_ids, np_path,
+	                                   sizeof(np_path), &d) < 0) {
+		err_report("split: %s", diag_message(&d));
+		goto end;
+	}
+	if (np_path[0] && datafile_sha256(np_path, np_sha256) < 0) {
+		err_report("split: cannot hash '%s'", np_path);
+		goto end;
+	}
 	if (split_run(parts[0].m, &o, &parts[0].r, &d) < 0 ||
 	    (n_parts > 1 && split_run_debian(parts[0].m, parts[1].m, &o, &parts[1].r, &d) < 0)) {
 		err_report("split: %s", diag_message(&d));
@@ -463,7 +526,7 @@ int cmd_split(int argc, char **argv)
 	if (write_counts(path, c, nc) < 0)
 		goto end;
 	snprintf(path, sizeof(path), "%s/README.md", dir);
-	if (write_readme(path, parts, n_parts, &o, c, nc) < 0)
+	if (write_readme(path, parts, n_parts, &o, np_path, np_sha256, c, nc) < 0)
 		goto end;
 	size_t n_rows = 0;
 	for (size_t p = 0; p < n_parts; p++)
@@ -479,6 +542,8 @@ int cmd_split(int argc, char **argv)
 	rc = EXIT_OK;
 end:
 	free(c);
+	free(np_ids);
+	csvio_table_free(np_table);
 	for (size_t p = 0; p < SPLIT_MAX_PARTS; p++) {
 		split_result_release(&parts[p].r);
 		csvio_table_free(parts[p].t);

@@ -17,6 +17,7 @@
 
 #include "core/analysis/analysis.h"
 #include "core/analysis/evidence.h"
+#include "core/pkg/pkginfo.h"
 
 enum {
 	A_SETUP_PY,
@@ -131,7 +132,6 @@ static int artifacts_extract(const void *vstate, const struct analysis *a, doubl
 	const char *fmt;
 	(void)vstate;
 	(void)ev;
-	(void)d;
 	for (size_t i = 0; i < A_N; i++)
 		out[i] = 0;
 	for (size_t i = 0; i < p->n_files; i++) {
@@ -178,12 +178,23 @@ static int artifacts_extract(const void *vstate, const struct analysis *a, doubl
 			}
 		}
 	}
-	if (a->info) {
-		const char *mdv = pkginfo_get(a->info, "Metadata-Version");
-		double v = mdv_value(mdv);
+	/* the container's metadata file as it is (the view drops Metadata-Version) */
+	if (p->metadata && p->metadata->data) {
+		struct pkginfo *pi = NULL;
+		struct diag md;
+		diag_init(&md);
+		if (pkginfo_parse((const char *)p->metadata->data, p->metadata->size,
+		                  &a->ctx->pkginfo_limits, &pi, &md) < 0) {
+			diag_error(d, "artifacts: '%s': %s", p->metadata->path, diag_message(&md));
+			diag_release(&md);
+			return -1;
+		}
+		diag_release(&md);
+		double v = mdv_value(pkginfo_get(pi, "Metadata-Version"));
 		out[A_MDV] = v;
 		out[A_MDV_GE_2_2] = isnan(v) ? (double)NAN : v >= 2.2 - 1e-9;
-		out[A_LICENSE_FILE_HEADER] = pkginfo_get(a->info, "License-File") != NULL;
+		out[A_LICENSE_FILE_HEADER] = pkginfo_get(pi, "License-File") != NULL;
+		pkginfo_free(pi);
 	} else {
 		out[A_MDV] = NAN;
 		out[A_MDV_GE_2_2] = NAN;

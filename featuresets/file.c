@@ -1,9 +1,10 @@
 /* The `file` feature set: the two file features of Table 2 (paper.md sections 3.13-3.14,
- * spec D17-D18).
+ * spec D17-D18), read from the canonical package view (core/pkg/view.h).
  *
- *   file.min_cfg     1 if the root setup.cfg is absent (option) or holds nothing but an
- *                    [egg_info] section with setuptools' tag keys ("Has minimum setup
- *                    configuration", Sec. 4.2; D17)
+ *   file.min_cfg     1 if the root setup.cfg is absent (option, by shape: a wheel or an
+ *                    installed package never ships one) or holds nothing but an [egg_info]
+ *                    section with setuptools' tag keys ("Has minimum setup configuration",
+ *                    Sec. 4.2; D17; docs/package-view.md)
  *   file.is_license  1 if at least license.min_sources of the three licence sources
  *                    (classifier, field, file) are present and all name the same family
  *                    ("Has mismatch license", Sec. 4.2; D18)
@@ -26,6 +27,7 @@
 #include "core/analysis/license.h"
 #include "core/pkg/package.h"
 #include "core/pkg/pkginfo.h"
+#include "core/pkg/view.h"
 
 /* Licence file candidates examined per package. */
 #define LICENSE_FILES_MAX 16
@@ -33,7 +35,8 @@
 #define CFG_SNIPPET_MAX 120
 
 struct file_state {
-	int min_cfg_absent; /* 0 = "1", 1 = "0", 2 = "nan" */
+	int min_cfg_absent;       /* 0 = "1", 1 = "0", 2 = "nan" */
+	int min_cfg_absent_built; /* the same for wheels and installed packages */
 	long license_min_sources;
 	int license_level; /* 0 = family, 1 = exact */
 	char license_table[PARAM_STR_MAX];
@@ -42,7 +45,11 @@ struct file_state {
 
 static const struct param_spec file_params[] = {
     {"min_cfg.absent", PARAM_ENUM, offsetof(struct file_state, min_cfg_absent), "1", "1|0|nan",
-     "value of min_cfg when the package has no root setup.cfg (D17)"},
+     "value of min_cfg when an sdist or a source tree has no root setup.cfg (D17)"},
+    {"min_cfg.absent_built", PARAM_ENUM, offsetof(struct file_state, min_cfg_absent_built), "0",
+     "1|0|nan",
+     "value of min_cfg when a wheel or an installed package has no root setup.cfg (built "
+     "packages never ship one; docs/package-view.md)"},
     {"license.min_sources", PARAM_INT, offsetof(struct file_state, license_min_sources), "2",
      "[1, 3]", "licence sources (classifier, field, file) that must be present, 1..3 (D18)"},
     {"license.level", PARAM_ENUM, offsetof(struct file_state, license_level), "family",
@@ -178,30 +185,31 @@ static int cfg_minimal(const char *t, size_t n, size_t *bad_line, const char **b
 static double min_cfg_feature(const struct file_state *s, const struct analysis *a,
                               struct evidence_list *ev, int *oom)
 {
-	const struct package_file *f = a->setup_cfg;
-	struct sbuf text = SBUF_INIT;
+	const struct pkgview_file *f = a->setup_cfg;
 	size_t bad_line = 0, bad_len = 0;
 	const char *bad = NULL;
 	char why[300];
 	int minimal;
 	if (!f) {
 		static const double absent[] = {1, 0, NAN};
-		add_ev(ev, "min_cfg", NULL, 0, NULL, 0,
-		       s->min_cfg_absent == 0 ? "no root setup.cfg: minimal (min_cfg.absent=1)"
-		       : s->min_cfg_absent == 1
-		           ? "no root setup.cfg: not minimal (min_cfg.absent=0)"
-		           : "no root setup.cfg: not applicable (min_cfg.absent=nan)",
-		       oom);
-		return absent[s->min_cfg_absent];
+		static const char *const what[] = {"minimal", "not minimal", "not applicable"};
+		enum pkg_shape shape = a->view->shape;
+		int built = shape == PKG_SHAPE_WHEEL || shape == PKG_SHAPE_INSTALLED;
+		int v = built ? s->min_cfg_absent_built : s->min_cfg_absent;
+		snprintf(why, sizeof(why), "no root setup.cfg (%s): %s (min_cfg.%s=%s)",
+		         pkg_shape_name(shape), what[v], built ? "absent_built" : "absent",
+		         v == 0   ? "1"
+		         : v == 1 ? "0"
+		                  : "nan");
+		add_ev(ev, "min_cfg", NULL, 0, NULL, 0, why, oom);
+		return absent[v];
 	}
-	if (!f->data || package_read_text(f, &text) < 0) {
-		sbuf_release(&text);
+	if (!f->text) {
 		add_ev(ev, "min_cfg", f->path, 0, NULL, 0,
 		       "setup.cfg not loaded (over the size cap): not minimal", oom);
 		return 0;
 	}
-	minimal =
-	    cfg_minimal(sbuf_cstr(&text), text.len, &bad_line, &bad, &bad_len, why, sizeof(why));
+	minimal = cfg_minimal(f->text, f->len, &bad_line, &bad, &bad_len, why, sizeof(why));
 	if (minimal)
 		add_ev(ev, "min_cfg", f->path, 0, NULL, 0,
 		       bad ? "only [egg_info] tag keys: minimal" : "no sections or keys: minimal",
@@ -209,7 +217,6 @@ static double min_cfg_feature(const struct file_state *s, const struct analysis 
 	else
 		add_ev(ev, "min_cfg", f->path, bad_line, bad,
 		       bad_len > CFG_SNIPPET_MAX ? CFG_SNIPPET_MAX : bad_len, why, oom);
-	sbuf_release(&text);
 	return minimal;
 }
 
@@ -218,14 +225,6 @@ static double min_cfg_feature(const struct file_state *s, const struct analysis 
 static int has_prefix_ci(const char *s, const char *p)
 {
 	return !strncasecmp(s, p, strlen(p));
-}
-
-/* A root member whose name starts with LICENSE, LICENCE or COPYING (any case). */
-static int is_root_license_name(const char *path)
-{
-	return !strchr(path, '/') &&
-	       (has_prefix_ci(path, "license") || has_prefix_ci(path, "licence") ||
-	        has_prefix_ci(path, "copying"));
 }
 
 /* `v` is "License :: OSI Approved" (nothing more specific), whitespace-insensitively. */
@@ -259,9 +258,9 @@ static int starts_license_classifier(const char *v)
 }
 
 /* Add `f` to the candidate list unless present or full. */
-static void add_candidate(const struct package_file **c, size_t *n, const struct package_file *f)
+static void add_candidate(const struct pkgview_file **c, size_t *n, const struct pkgview_file *f)
 {
-	if (!f || f->kind != PKGFS_FILE || *n >= LICENSE_FILES_MAX)
+	if (!f || f->member->kind != PKGFS_FILE || *n >= LICENSE_FILES_MAX)
 		return;
 	for (size_t i = 0; i < *n; i++)
 		if (c[i] == f)
@@ -269,22 +268,22 @@ static void add_candidate(const struct package_file **c, size_t *n, const struct
 	c[(*n)++] = f;
 }
 
-/* Resolve a License-File value: as a path from the root, then next to the metadata file and in
- * its licenses/ folder (wheels and Metadata 2.4 keep them there). */
-static const struct package_file *resolve_license_file(const struct analysis *a, const char *v)
+/* Resolve a License-File value in the view: as a path from the root, then next to the metadata
+ * file and in its licenses/ folder (wheels and Metadata 2.4 keep them there). */
+static const struct pkgview_file *resolve_license_file(const struct analysis *a, const char *v)
 {
-	const struct package_file *f = package_find(a->pkg, v);
-	const char *mp = a->pkg->metadata ? a->pkg->metadata->path : NULL;
+	const struct pkgview_file *f = pkgview_find(a->view, v);
+	const char *mp = a->view->metadata ? a->view->metadata->path : NULL;
 	const char *slash = mp ? strrchr(mp, '/') : NULL;
 	char buf[1024];
 	if (f || !slash)
 		return f;
 	if ((size_t)snprintf(buf, sizeof(buf), "%.*s/%s", (int)(slash - mp), mp, v) < sizeof(buf) &&
-	    (f = package_find(a->pkg, buf)))
+	    (f = pkgview_find(a->view, buf)))
 		return f;
 	if ((size_t)snprintf(buf, sizeof(buf), "%.*s/licenses/%s", (int)(slash - mp), mp, v) <
 	    sizeof(buf))
-		f = package_find(a->pkg, buf);
+		f = pkgview_find(a->view, buf);
 	return f;
 }
 
@@ -293,9 +292,9 @@ static double is_license_feature(const struct file_state *s, const struct analys
 {
 	const char *fam[3] = {NULL, NULL, NULL};
 	static const char *const src_name[3] = {"classifier", "field", "file"};
-	const char *mp = a->pkg && a->pkg->metadata ? a->pkg->metadata->path : NULL;
+	const char *mp = a->view->metadata ? a->view->metadata->path : NULL;
 	const struct pkginfo_field *f = NULL;
-	const struct package_file *cand[LICENSE_FILES_MAX];
+	const struct pkgview_file *cand[LICENSE_FILES_MAX];
 	size_t n_cand = 0, present = 0;
 	char detail[256];
 	int agree = 1;
@@ -328,22 +327,21 @@ static double is_license_feature(const struct file_state *s, const struct analys
 		while ((f = pkginfo_next(a->info, "License-File", f)) && n_cand < LICENSE_FILES_MAX)
 			add_candidate(cand, &n_cand, resolve_license_file(a, f->value));
 	}
-	for (size_t i = 0; a->pkg && i < a->pkg->n_files && n_cand < LICENSE_FILES_MAX; i++)
-		if (is_root_license_name(a->pkg->files[i].path))
-			add_candidate(cand, &n_cand, &a->pkg->files[i]);
+	/* the view's licence texts: root files, metadata-directory files, installed copyright */
+	for (size_t i = 0; i < a->view->n_licenses && n_cand < LICENSE_FILES_MAX; i++)
+		add_candidate(cand, &n_cand, a->view->licenses[i]);
 	for (size_t i = 0; i < n_cand && !fam[2]; i++) {
-		const struct package_file *lf = cand[i];
+		const struct pkgview_file *lf = cand[i];
 		size_t sl = 0;
-		if (!lf->data) {
+		if (!lf->text) {
 			add_ev(ev, "license", lf->path, 0, NULL, 0, "file: not loaded", oom);
 			continue;
 		}
-		fam[2] = license_family(s->table, LICENSE_FILE, (const char *)lf->data, lf->size);
-		while (sl < lf->size && sl < 80 && lf->data[sl] != '\n')
+		fam[2] = license_family(s->table, LICENSE_FILE, lf->text, lf->len);
+		while (sl < lf->len && sl < 80 && lf->text[sl] != '\n')
 			sl++;
 		snprintf(detail, sizeof(detail), "file: %s", fam[2] ? fam[2] : "unrecognised");
-		add_ev(ev, "license", lf->path, fam[2] ? 1 : 0, (const char *)lf->data, sl, detail,
-		       oom);
+		add_ev(ev, "license", lf->path, fam[2] ? 1 : 0, lf->text, sl, detail, oom);
 	}
 
 	for (int i = 0; i < 3; i++) {
@@ -391,7 +389,7 @@ static int file_extract(const void *state, const struct analysis *a, double *out
 const struct featureset_type fs_file = {
     .name = "file",
     .summary = "file features: minimal setup.cfg, consistent licence (paper Sec. 4.2; D17, D18)",
-    .version = 1,
+    .version = 2,
     .state_size = sizeof(struct file_state),
     .params = file_params,
     .check = NULL,

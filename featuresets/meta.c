@@ -56,7 +56,7 @@ static const char *const homepage_labels[] = {"homepage",   "home", "source", "s
 
 static const char *metadata_path(const struct analysis *a)
 {
-	return a->pkg && a->pkg->metadata ? a->pkg->metadata->path : NULL;
+	return a->view && a->view->metadata ? a->view->metadata->path : NULL;
 }
 
 static void add_ev(struct evidence_list *ev, size_t *n_ev, const char *rule, const char *file,
@@ -353,7 +353,7 @@ static int meta_extract(const void *state, const struct analysis *a, double *out
 const struct featureset_type fs_meta = {
     .name = "meta",
     .summary = "metadata features: valid homepage, valid author e-mail (paper Sec. 4.2; D5-D7)",
-    .version = 1,
+    .version = 2,
     .state_size = sizeof(struct meta_state),
     .params = meta_params,
     .check = NULL,

@@ -51,12 +51,12 @@ for f in features.csv tokens.tsv evidence.jsonl errors.csv; do
 	check "$f identical across --jobs 1 and 2" cmp -s "$TMP/o1/$f" "$TMP/o2/$f"
 done
 check "features.csv: header + 40 rows" [ "$(wc -l <"$TMP/o1/features.csv")" -eq 41 ]
-check "features.csv header" grep -q '^id,label,name,version,cluster,first_seen,meta.is_valid_homepage,meta.is_valid_author_email,code.has_install_cmd,code.has_url,code.has_long_str,file.min_cfg,file.is_license,apis.source_file' "$TMP/o1/features.csv"
+check "features.csv header" grep -q '^id,label,name,version,cluster,first_seen,shape,meta.is_valid_homepage,meta.is_valid_author_email,code.has_install_cmd,code.has_url,code.has_long_str,file.min_cfg,file.is_license,apis.source_file' "$TMP/o1/features.csv"
 check "tokens.tsv: 40 lines" [ "$(wc -l <"$TMP/o1/tokens.tsv")" -eq 40 ]
 check "evidence.jsonl: 40 lines" [ "$(wc -l <"$TMP/o1/evidence.jsonl")" -eq 40 ]
 check "errors.csv: header only" [ "$(cat "$TMP/o1/errors.csv")" = "id,path,reason" ]
 check "rows in manifest order" cmp -s <(tail -n +2 "$M" | cut -d, -f1) <(tail -n +2 "$TMP/o1/features.csv" | cut -d, -f1)
-check "evidence keys in fixed order" grep -q '^{"id":"[0-9a-f]*","api_hits":\[.*\],"urls":\[.*"install_cmd":\[.*"long_strings":\[' "$TMP/o1/evidence.jsonl"
+check "evidence keys in fixed order" grep -q '^{"id":"[0-9a-f]*","shape":"[a-z]*","api_hits":\[.*\],"urls":\[.*"install_cmd":\[.*"long_strings":\[' "$TMP/o1/evidence.jsonl"
 check "some malicious package has an install command" awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i=="code.has_install_cmd") c=i} NR>1 && $2=="malicious" && $c==1 {f=1} END{exit !f}' "$TMP/o1/features.csv"
 check "sidecar records the cache key and counts" grep -q '"cache_key"' "$TMP/o1/features.json"
 check "sidecar counts ok=40" grep -q '"ok":[[:space:]]*40' "$TMP/o1/features.json"
@@ -81,5 +81,5 @@ run --manifest "$TMP/m2.csv" --corpus "$CORPUS" --out "$TMP/o3" --jobs 2 --quiet
 check "missing package: exit 3" [ "$rc" -eq 3 ]
 check "missing package listed in errors.csv" grep -q 'no-such-package-1.0.tar.gz' "$TMP/o3/errors.csv"
 check "the other 39 packages extracted" [ "$(wc -l <"$TMP/o3/features.csv")" -eq 40 ]
-check "--featuresets code,text: 3 feature columns" [ "$(head -n 1 "$TMP/o3/features.csv")" = "id,label,name,version,cluster,first_seen,code.has_install_cmd,code.has_url,code.has_long_str" ]
+check "--featuresets code,text: 3 feature columns" [ "$(head -n 1 "$TMP/o3/features.csv")" = "id,label,name,version,cluster,first_seen,shape,code.has_install_cmd,code.has_url,code.has_long_str" ]
 finish

@@ -79,6 +79,26 @@ for p in $params; do
 done
 [ "$found" -eq 0 ] && ok "no driver reads a feature set's parameter by name"
 
+# The canonical view (issue 10.3): every set reads the package through a->view (core/pkg/view.h);
+# only `artifacts` reads the container (a->pkg, struct package_file, package_find(), ...).
+pkg_uses() { # FILE...: lines that reach the container
+	grep -nE -- '->pkg\b|\bpackage_(find|read_text|is_python)\(|\bstruct package(_file)?\b' "$@"
+}
+found=0
+for f in featuresets/*.c; do
+	[ "$f" = featuresets/artifacts.c ] && continue
+	if pkg_uses "$f" >"$TMP/hits.txt"; then
+		not_ok "$f reaches the container instead of the view:"; sed 's/^/#   /' "$TMP/hits.txt"
+		found=1
+	fi
+done
+[ "$found" -eq 0 ] && ok "no feature set but artifacts touches the container (->pkg, package_*)"
+printf '%s\n' 'const struct package_file *f = package_find(a->pkg, "setup.cfg");' \
+	'for (size_t i = 0; i < a->pkg->n_files; i++)' >"$TMP/old-set.c"
+check "the container check catches the old set code" \
+	test "$(pkg_uses "$TMP/old-set.c" | wc -l)" -eq 2
+check "artifacts does read the container (the check would see it)" pkg_uses featuresets/artifacts.c
+
 # the test itself can fail: the old driver code is caught
 printf '%s\n' 'if (!strcmp(t->name, "text"))' 'p = extractrow_set_param(fs, "install_patterns", 0);' \
 	'#define SETS "meta,code,file"' >"$TMP/old.c"

@@ -69,12 +69,15 @@ mean() { awk -F, -v l=$2 '$2 == l && $6 == "f1_macro" { s += $7; n++ } END { if 
 # the cell's RNG stream, D21; scikit-learn: its random_state permutation), which cannot be shared.
 # A different tie changes the whole subtree, so with 60 held-out packages per fold single trees of
 # both tools differ by about 0.02 in either direction (seen: 0.0001 and 0.023 on two extractions).
+# RF gets 0.04 too: its 12 trees (D20) do not average those ties out over 5 folds; pyvet's own
+# RF on this subset ranges 0.903-0.930 over seeds 1-6 (same extraction, issue 10.3 view), and
+# 0.023 from scikit-learn's was seen when 19 malicious wheels' file.min_cfg changed.
 for L in dt rf svm mlp nb stack; do
 	a=$(mean "$TMP/pv.csv" $L); b=$(mean "$TMP/sk.csv" $L)
 	bound=0.02
-	if [ $L = dt ]; then
+	if [ $L = dt ] || [ $L = rf ]; then
 		bound=0.04
-		echo "# dt: bound 0.04, not 0.02: Gini ties on 0/1 columns are broken by each tool's own RNG"
+		echo "# $L: bound 0.04, not 0.02: Gini ties on 0/1 columns are broken by each tool's own RNG"
 	fi
 	if [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" -v t=$bound 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; then
 		ok "$L: macro F1 pyvet $a vs scikit-learn $b (|diff| <= $bound)"

@@ -73,8 +73,9 @@ assert d["schema_version"] == 1 and d["status"] == "ok"
 assert d["verdict"] is None and d["score"] is None and d["model"] is None and d["explanation"] is None' "$TMP/out"
 pyjson "json: package fields (directory input: sha256 null)" '
 p = d["package"]
-assert list(p) == ["name", "version", "input", "sha256", "format", "root"], list(p)
-assert p["name"] == "demo" and p["version"] == "1.0" and p["format"] == "dir" and p["sha256"] is None' "$TMP/out"
+assert list(p) == ["name", "version", "input", "sha256", "format", "root", "shape"], list(p)
+assert p["name"] == "demo" and p["version"] == "1.0" and p["format"] == "dir" and p["sha256"] is None
+assert p["shape"] == "sdist", p["shape"]  # root PKG-INFO: an sdist, whatever the container' "$TMP/out"
 pyjson "json: seven binary features with values 0/1" '
 b = d["features"]["binary"]
 assert list(b) == ["meta.is_valid_homepage", "meta.is_valid_author_email", "code.has_install_cmd",

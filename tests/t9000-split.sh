@@ -35,6 +35,11 @@ check "realistic: its corpus rows are the full dataset (same ids, same splits)" 
 	diff <(grep -v ',debian/' "$R" | tail -n +2 | awk -F, '{print $1, $NF}') \
 	<(tail -n +2 "$TMP/full/manifest.csv" | awk -F, '{print $1, $NF}')
 check "realistic: no overlap=corpus row" test "$(awk -F, 'NR>1 && $15=="corpus"' "$R" | wc -l)" -eq 0
+NP=datasets/debian/not-python.csv
+check "realistic: no row of $NP (not Python packages, excluded-not-python)" \
+	test "$(cut -d, -f1 "$NP" | tail -n +2 | grep -cFxf - <(cut -d, -f1 "$R"))" -eq 0
+check "realistic: the $(($(wc -l <"$NP") - 1)) not-Python rows are counted as excluded" \
+	grep -q "^excluded-not-python,benign,debian,$(($(wc -l <"$NP") - 1))," "$TMP/realistic/counts.csv"
 # No cluster (column 9) and no PEP 503 name (column 3) in both train and test, across both sources.
 both=$(awk -F, 'NR>1 {n=tolower($3); gsub(/[-_.]+/, "-", n); c[$9]=c[$9] $NF; m[n]=m[n] $NF}
 	END {k=0; for (x in c) if (c[x] ~ /train/ && c[x] ~ /test/) k++

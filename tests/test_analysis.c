@@ -81,7 +81,7 @@ int main(void)
 	CHECK(analysis_doc_has_line(a, a->setup_py, 4) && !analysis_doc_has_line(a, a->setup_py, 5),
 	      "doc_has_line on setup.py");
 	{
-		const struct package_file *fa = package_find(&fx.pkg, "pkg/a.py");
+		const struct pkgview_file *fa = pkgview_find(a->view, "pkg/a.py");
 		CHECK(analysis_doc_has_line(a, fa, 3) && analysis_doc_has_line(a, fa, 5) &&
 		          !analysis_doc_has_line(a, fa, 4) && !analysis_doc_has_line(a, fa, 6),
 		      "doc_has_line on pkg/a.py");
@@ -111,7 +111,7 @@ int main(void)
 	}
 	/* string offsets point into the LF-normalised text */
 	{
-		const struct package_file *fb = package_find(&fx.pkg, "pkg/b.py");
+		const struct pkgview_file *fb = pkgview_find(a->view, "pkg/b.py");
 		size_t len = 0;
 		const char *t = analysis_file_text(a, fb, &len);
 		int found = 0;
@@ -122,7 +122,7 @@ int main(void)
 			    !strncmp(t + a->strings[i].body_off, "abc", 3))
 				found = 1;
 		CHECK(found, "literal 'abc' at line 3 with its body offset");
-		CHECK(analysis_file_text(a, package_find(&fx.pkg, "README"), NULL) == NULL,
+		CHECK(analysis_file_text(a, pkgview_find(a->view, "README"), NULL) == NULL,
 		      "non-.py file has no analysed text");
 	}
 	analysis_free(a);

@@ -9,6 +9,7 @@
 #include "core/analysis/evidence.h"
 #include "core/pkg/package.h"
 #include "core/pkg/pkginfo.h"
+#include "core/pkg/view.h"
 #include "core/base/toolkit.h"
 #include "featuresets/featureset.h"
 #include "tests/fixture_files.h"
@@ -34,19 +35,24 @@ static void fixture_init(struct fixture *fx, const char *const *pairs)
 	fx->ctx.domains = dl;
 	fx->a.pkg = &fx->pkg;
 	fx->a.ctx = &fx->ctx;
-	if (fx->pkg.metadata && fx->pkg.metadata->data) {
+	{
 		struct diag d;
 		diag_init(&d);
-		if (pkginfo_parse((const char *)fx->pkg.metadata->data, fx->pkg.metadata->size,
-		                  NULL, &fx->a.info, &d) < 0)
+		if (pkgview_build(&fx->pkg, &fx->a.view, &d) < 0)
+			BUG("pkgview_build: %s", diag_message(&d));
+		if (fx->a.view->metadata &&
+		    pkginfo_parse(fx->a.view->metadata->text, fx->a.view->metadata->len, NULL,
+		                  &fx->a.info, &d) < 0)
 			printf("# pkginfo_parse: %s\n", diag_message(&d));
+		diag_release(&d);
 	}
-	fx->a.setup_cfg = package_find(&fx->pkg, "setup.cfg");
+	fx->a.setup_cfg = fx->a.view->setup_cfg;
 }
 
 static void fixture_release(struct fixture *fx)
 {
 	pkginfo_free(fx->a.info);
+	pkgview_free(fx->a.view);
 }
 
 /* Extract with feature set `name` and parameters; out[2]; returns extract()'s result.

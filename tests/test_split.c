@@ -248,6 +248,25 @@ static void debian_tests(const struct manifest *corpus)
 	          count(deb, &r2, SPLIT_TEST, 0) == 10,
 	      "share 1: every eligible Debian row is test");
 	split_result_release(&r2);
+	{
+		/* rows the reader refuses are left out before the split (issue 10.7) */
+		static const char *const np[] = {"d04", "d05", "d99"}; /* sorted; d99 absent */
+		o.test_benign_share = 0.3;
+		o.not_python = np;
+		o.n_not_python = 3;
+		CHECK(split_run_debian(corpus, deb, &o, &r2, &d) == 0 &&
+		          assigned(deb, &r2, "d04", SPLIT_EX_NOT_PYTHON) &&
+		          assigned(deb, &r2, "d05", SPLIT_EX_NOT_PYTHON) &&
+		          assigned(deb, &r2, "d01", SPLIT_EX_OVERLAP) &&
+		          count(deb, &r2, SPLIT_TEST, 0) + count(deb, &r2, SPLIT_TRAIN, 0) == 8 &&
+		          no_straddling(deb, &r2),
+		      "not-python ids: excluded-not-python, the 8 others split, nothing straddles");
+		CHECK(!strcmp(split_assign_name(SPLIT_EX_NOT_PYTHON), "excluded-not-python"),
+		      "assignment name excluded-not-python");
+		split_result_release(&r2);
+		o.not_python = NULL;
+		o.n_not_python = 0;
+	}
 	split_result_release(&r);
 	manifest_free(deb);
 

@@ -1,5 +1,5 @@
-/* One analysis pass per package: metadata, API hits, URLs, string literals and the text document
- * (spec D3, D8, D9, D15, D16). */
+/* One analysis pass per package over its canonical view: metadata, API hits, URLs, string
+ * literals and the text document (spec D3, D8, D9, D15, D16; issue 10.3). */
 #include "core/analysis/analysis.h"
 
 #include <stdio.h>
@@ -43,30 +43,24 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-const char *analysis_file_text(const struct analysis *a, const struct package_file *f, size_t *len)
+const char *analysis_file_text(const struct analysis *a, const struct pkgview_file *f, size_t *len)
 {
-	size_t lo = 0, hi = a ? a->n_texts : 0;
-	/* texts are in pkg->files array order, so pointer order is array order */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (a->texts[mid].file == f) {
-			if (len)
-				*len = a->texts[mid].len;
-			return a->texts[mid].text;
-		}
-		if (a->texts[mid].file < f)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	size_t i;
+	if (!a || !a->view || !f || f < a->view->files || f >= a->view->files + a->view->n_files)
+		return NULL;
+	i = (size_t)(f - a->view->files);
+	if (!a->scanned || !a->scanned[i])
+		return NULL;
+	if (len)
+		*len = f->len;
+	return f->text;
 }
 
 /* ---- per-file scan ---- */
 
 struct str_ctx {
 	struct analysis *a;
-	const struct package_file *file;
+	const struct pkgview_file *file;
 	const char *text;
 	size_t strings_cap;
 	size_t max_strings;
@@ -96,11 +90,11 @@ static int on_string(const struct pystr *s, void *vp)
 }
 
 struct caps {
-	size_t hits, alias_hits, urls, strings, texts;
+	size_t hits, alias_hits, urls, strings;
 };
 
 static int append_hits(struct file_api_hit **dst, size_t *n, size_t *cap,
-                       const struct package_file *f, struct api_hits *h)
+                       const struct pkgview_file *f, struct api_hits *h)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		if (vec_reserve((void **)dst, cap, *n, sizeof(**dst))) {
@@ -122,35 +116,15 @@ static int append_hits(struct file_api_hit **dst, size_t *n, size_t *cap,
 	return 0;
 }
 
-static int scan_file(struct analysis *a, const struct package_file *f, struct caps *cp,
+static int scan_file(struct analysis *a, const struct pkgview_file *f, struct caps *cp,
                      struct diag *d)
 {
 	const struct analysis_ctx *ctx = a->ctx;
-	struct analysis_text *t;
+	const struct pkgview_file *t = f; /* the text: f->text, f->len */
 	struct diag fd;
 	int lex_failed = 0;
 
-	if (vec_reserve((void **)&a->texts, &cp->texts, a->n_texts, sizeof(*a->texts)))
-		return diag_error(d, "out of memory");
-	t = &a->texts[a->n_texts];
-	memset(t, 0, sizeof(*t));
-	t->file = f;
-	if (memchr(f->data, '\r', f->size)) {
-		struct sbuf sb = SBUF_INIT;
-		if (package_read_text(f, &sb) < 0 || sbuf_addch(&sb, '\0') < 0) {
-			sbuf_release(&sb);
-			return diag_error(d, "out of memory");
-		}
-		t->len = sb.len - 1;
-		t->owned = sbuf_detach(&sb, NULL);
-		if (!t->owned)
-			return diag_error(d, "out of memory");
-		t->text = t->owned;
-	} else {
-		t->text = (const char *)f->data;
-		t->len = f->size;
-	}
-	a->n_texts++;
+	a->scanned[f - a->view->files] = 1;
 	a->n_py_files++;
 
 	diag_init(&fd);
@@ -247,7 +221,7 @@ static int add_package_notes(struct analysis *a)
 static int add_metadata_cuts(struct analysis *a)
 {
 	const struct pkginfo *pi = a->info;
-	const char *path = a->pkg->metadata->path;
+	const char *path = a->view->metadata->path;
 	const struct pkginfo_limits *l = &a->ctx->pkginfo_limits;
 	char detail[160];
 	size_t listed = 0;
@@ -293,7 +267,7 @@ static int add_metadata_cuts(struct analysis *a)
 /* ---- document assembly (spec D9) ---- */
 
 struct line_ref {
-	size_t file_idx; /* index into pkg->files */
+	size_t file_idx; /* index into view->files */
 	size_t line;
 };
 
@@ -308,7 +282,7 @@ static int cmp_line_ref(const void *x, const void *y)
 }
 
 /* Append one document line with its origin. */
-static int doc_add_line(struct analysis *a, size_t *cap, const struct package_file *f, size_t line,
+static int doc_add_line(struct analysis *a, size_t *cap, const struct pkgview_file *f, size_t line,
                         const char *s, size_t n)
 {
 	if (vec_reserve((void **)&a->doc_lines, cap, a->n_doc_lines, sizeof(*a->doc_lines)))
@@ -324,7 +298,7 @@ static int doc_add_line(struct analysis *a, size_t *cap, const struct package_fi
 }
 
 /* Every line of text (a final LF does not start another line). */
-static int doc_add_all(struct analysis *a, size_t *cap, const struct package_file *f,
+static int doc_add_all(struct analysis *a, size_t *cap, const struct pkgview_file *f,
                        const char *text, size_t len)
 {
 	size_t line = 1, i = 0;
@@ -340,7 +314,7 @@ static int doc_add_all(struct analysis *a, size_t *cap, const struct package_fil
 }
 
 /* The lines refs[0..n) (ascending, distinct, same file) of text; refs past the end are ignored. */
-static int doc_add_some(struct analysis *a, size_t *cap, const struct package_file *f,
+static int doc_add_some(struct analysis *a, size_t *cap, const struct pkgview_file *f,
                         const char *text, size_t len, const struct line_ref *refs, size_t n)
 {
 	size_t line = 1, i = 0, k = 0;
@@ -360,7 +334,7 @@ static int doc_add_some(struct analysis *a, size_t *cap, const struct package_fi
 	return 0;
 }
 
-static int is_full_file(const struct analysis *a, const struct package_file *f, int has_susp_url)
+static int is_full_file(const struct analysis *a, const struct pkgview_file *f, int has_susp_url)
 {
 	const struct analysis_ctx *ctx = a->ctx;
 	if (ctx->text_setup_scope_all && !strcmp(base_name(f->path), "setup.py"))
@@ -372,15 +346,15 @@ static int is_full_file(const struct analysis *a, const struct package_file *f, 
 
 static int build_document(struct analysis *a, struct diag *d)
 {
-	const struct package *pkg = a->pkg;
+	const struct pkgview *view = a->view;
 	const struct analysis_ctx *ctx = a->ctx;
 	struct line_ref *refs = NULL;
 	size_t n_refs = 0, cap_refs = 0, doc_cap = 0;
-	unsigned char *susp = NULL; /* per pkg file: holds a suspicious URL */
+	unsigned char *susp = NULL; /* per view file: holds a suspicious URL */
 	size_t r = 0;
 	int rc = -1;
 
-	if (pkg->n_files && !(susp = calloc(pkg->n_files, 1)))
+	if (view->n_files && !(susp = calloc(view->n_files, 1)))
 		goto oom;
 	/* (b) API lines of files other than the root setup.py */
 	for (size_t i = 0; i < a->n_hits; i++) {
@@ -393,7 +367,7 @@ static int build_document(struct analysis *a, struct diag *d)
 		for (size_t l = h->hit.line; l <= last; l++) {
 			if (vec_reserve((void **)&refs, &cap_refs, n_refs, sizeof(*refs)))
 				goto oom;
-			refs[n_refs].file_idx = (size_t)(h->file - pkg->files);
+			refs[n_refs].file_idx = (size_t)(h->file - view->files);
 			refs[n_refs].line = l;
 			n_refs++;
 		}
@@ -403,10 +377,10 @@ static int build_document(struct analysis *a, struct diag *d)
 		const struct file_url *u = &a->urls[i];
 		if (u->file == a->setup_py || !u->url.suspicious)
 			continue;
-		susp[u->file - pkg->files] = 1;
+		susp[u->file - view->files] = 1;
 		if (vec_reserve((void **)&refs, &cap_refs, n_refs, sizeof(*refs)))
 			goto oom;
-		refs[n_refs].file_idx = (size_t)(u->file - pkg->files);
+		refs[n_refs].file_idx = (size_t)(u->file - view->files);
 		refs[n_refs].line = u->url.line;
 		n_refs++;
 	}
@@ -430,8 +404,8 @@ static int build_document(struct analysis *a, struct diag *d)
 	a->n_doc_head = a->n_doc_lines;
 
 	/* then every other contributing file in path order */
-	for (size_t fi = 0; fi < pkg->n_files; fi++) {
-		const struct package_file *f = &pkg->files[fi];
+	for (size_t fi = 0; fi < view->n_files; fi++) {
+		const struct pkgview_file *f = &view->files[fi];
 		size_t r0 = r, len = 0;
 		const char *text;
 		while (r < n_refs && refs[r].file_idx == fi)
@@ -440,15 +414,9 @@ static int build_document(struct analysis *a, struct diag *d)
 			continue;
 		if (deadline_check(a->deadline, d, "building the document ('%s')", f->path) < 0)
 			goto out;
-		if (ctx->text_include_entry_points && f->kind == PKGFS_FILE && f->data &&
-		    !strcmp(base_name(f->path), "entry_points.txt")) {
-			struct sbuf sb = SBUF_INIT;
-			if (package_read_text(f, &sb) < 0 ||
-			    doc_add_all(a, &doc_cap, f, sbuf_cstr(&sb), sb.len) < 0) {
-				sbuf_release(&sb);
+		if (ctx->text_include_entry_points && f->role == PKGVIEW_ENTRY_POINTS && f->text) {
+			if (doc_add_all(a, &doc_cap, f, f->text, f->len) < 0)
 				goto oom;
-			}
-			sbuf_release(&sb);
 			continue;
 		}
 		text = analysis_file_text(a, f, &len);
@@ -472,7 +440,7 @@ out:
 	return rc;
 }
 
-int analysis_doc_has_line(const struct analysis *a, const struct package_file *f, size_t line)
+int analysis_doc_has_line(const struct analysis *a, const struct pkgview_file *f, size_t line)
 {
 	size_t lo, hi;
 	if (f == a->setup_py && a->setup_py)
@@ -511,35 +479,39 @@ int analysis_run(const struct package *pkg, const struct analysis_ctx *ctx, stru
 		return diag_error(d, "out of memory");
 	}
 
-	if (pkg->metadata && pkg->metadata->data) {
+	if (pkgview_build(pkg, &a->view, d) < 0 ||
+	    !(a->scanned = calloc(a->view->n_files ? a->view->n_files : 1, 1))) {
+		analysis_free(a);
+		return diag_error(d, "out of memory");
+	}
+	if (a->view->metadata && a->view->metadata->text) {
+		const struct pkgview_file *mf = a->view->metadata;
 		struct diag md;
 		diag_init(&md);
-		if (pkginfo_parse((const char *)pkg->metadata->data, pkg->metadata->size,
-		                  &ctx->pkginfo_limits, &a->info, &md) < 0) {
+		if (pkginfo_parse(mf->text, mf->len, &ctx->pkginfo_limits, &a->info, &md) < 0) {
 			/* spec D4: a malformed metadata file is an error for the package */
-			diag_error(d, "'%s': %s", pkg->metadata->path, diag_message(&md));
+			diag_error(d, "'%s': %s", mf->path, diag_message(&md));
 			diag_release(&md);
 			analysis_free(a);
 			return -1;
 		}
 		diag_release(&md);
+		/* packaging facts, not the project's: never visible to features (issue 10.3) */
+		pkginfo_drop(a->info, "Metadata-Version");
+		pkginfo_drop(a->info, "Dynamic");
 		if (add_metadata_cuts(a) < 0) {
 			analysis_free(a);
 			return diag_error(d, "out of memory");
 		}
 	}
-	a->setup_py = package_find(pkg, "setup.py");
-	if (a->setup_py && a->setup_py->kind != PKGFS_FILE)
-		a->setup_py = NULL;
-	a->setup_cfg = package_find(pkg, "setup.cfg");
-	if (a->setup_cfg && a->setup_cfg->kind != PKGFS_FILE)
-		a->setup_cfg = NULL;
+	a->setup_py = a->view->setup_py;
+	a->setup_cfg = a->view->setup_cfg;
 
-	for (size_t i = 0; i < pkg->n_files; i++) {
-		const struct package_file *f = &pkg->files[i];
-		if (f->kind != PKGFS_FILE || !package_is_python(f))
+	for (size_t i = 0; i < a->view->n_files; i++) {
+		const struct pkgview_file *f = &a->view->files[i];
+		if (f->member->kind != PKGFS_FILE || !f->is_python)
 			continue;
-		if (!f->data) {
+		if (!f->text) {
 			a->n_py_skipped++;
 			diag_warn(&a->diag, "'%s': not loaded, not analysed", f->path);
 			continue;
@@ -577,9 +549,8 @@ void analysis_free(struct analysis *a)
 	}
 	free(a->urls);
 	free(a->strings);
-	for (size_t i = 0; i < a->n_texts; i++)
-		free(a->texts[i].owned);
-	free(a->texts);
+	free(a->scanned);
+	pkgview_free(a->view);
 	sbuf_release(&a->document);
 	free(a->doc_lines);
 	evidence_list_release(&a->evidence);

@@ -1,8 +1,12 @@
 /* analysis: one pass over a package that every feature set reads (spec D3).
  *
- * analysis_run() parses the metadata file, scans every .py member once (packj-equivalent API
- * hits in both modes, URLs/IPs, string literals), assembles the text document (spec D9) and
- * keeps where each document line came from. Feature sets only read the result.
+ * analysis_run() builds the package's canonical view (core/pkg/view.h, issue 10.3), parses the
+ * view's metadata file (with universal newlines; the packaging fields Metadata-Version and
+ * Dynamic are dropped), scans every Python file of the view once (packj-equivalent API hits in
+ * both modes, URLs/IPs, string literals), assembles the text document (spec D9) and keeps where
+ * each document line came from. Feature sets only read the result, and only through the view:
+ * every file pointer below is a view file, and `pkg` (the container) is for the `artifacts` set
+ * alone (tests/t1030-featureset-contract.sh).
  *
  * Time: the package's time budget (package.h, `pkg.time_budget`) is checked per analysed file
  * and per document file; `deadline` points at it so the feature sets can check it in their own
@@ -26,6 +30,7 @@
 #include "core/base/err.h"
 #include "core/pkg/package.h"
 #include "core/pkg/pkginfo.h"
+#include "core/pkg/view.h"
 #include "core/analysis/pylex.h"
 #include "core/base/sbuf.h"
 #include "core/analysis/urls.h"
@@ -51,21 +56,21 @@ void analysis_ctx_default(struct analysis_ctx *c);
 
 /* An API hit with the file it was found in. */
 struct file_api_hit {
-	const struct package_file *file;
+	const struct pkgview_file *file;
 	struct api_hit hit; /* owns hit.full_name */
 };
 
 /* A URL or IP found in a .py file. */
 struct file_url {
-	const struct package_file *file;
+	const struct pkgview_file *file;
 	struct url_find url; /* owns its strings */
 };
 
 /* A string literal of a .py file (only the position and raw text are kept). Offsets point into
- * the file's analysed text (analysis_file_text(): file->data with CRLF and lone CR turned into
- * LF; the same bytes as file->data when the file has no CR). */
+ * the file's analysed text (analysis_file_text() = file->text: the member's bytes with CRLF and
+ * lone CR turned into LF). */
 struct file_string {
-	const struct package_file *file;
+	const struct pkgview_file *file;
 	size_t line, end_line;
 	size_t raw_off, raw_len;   /* into the analysed text */
 	size_t body_off, body_len; /* into the analysed text */
@@ -74,24 +79,18 @@ struct file_string {
 
 /* Origin of one line of the document. */
 struct doc_line {
-	const struct package_file *file;
+	const struct pkgview_file *file;
 	size_t line; /* 1-based line in that file */
 };
 
-/* The analysed (LF-normalised) text of one .py file. */
-struct analysis_text {
-	const struct package_file *file;
-	const char *text; /* NUL-terminated; file->data or `owned` */
-	size_t len;
-	char *owned; /* non-NULL when the text had CRs and was converted */
-};
-
 struct analysis {
-	const struct package *pkg;            /* borrowed */
+	const struct package *pkg;            /* borrowed: the container, for `artifacts` only */
 	const struct analysis_ctx *ctx;       /* borrowed */
-	struct pkginfo *info;                 /* parsed metadata, NULL if none or unparsable */
-	const struct package_file *setup_py;  /* root setup.py or NULL */
-	const struct package_file *setup_cfg; /* root setup.cfg or NULL */
+	struct pkgview *view;                 /* owned: what every other feature set reads */
+	struct pkginfo *info;                 /* the view's parsed metadata without the fields
+	                                       * Metadata-Version and Dynamic; NULL if none */
+	const struct pkgview_file *setup_py;  /* root setup.py or NULL (= view->setup_py) */
+	const struct pkgview_file *setup_cfg; /* root setup.cfg or NULL (= view->setup_cfg) */
 
 	struct file_api_hit *hits; /* packj mode (spec D8), file then source order */
 	size_t n_hits;
@@ -108,10 +107,9 @@ struct analysis {
 	size_t n_doc_head; /* doc_lines[0..n_doc_head) are the root setup.py
 	                    * (part a); the rest is sorted by file, then line */
 
-	size_t n_py_files;           /* .py members analysed */
-	size_t n_py_skipped;         /* .py members not analysed (lexer limit, not loaded) */
-	struct analysis_text *texts; /* analysed .py files, in path order */
-	size_t n_texts;
+	size_t n_py_files;        /* .py view files analysed */
+	size_t n_py_skipped;      /* .py view files not analysed (lexer limit, not loaded) */
+	unsigned char *scanned;   /* per view file: 1 if it was analysed */
 	size_t n_strings_dropped; /* literals over ctx->max_strings */
 
 	const struct deadline *deadline; /* the package's time budget (&pkg->deadline) */
@@ -131,12 +129,12 @@ struct analysis {
 int analysis_run(const struct package *pkg, const struct analysis_ctx *ctx, struct analysis **out,
                  struct diag *d);
 
-/** The analysed text of .py file `f` (LF line ends) and its length, or NULL if `f` was not
- *  analysed. Borrowed from `a`. */
-const char *analysis_file_text(const struct analysis *a, const struct package_file *f, size_t *len);
+/** The analysed text of .py view file `f` (f->text: LF line ends) and its length, or NULL if `f`
+ *  was not analysed. Borrowed from the view. */
+const char *analysis_file_text(const struct analysis *a, const struct pkgview_file *f, size_t *len);
 
-/** 1 if line `line` of file `f` is a line of the document, else 0. O(log n). */
-int analysis_doc_has_line(const struct analysis *a, const struct package_file *f, size_t line);
+/** 1 if line `line` of view file `f` is a line of the document, else 0. O(log n). */
+int analysis_doc_has_line(const struct analysis *a, const struct pkgview_file *f, size_t line);
 
 /** Free. NULL-safe. */
 void analysis_free(struct analysis *a);

@@ -16,8 +16,8 @@
 #define TOKENS_MAX_LINE ((size_t)256 << 20)
 #define SPEC_MAX_LEN 1024
 
-static const char *const meta_cols[] = {"id",      "label",      "name", "version",
-                                        "cluster", "first_seen", NULL};
+static const char *const meta_cols[] = {"id",      "label",      "name",  "version",
+                                        "cluster", "first_seen", "shape", NULL};
 
 const char *featdata_normalise_name(const char *name, char *buf, size_t n)
 {

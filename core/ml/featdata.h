@@ -3,9 +3,10 @@
  * vocabulary fitted on training rows only (spec D12, D13, section 5.1, 8.1).
  *
  * Extraction directory:
- *   features.csv  id,label,name,version,cluster,first_seen, then fixed feature columns named
- *                 "family.feature" (meta., code., file., apis., apis_alias., artifacts.); an
- *                 empty cell is NaN; label is malicious|benign (or 1|0).
+ *   features.csv  id,label,name,version,cluster,first_seen[,shape], then fixed feature columns
+ *                 named "family.feature" (meta., code., file., apis., apis_alias., artifacts.);
+ *                 an empty cell is NaN; label is malicious|benign (or 1|0). `shape` (the
+ *                 package's shape, core/pkg/view.h) is a row label like `id`, never a column.
  *   tokens.tsv    one line per package with a document: id TAB token:count pairs (tokenize.h).
  *                 Rows of features.csv without a line get an empty document.
  * Row metadata: row_id = id, y = label, group = cluster or, when empty, the PEP 503 normalised

@@ -83,8 +83,10 @@ int package_want_member(const char *path, size_t declared_size)
 	static const char *const anywhere[] = {"LICEN", "COPYING", NULL};
 	static const char *const text[] = {".txt", ".cfg", ".toml", ".json",
 	                                   ".md",  ".rst", ".in",   NULL};
-	if (ends_with_ci(b, ".py"))
+	if (ends_with_ci(b, ".py") || ends_with_ci(b, ".egg-info"))
 		return 1;
+	if (!strcmp(b, "copyright")) /* Debian's licence file (usr/share/doc/<package>/) */
+		return declared_size <= PKG_TEXT_CAP;
 	for (int i = 0; exact[i]; i++)
 		if (!strcmp(b, exact[i]))
 			return 1;
@@ -269,39 +271,65 @@ static int auto_root(const struct pkgfs *fs, struct sbuf *root)
 	return 0;
 }
 
-/* .deb: the shallowest `dist-packages` directory (ties by byte order). */
-static int deb_root(const struct pkgfs *fs, struct sbuf *root)
+/* Of the directories named `name` that hold a regular file, the shallowest (ties: the one
+ * holding more regular files, then byte order), into `root` as "a/b/name/"; an empty one (or
+ * one holding only links, as a package that points into another) is passed over. 1 if found,
+ * 0 if not, -1 on out of memory. fs->members is sorted, so the members below one such directory
+ * are one run. */
+static int named_dir_root(const struct pkgfs *fs, const char *name, struct sbuf *root)
 {
-	const char *best = NULL;
-	size_t best_len = 0, best_depth = (size_t)-1;
-	for (size_t i = 0; i < fs->n; i++) {
-		const char *p = fs->members[i].path;
-		const char *q = p;
-		size_t depth = 0;
-		while (q) {
-			const char *s = strchr(q, '/');
-			size_t n = s ? (size_t)(s - q) : strlen(q);
-			if (n == 13 && !memcmp(q, "dist-packages", 13) &&
-			    (s || fs->members[i].kind == PKGFS_DIR)) {
-				size_t len = (size_t)(q - p) + 13;
-				if (depth < best_depth ||
-				    (depth == best_depth &&
-				     prefix_cmp(p, len, best, best_len) < 0)) {
-					best = p;
-					best_len = len;
-					best_depth = depth;
+	const char *best = NULL, *cur = NULL;
+	size_t best_len = 0, best_depth = (size_t)-1, best_count = 0, nl = strlen(name);
+	size_t cur_len = 0, cur_depth = 0, cur_count = 0;
+	for (size_t i = 0; i <= fs->n; i++) {
+		const char *p = i < fs->n ? fs->members[i].path : NULL;
+		size_t len = 0, depth = 0;
+		if (p && fs->members[i].kind == PKGFS_FILE) {
+			for (const char *q = p, *s; (s = strchr(q, '/')); q = s + 1, depth++)
+				if ((size_t)(s - q) == nl && !memcmp(q, name, nl)) {
+					len = (size_t)(q - p) + nl;
+					break;
 				}
-				break;
-			}
-			depth++;
-			q = s ? s + 1 : NULL;
 		}
+		if (cur && len == cur_len && !memcmp(p, cur, len)) {
+			cur_count++;
+			continue;
+		}
+		if (p && !len)
+			continue;
+		if (cur && (cur_depth < best_depth ||
+		            (cur_depth == best_depth &&
+		             (cur_count > best_count ||
+		              (cur_count == best_count &&
+		               prefix_cmp(cur, cur_len, best, best_len) < 0))))) {
+			best = cur;
+			best_len = cur_len;
+			best_depth = cur_depth;
+			best_count = cur_count;
+		}
+		cur = p;
+		cur_len = len;
+		cur_depth = depth;
+		cur_count = 1;
 	}
 	if (!best)
-		return auto_root(fs, root);
+		return 0;
 	if (sbuf_add(root, best, best_len) < 0 || sbuf_addch(root, '/') < 0)
 		return -1;
-	return 0;
+	return 1;
+}
+
+/* .deb: the shallowest `dist-packages` directory, else the shallowest `site-packages`, else the
+ * rule of any archive. */
+static int deb_root(const struct pkgfs *fs, struct sbuf *root)
+{
+	static const char *const names[] = {"dist-packages", "site-packages"};
+	for (int i = 0; i < 2; i++) {
+		int r = named_dir_root(fs, names[i], root);
+		if (r)
+			return r < 0 ? -1 : 0;
+	}
+	return auto_root(fs, root);
 }
 
 static int path_depth(const char *p)
@@ -313,7 +341,8 @@ static int path_depth(const char *p)
 }
 
 /* Spec D1 metadata choice: root PKG-INFO, else shallowest *.egg-info/PKG-INFO, else shallowest
- * *.dist-info/METADATA (files[] is sorted, so the first of the smallest depth wins ties). */
+ * *.dist-info/METADATA, else the shallowest *.egg-info regular file (distutils' installed
+ * PKG-INFO) (files[] is sorted, so the first of the smallest depth wins ties). */
 static const struct package_file *pick_metadata(const struct package *p)
 {
 	const struct package_file *f = package_find(p, "PKG-INFO");
@@ -344,7 +373,24 @@ static const struct package_file *pick_metadata(const struct package *p)
 		if (best)
 			return best;
 	}
-	return NULL;
+	{
+		const struct package_file *best = NULL;
+		int best_depth = 0;
+		for (size_t i = 0; i < p->n_files; i++) {
+			const struct package_file *g = &p->files[i];
+			const char *b = base_name(g->path);
+			size_t n = strlen(b);
+			if (g->kind != PKGFS_FILE || !g->data || n <= 9 ||
+			    strcmp(b + n - 9, ".egg-info"))
+				continue;
+			int dep = path_depth(g->path);
+			if (!best || dep < best_depth) {
+				best = g;
+				best_depth = dep;
+			}
+		}
+		return best;
+	}
 }
 
 /* Record a note about member `path` (also as a warning on `d`). 0 or -1 (out of memory). */
@@ -409,16 +455,86 @@ static int note_oddities(struct package *p, const struct pkgfs *fs, struct diag 
 	return 0;
 }
 
-/* Garbage is not a package: is there a Python file, a metadata file or a setup file? */
+/* Does a component of `path` before its last end in `suffix` (a metadata directory)? */
+static int in_dir_ending(const char *path, const char *suffix)
+{
+	size_t k = strlen(suffix);
+	for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/'))
+		if ((size_t)(s - path) > k && !memcmp(s - k, suffix, k) && s - k > path &&
+		    s[-k - 1] != '/')
+			return 1;
+	return 0;
+}
+
+/* Is `path` (below the root) Python content on its own: source, bytecode, a path-configuration
+ * file, a compiled extension module, a setup file or part of a metadata directory?
+ * `site_root`: the root is a dist-packages/site-packages directory, where any *.so is an
+ * extension module. */
+static int is_python_member(const char *path, int site_root)
+{
+	static const char *const suffixes[] = {".py", ".pyc", ".pyd", ".pth", ".egg-info", NULL};
+	static const char *const setup[] = {"setup.py", "setup.cfg", "pyproject.toml", NULL};
+	const char *b = base_name(path);
+	for (int i = 0; suffixes[i]; i++)
+		if (ends_with_ci(b, suffixes[i]))
+			return 1;
+	for (int i = 0; setup[i]; i++)
+		if (!strcmp(b, setup[i]))
+			return 1;
+	if (ends_with_ci(b, ".so") &&
+	    (site_root || strstr(b, ".cpython-") || strstr(b, ".abi3.") || strstr(b, ".pypy")))
+		return 1;
+	return in_dir_ending(path, ".egg-info") || in_dir_ending(path, ".dist-info");
+}
+
+/* Garbage is not a package: is there Python content (is_python_member()) or a metadata file? */
 static int looks_like_python(const struct package *p)
 {
+	size_t rl = strlen(p->root);
+	int site_root = (rl >= 14 && !strcmp(p->root + rl - 14, "dist-packages/")) ||
+	                (rl >= 14 && !strcmp(p->root + rl - 14, "site-packages/"));
 	if (p->metadata)
 		return 1;
-	for (size_t i = 0; i < p->n_files; i++) {
-		const char *b = base_name(p->files[i].path);
-		if (package_is_python(&p->files[i]) || !strcmp(b, "setup.py") ||
-		    !strcmp(b, "setup.cfg") || !strcmp(b, "pyproject.toml"))
+	for (size_t i = 0; i < p->n_files; i++)
+		if (is_python_member(p->files[i].path, site_root))
 			return 1;
+	return 0;
+}
+
+#define PACKAGE_AUX_MAX 8 /* copyright files kept per .deb */
+
+/* Is `path` "usr/share/doc/<one component>/copyright"? */
+static int is_deb_copyright(const char *path)
+{
+	const char *pkg = path + 14, *s;
+	if (strncmp(path, "usr/share/doc/", 14) || !(s = strchr(pkg, '/')) || s == pkg)
+		return 0;
+	return !strcmp(s, "/copyright");
+}
+
+/* A .deb's licence files outside the root, moved from `fs` into p->aux. 0 or -1 (message). */
+static int keep_aux(struct package *p, struct pkgfs *fs, struct diag *d)
+{
+	size_t plen = strlen(p->root);
+	for (size_t i = 0; i < fs->n && p->n_aux < PACKAGE_AUX_MAX; i++) {
+		struct pkgfs_member *m = &fs->members[i];
+		if (m->kind != PKGFS_FILE || !strncmp(m->path, p->root, plen) ||
+		    !is_deb_copyright(m->path))
+			continue;
+		if (!p->aux && !(p->aux = calloc(PACKAGE_AUX_MAX, sizeof(*p->aux))))
+			return diag_error(d, "out of memory");
+		struct package_file *f = &p->aux[p->n_aux];
+		if (!(f->path = strdup(m->path)))
+			return diag_error(d, "out of memory");
+		f->kind = m->kind;
+		f->size = m->size;
+		f->data = m->data;
+		m->data = NULL;
+		if (f->data) {
+			size_t k = f->size < 8192 ? f->size : 8192;
+			f->is_text = memchr(f->data, 0, k) == NULL;
+		}
+		p->n_aux++;
 	}
 	return 0;
 }
@@ -472,11 +588,13 @@ static int build(struct package *p, struct pkgfs *fs, struct diag *d)
 	p->archive = fs->archive;
 	p->archive_len = fs->archive_len;
 	fs->archive = NULL;
+	if (!strncmp(fs->format, "deb", 3) && keep_aux(p, fs, d) < 0)
+		return -1;
 	p->metadata = pick_metadata(p);
 	if (!looks_like_python(p))
 		return diag_error(d,
-		                  "not a Python package: no Python file, no metadata file and no "
-		                  "setup file (%zu file%s)",
+		                  "not a Python package: no Python source, bytecode or extension "
+		                  "module, no metadata and no setup file (%zu file%s)",
 		                  p->n_files, p->n_files == 1 ? "" : "s");
 	return 0;
 }
@@ -614,6 +732,11 @@ void package_free(struct package *p)
 		free((char *)p->files[i].link_target);
 	}
 	free(p->files);
+	for (size_t i = 0; i < p->n_aux; i++) {
+		free((char *)p->aux[i].path);
+		free((unsigned char *)p->aux[i].data);
+	}
+	free(p->aux);
 	for (size_t i = 0; i < p->n_notes; i++) {
 		free(p->notes[i].path);
 		free(p->notes[i].detail);

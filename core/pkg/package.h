@@ -4,7 +4,8 @@
  * followed, nothing is executed). package_open() detects the format by content, unwraps an
  * encrypted storage zip, chooses the package root (below), maps a .deb's dist-packages
  * directory to the root, and picks the metadata file (root PKG-INFO, else the shallowest
- * *.egg-info/PKG-INFO, else the shallowest *.dist-info/METADATA).
+ * *.egg-info/PKG-INFO, else the shallowest *.dist-info/METADATA, else the shallowest *.egg-info
+ * regular file, which is how distutils installs PKG-INFO).
  *
  * The root: descend from the archive root while the directory holds exactly one entry, which
  * is a directory, and no package marker (PKG-INFO, setup.py, setup.cfg, pyproject.toml,
@@ -15,13 +16,22 @@
  * outside the root are left out of the tree and reported as notes, as are drive-letter and
  * backslash paths.
  *
- * Garbage is not a package: an archive with no Python file, no metadata file and no setup file
- * (setup.py, setup.cfg, pyproject.toml) anywhere fails with "not a Python package".
+ * A .deb's root is its shallowest `dist-packages` directory, else its shallowest
+ * `site-packages` directory, else the rule above; its `usr/share/doc/<package>/copyright` files
+ * are kept beside the tree as `aux` members (the licence text of the installed shape; the
+ * canonical view, core/pkg/view.h, reads them). Nothing else outside the root is kept.
+ *
+ * Garbage is not a package: an archive with no Python file (*.py, *.pyc, *.pyd, *.pth, a compiled
+ * extension module: *.so named `*.cpython-*`, `*.abi3.*` or `*.pypy*`, or any *.so below a
+ * dist-packages/site-packages root), no metadata file or metadata directory (*.egg-info,
+ * *.dist-info) and no setup file (setup.py, setup.cfg, pyproject.toml) anywhere fails with "not
+ * a Python package".
  *
  * Which members are loaded: by default every member that analysis may read (*.py, PKG-INFO and
- * METADATA files, setup.cfg, pyproject.toml, LICENSE*, LICENCE*, COPYING*, README*,
- * entry_points.txt, *.txt, *.cfg, *.toml, *.json, *.md, *.rst, *.in under a size cap); all other
- * members are listed with their declared size but not loaded.
+ * METADATA files, an installed *.egg-info file, setup.cfg, pyproject.toml, LICENSE*, LICENCE*,
+ * COPYING*, README*, entry_points.txt, and *.txt, *.cfg, *.toml, *.json, *.md, *.rst, *.in and
+ * Debian `copyright` files under a size cap); all other members are listed with their declared
+ * size but not loaded.
  *
  * Limits and time: struct pkgfs_limits (pkgfs.h) plus a per-package time budget, set through
  * the `pkg.*` parameter table package_param_spec (`--param pkg.KEY=V` of `extract` and `scan`,
@@ -89,6 +99,10 @@ struct package {
 	struct package_file *files; /* sorted by path (byte order); directories excluded */
 	size_t n_files;
 	const struct package_file *metadata; /* chosen PKG-INFO / METADATA, or NULL */
+	struct package_file *aux;            /* members outside the root kept for the view (a .deb's
+	                                      * usr/share/doc/<package>/copyright; path = the member's
+	                                      * normalised path in the archive), sorted by path */
+	size_t n_aux;
 	size_t n_skipped;           /* members skipped (unsafe path, over a soft limit, special) */
 	size_t n_outside_root;      /* members left out because they are outside the root */
 	size_t unpacked_bytes;      /* bytes decompressed while reading (pkgfs) */
@@ -115,9 +129,10 @@ int package_open_memory(struct package **out, const void *buf, size_t len, const
                         const struct package_options *o, struct diag *d);
 
 /** Whether the default reader loads a member with this normalised path and declared size
- *  (0 = unknown): *.py, PKG-INFO, METADATA, setup.cfg, pyproject.toml, entry_points.txt,
- *  LICENSE*, LICENCE*, COPYING*, README* always (up to max_member_bytes); *.txt, *.cfg, *.toml,
- *  *.json, *.md, *.rst, *.in when declared at most 1 MiB. Everything else is listed only. */
+ *  (0 = unknown): *.py, PKG-INFO, METADATA, *.egg-info, setup.cfg, pyproject.toml,
+ *  entry_points.txt, LICENSE*, LICENCE*, COPYING*, README* always (up to max_member_bytes);
+ *  *.txt, *.cfg, *.toml, *.json, *.md, *.rst, *.in and files named `copyright` when declared at
+ *  most 1 MiB. Everything else is listed only. */
 int package_want_member(const char *path, size_t declared_size);
 
 /** The file at normalised path `path`, or NULL. */

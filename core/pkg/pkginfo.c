@@ -195,6 +195,26 @@ const struct pkginfo_field *pkginfo_next(const struct pkginfo *pi, const char *k
 	return NULL;
 }
 
+size_t pkginfo_drop(struct pkginfo *pi, const char *key)
+{
+	size_t w = 0, n;
+	if (!pi)
+		return 0;
+	for (size_t i = 0; i < pi->n_fields; i++) {
+		if (!strcasecmp(pi->fields[i].key, key)) {
+			if (pi->fields[i].truncated)
+				pi->n_truncated--;
+			free(pi->fields[i].key);
+			free(pi->fields[i].value);
+			continue;
+		}
+		pi->fields[w++] = pi->fields[i];
+	}
+	n = pi->n_fields - w;
+	pi->n_fields = w;
+	return n;
+}
+
 void pkginfo_free(struct pkginfo *pi)
 {
 	if (!pi)

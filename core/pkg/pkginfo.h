@@ -63,6 +63,10 @@ const char *pkginfo_get(const struct pkginfo *pi, const char *key);
 const struct pkginfo_field *pkginfo_next(const struct pkginfo *pi, const char *key,
                                          const struct pkginfo_field *prev);
 
+/** Remove every field named `key` (case-insensitive), keeping the others in order. Returns the
+ *  number removed (0 for pi NULL). */
+size_t pkginfo_drop(struct pkginfo *pi, const char *key);
+
 /** Free. NULL-safe. */
 void pkginfo_free(struct pkginfo *pi);
 

@@ -11,6 +11,7 @@
 #include "core/analysis/apiscan.h"
 #include "core/analysis/domains.h"
 #include "core/pkg/pkginfo.h"
+#include "core/pkg/view.h"
 #include "core/base/escape.h"
 #include "core/base/sbuf.h"
 #include "core/base/toolkit.h"
@@ -201,7 +202,7 @@ int scanout_text(FILE *f, const struct scan_config *c, const struct scan_report 
 	put(f, name ? name : "(no name)");
 	fputc(' ', f);
 	put(f, version ? version : "(no version)");
-	fprintf(f, " (%s, root '", r->er.pkg->format);
+	fprintf(f, " (%s, %s, root '", r->er.pkg->format, pkg_shape_name(r->er.a->view->shape));
 	put(f, r->er.pkg->root);
 	fprintf(f, "'%s%s)\n", r->er.pkg->sha256[0] ? ", sha256 " : "", r->er.pkg->sha256);
 	fputs("  features  ", f);
@@ -430,6 +431,8 @@ static cJSON *report_json(const struct scan_config *c, const struct scan_report 
 		add_str_or_null(p, "sha256", pkg && pkg->sha256[0] ? pkg->sha256 : NULL);
 		add_str_or_null(p, "format", pkg ? pkg->format : NULL);
 		add_str_or_null(p, "root", pkg ? pkg->root : NULL);
+		add_str_or_null(p, "shape",
+		                pkg && r->er.a ? pkg_shape_name(r->er.a->view->shape) : NULL);
 	}
 	cJSON_AddStringToObject(o, "status", r->ok ? "ok" : "error");
 	add_str_or_null(o, "verdict", verdict_word(r));
@@ -622,8 +625,17 @@ static cJSON *location(const struct scan_report *r, const char *base, const char
 	al = pl ? cJSON_AddObjectToObject(pl, "artifactLocation") : NULL;
 	if (!al)
 		return locs;
-	uri_encode(&uri, r->er.pkg->root);
-	uri_encode(&uri, file);
+	{
+		/* the member behind the view path: a wheel's purelib/ prefix comes back, and an
+		 * installed package's /usr/share/doc/... licence is a path of the archive */
+		const struct pkgview_file *vf = r->er.a ? pkgview_find(r->er.a->view, file) : NULL;
+		if (vf && vf->path[0] == '/') {
+			uri_encode(&uri, vf->member->path);
+		} else {
+			uri_encode(&uri, r->er.pkg->root);
+			uri_encode(&uri, vf ? vf->member->path : file);
+		}
+	}
 	cJSON_AddStringToObject(al, "uri", sbuf_cstr(&uri));
 	cJSON_AddStringToObject(al, "uriBaseId", base);
 	sbuf_release(&uri);
@@ -681,6 +693,8 @@ static cJSON *result_props(const struct scan_report *r, const struct evidence *e
 	if (!p)
 		return NULL;
 	extractrow_json_add_string(p, "package", r->input);
+	if (r->ok && r->er.a)
+		cJSON_AddStringToObject(p, "shape", pkg_shape_name(r->er.a->view->shape));
 	if (e) {
 		extractrow_json_add_string(p, "rule", e->rule);
 		add_str_or_null(p, "detail", e->detail);

@@ -41,7 +41,8 @@ const char *split_assign_name(enum split_assign a)
 	                                                  "excluded-boundary",
 	                                                  "excluded-unused",
 	                                                  "excluded-straddling",
-	                                                  "excluded-overlap"};
+	                                                  "excluded-overlap",
+	                                                  "excluded-not-python"};
 	return (unsigned)a < SPLIT_N_ASSIGN ? names[a] : "?";
 }
 
@@ -352,6 +353,11 @@ int split_run_debian(const struct manifest *corpus, const struct manifest *deb,
 			goto end;
 		}
 		parent[i] = i;
+		if (o->n_not_python && bsearch(&row->id, o->not_python, o->n_not_python,
+		                               sizeof(*o->not_python), cmp_str)) {
+			r->assign[i] = SPLIT_EX_NOT_PYTHON;
+			continue;
+		}
 		if (group_keys(row, k1, k2, sizeof(k1)) < 0) {
 			diag_error(d, "out of memory in split");
 			goto end;

@@ -34,13 +34,16 @@
 #include "core/pkg/manifest.h"
 
 struct split_options {
-	const char *name;            /* "paper", "full" or "realistic" (only recorded) */
-	unsigned long seed;          /* run seed; streams derived with rng_derive() */
-	int include_probes;          /* keep kind=probe malicious rows */
-	size_t n_train_malicious;    /* 0 = every malicious row older than the cutoff */
-	size_t n_test_malicious;     /* 0 = use test_malicious_share */
-	double test_malicious_share; /* used when n_test_malicious == 0 */
-	double test_benign_share;    /* held-out share of benign rows */
+	const char *name;              /* "paper", "full" or "realistic" (only recorded) */
+	unsigned long seed;            /* run seed; streams derived with rng_derive() */
+	int include_probes;            /* keep kind=probe malicious rows */
+	size_t n_train_malicious;      /* 0 = every malicious row older than the cutoff */
+	size_t n_test_malicious;       /* 0 = use test_malicious_share */
+	double test_malicious_share;   /* used when n_test_malicious == 0 */
+	double test_benign_share;      /* held-out share of benign rows */
+	const char *const *not_python; /* realistic: ids of Debian rows the reader refuses as
+	                                * "not a Python package", sorted (strcmp); may be NULL */
+	size_t n_not_python;
 };
 
 /** The defaults of a named dataset ("paper": 138 train / 143 test malicious, 20 % benign held
@@ -57,7 +60,8 @@ enum split_assign {
 	SPLIT_EX_BOUNDARY,
 	SPLIT_EX_UNUSED,
 	SPLIT_EX_STRADDLING,
-	SPLIT_EX_OVERLAP, /* a Debian row whose project is also in the corpus */
+	SPLIT_EX_OVERLAP,    /* a Debian row whose project is also in the corpus */
+	SPLIT_EX_NOT_PYTHON, /* a Debian row that is not a Python package (no verdict possible) */
 	SPLIT_N_ASSIGN
 };
 
@@ -78,6 +82,8 @@ int split_run(const struct manifest *m, const struct split_options *o, struct sp
 
 /** Assign every row of the Debian slice manifest `deb` for the `realistic` dataset, beside the
  *  corpus manifest `corpus` (split separately by split_run()):
+ *  - a row whose id is in o->not_python is excluded as SPLIT_EX_NOT_PYTHON (metapackages,
+ *    documentation, headers: the reader refuses them, so they can get no verdict);
  *  - a row is excluded as SPLIT_EX_OVERLAP when its `overlap` column is "corpus" or when it
  *    shares a group (cluster, else normalised name; or normalised name) with any corpus row, so
  *    no Debian row can straddle a corpus row and the corpus assignment stays that of `full`;

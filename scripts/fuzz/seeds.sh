@@ -102,9 +102,22 @@ printf 'MIT License\n\nPermission is hereby granted, free of charge\n' >"$pkg/LI
 	cp demo-0.0.1/demo/__init__.py whl/demo/
 	cp demo-0.0.1/PKG-INFO whl/demo-0.0.1.dist-info/METADATA
 	(cd whl && zip -qr -X ../demo-0.0.1-py3-none-any.whl .)
+	# an installed package with a DEP-5 copyright (the canonical view's licence parser)
+	if command -v dpkg-deb >/dev/null; then
+		dp=deb/usr/lib/python3/dist-packages
+		mkdir -p deb/DEBIAN "$dp/demo-0.0.1.egg-info" deb/usr/share/doc/python3-demo
+		cp -r demo-0.0.1/demo "$dp/"
+		cp demo-0.0.1/PKG-INFO "$dp/demo-0.0.1.egg-info/"
+		printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: debian/*\nLicense: GPL-2+\n GNU General Public License\n\nFiles: *\nLicense: Expat\n\nLicense: Expat\n Permission is hereby granted, free of charge\n .\n end\n' \
+			>deb/usr/share/doc/python3-demo/copyright
+		printf 'Package: python3-demo\nVersion: 0.0.1-1\nArchitecture: all\nMaintainer: T <t@example.org>\nDescription: demo\n' \
+			>deb/DEBIAN/control
+		dpkg-deb --root-owner-group -Zgzip --build deb demo.deb >/dev/null
+	fi
 )
 cp "$work"/demo.tar "$work"/demo.tar.gz "$work"/demo.tar.bz2 "$work"/demo.tar.xz "$work"/demo.zip \
 	"$work"/stored.zip "$work"/demo-0.0.1-py3-none-any.whl "$out/fuzz_pkgfs/"
+[ -f "$work/demo.deb" ] && cp "$work/demo.deb" "$out/fuzz_pkgfs/"
 for t in "$out"/*/; do
 	echo "seeds: $(basename "$t"): $(find "$t" -type f | wc -l) files, $(du -sk "$t" | cut -f1) KB"
 done

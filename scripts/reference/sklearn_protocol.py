@@ -35,7 +35,7 @@ from collections import OrderedDict, defaultdict
 
 import numpy as np
 
-FIXED_META = {"id", "label", "name", "version", "cluster", "first_seen"}
+FIXED_META = {"id", "label", "name", "version", "cluster", "first_seen", "shape"}
 
 
 def data_path(name):

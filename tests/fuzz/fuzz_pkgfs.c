@@ -1,9 +1,11 @@
-/* libFuzzer target: arbitrary bytes through the in-memory package reader (pkgfs + package).
+/* libFuzzer target: arbitrary bytes through the in-memory package reader (pkgfs + package) and
+ * the canonical view built on it (core/pkg/view.h: roles, paths, DEP-5 copyright parsing).
  * Build and run with `make fuzz` (clang); not part of `make test`. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/pkg/package.h"
+#include "core/pkg/view.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,6 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < p->n_notes; i++)
 			sbuf_addstr(&sb, p->notes[i].detail);
 		sbuf_release(&sb);
+		struct pkgview *v = NULL;
+		if (pkgview_build(p, &v, &d) == 0)
+			for (size_t i = 0; i < v->n_licenses; i++)
+				if (v->licenses[i]->text)
+					sbuf_add(&sb, v->licenses[i]->text, v->licenses[i]->len);
+		sbuf_release(&sb);
+		pkgview_free(v);
 		package_free(p);
 	}
 	diag_release(&d);
