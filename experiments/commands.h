@@ -3,25 +3,18 @@
  *
  * Adding a subcommand
  * -------------------
- * 1. Write `int cmd_NAME(int argc, char **argv)` in experiments/cmd_NAME.c (argv[0] is the
- *    subcommand name; return one of the exit statuses below; print errors as
- *    "pyvet: <what>: <why>", untrusted strings escaped: err_report() does it).
- * 2. Add one COMMAND() line below. pyvet.c declares and dispatches it; `pyvet help` lists it. */
+ * 1. Declare its options and write its body in experiments/run/NAME.{h,c}: `struct NAME_opts`,
+ *    the table `NAME_command` (experiments/cli/parseopt.h: options, defaults, ranges, help)
+ *    and `int NAME_run(const struct NAME_opts *)`, which returns one of the exit statuses of
+ *    experiments/cli/exitstatus.h and prints errors as "pyvet: <what>: <why>" (err_report():
+ *    untrusted strings escaped).
+ * 2. Write `int cmd_NAME(int argc, char **argv)` in experiments/cmd_NAME.c (argv[0] is the
+ *    subcommand name): cli_parse() into the options struct, then NAME_run().
+ * 3. Add one COMMAND() line below. pyvet.c declares and dispatches it; `pyvet help` lists it,
+ *    and `pyvet NAME --help` (so the man page) is generated from the table. */
 #ifndef PYVET_COMMANDS_EXIT
 #define PYVET_COMMANDS_EXIT
-/* Exit statuses, the same for every command (docs/evaluation.md "Exit statuses"). When several
- * apply, the first in this order wins: usage (nothing was done), internal, malicious,
- * unreadable. */
-enum pyvet_exit {
-	EXIT_OK = 0,         /* done; for scan/predict: no package judged malicious */
-	EXIT_MALICIOUS = 1,  /* scan, predict --fail-on-malicious: a malicious verdict */
-	EXIT_USAGE = 2,      /* bad option, or an input or setting the run cannot start with:
-	                      * a missing or malformed manifest, model, feature directory or
-	                      * data file, an --out that cannot be created */
-	EXIT_UNREADABLE = 3, /* some packages could not be read or analysed; the rest is done */
-	EXIT_INTERNAL = 4    /* failed during the run: write error, out of memory, a failed
-	                      * computation (a CV cell, a reproduce step), a bug */
-};
+#include "experiments/cli/exitstatus.h" /* enum pyvet_exit, the exit statuses */
 #endif
 #ifdef COMMAND
 COMMAND(ls, "ls", "list the files of a package as pyvet reads them")

@@ -7,6 +7,16 @@
 
 #include "core/base/escape.h"
 
+/* err_capture(): the diag that also receives this thread's err_report() messages. */
+static _Thread_local struct diag *captured;
+
+struct diag *err_capture(struct diag *d)
+{
+	struct diag *old = captured;
+	captured = d;
+	return old;
+}
+
 /* Print "pyvet: <message>\n" to stderr, the message escaped (core/base/escape.h: it may quote
  * member paths or metadata values): the one body of err_report() and die(). */
 static void vreport(const char *fmt, va_list ap) PYVET_PRINTF(1, 0);
@@ -25,6 +35,15 @@ static void vreport(const char *fmt, va_list ap)
 	fputs("pyvet: ", stderr);
 	escape_fputs(n < 0 ? fmt : msg, stderr);
 	fputc('\n', stderr);
+	if (captured) { /* cut to the diag's size */
+		const char *text = n < 0 ? fmt : msg;
+		size_t len = strlen(text);
+		if (len >= sizeof(captured->error))
+			len = sizeof(captured->error) - 1;
+		memcpy(captured->error, text, len);
+		captured->error[len] = '\0';
+		captured->n_errors++;
+	}
 	if (msg != small)
 		free(msg);
 }

@@ -27,6 +27,13 @@
  *  The formatted message is escaped (core/base/escape.h), so it may quote untrusted strings. */
 int err_report(const char *fmt, ...) PYVET_PRINTF(1, 2);
 
+/** Also keep every message err_report() prints from the calling thread as the error of `d`
+ *  (the latest one wins), until the capture is replaced; returns the capture it replaces, for
+ *  the caller to restore: `old = err_capture(&d); ...; err_capture(old);`. NULL ends it. The
+ *  messages are still printed. For in-process callers of whole commands (`pyvet reproduce`
+ *  records a failing step's message in its status file), as Git's set_error_routine(). */
+struct diag *err_capture(struct diag *d);
+
 /** Print "pyvet: <message>" (escaped, as err_report()) to stderr and exit(4), the
  *  internal-error status (experiments/commands.h). For out of memory in mains, experiments and
  *  tests only. */

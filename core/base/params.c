@@ -89,43 +89,37 @@ static int in_range(const struct param_spec *s, double v)
 	return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
 }
 
-int params_set(const struct param_spec *spec, void *state, const char *key, const char *value,
-               struct diag *d)
+int params_parse_value(const struct param_spec *s, void *field, const char *value, struct diag *d)
 {
-	const struct param_spec *s = params_find(spec, key);
 	char *end;
-	char *base = state;
-	if (!s)
-		return diag_error(d, "unknown parameter '%s'", key);
 	errno = 0;
 	switch (s->kind) {
 	case PARAM_INT: {
 		long v = strtol(value, &end, 10);
 		if (!*value || *end || errno)
-			return diag_error(d, "parameter '%s': '%s' is not an integer", key, value);
+			return diag_error(d, "'%s' is not an integer", value);
 		if (!in_range(s, (double)v))
 			goto out_of_range;
-		memcpy(base + s->offset, &v, sizeof(v));
+		memcpy(field, &v, sizeof(v));
 		break;
 	}
 	case PARAM_SIZE: {
 		unsigned long long v = strtoull(value, &end, 10);
 		size_t sz = (size_t)v;
 		if (!*value || *value < '0' || *value > '9' || *end || errno || sz != v)
-			return diag_error(d, "parameter '%s': '%s' is not a non-negative integer",
-			                  key, value);
+			return diag_error(d, "'%s' is not a non-negative integer", value);
 		if (!in_range(s, (double)sz))
 			goto out_of_range;
-		memcpy(base + s->offset, &sz, sizeof(sz));
+		memcpy(field, &sz, sizeof(sz));
 		break;
 	}
 	case PARAM_DOUBLE: {
 		double v = strtod(value, &end);
 		if (!*value || *end || errno || isnan(v))
-			return diag_error(d, "parameter '%s': '%s' is not a number", key, value);
+			return diag_error(d, "'%s' is not a number", value);
 		if (!in_range(s, v))
 			goto out_of_range;
-		memcpy(base + s->offset, &v, sizeof(v));
+		memcpy(field, &v, sizeof(v));
 		break;
 	}
 	case PARAM_BOOL: {
@@ -136,29 +130,42 @@ int params_set(const struct param_spec *spec, void *state, const char *key, cons
 		         !strcasecmp(value, "no"))
 			v = 0;
 		else
-			return diag_error(d, "parameter '%s': '%s' is not 0 or 1", key, value);
-		memcpy(base + s->offset, &v, sizeof(v));
+			return diag_error(d, "'%s' is not 0 or 1", value);
+		memcpy(field, &v, sizeof(v));
 		break;
 	}
 	case PARAM_ENUM: {
 		int v = enum_index(s->choices, value);
 		if (v < 0)
-			return diag_error(d, "parameter '%s': '%s' is not one of %s", key, value,
-			                  s->choices);
-		memcpy(base + s->offset, &v, sizeof(v));
+			return diag_error(d, "'%s' is not one of %s", value, s->choices);
+		memcpy(field, &v, sizeof(v));
 		break;
 	}
 	case PARAM_STRING:
 		if (strlen(value) >= PARAM_STR_MAX)
-			return diag_error(d, "parameter '%s': value too long", key);
-		memcpy(base + s->offset, value, strlen(value) + 1);
+			return diag_error(d, "value too long");
+		memcpy(field, value, strlen(value) + 1);
 		break;
 	default:
 		BUG("bad param kind");
 	}
 	return 0;
 out_of_range:
-	return diag_error(d, "parameter '%s': '%s' is not in %s", key, value, s->choices);
+	return diag_error(d, "'%s' is not in %s", value, s->choices);
+}
+
+int params_set(const struct param_spec *spec, void *state, const char *key, const char *value,
+               struct diag *d)
+{
+	const struct param_spec *s = params_find(spec, key);
+	char msg[DIAG_MSG_MAX];
+	if (!s)
+		return diag_error(d, "unknown parameter '%s'", key);
+	if (params_parse_value(s, (char *)state + s->offset, value, d) == 0)
+		return 0;
+	/* the one message of every table: "parameter 'KEY': 'VALUE' is not in RANGE" */
+	snprintf(msg, sizeof(msg), "%s", diag_message(d));
+	return diag_error(d, "parameter '%s': %s", key, msg);
 }
 
 int params_check_spec(const struct param_spec *spec, struct diag *d)

@@ -51,6 +51,13 @@ int params_set_defaults(const struct param_spec *spec, void *state, struct diag 
 int params_set(const struct param_spec *spec, void *state, const char *key, const char *value,
                struct diag *d);
 
+/** Parse `value` as a value of entry `s` into `field` (the value's own storage, e.g. the
+ *  state's field at s->offset): the checks of params_set(), with its messages without the
+ *  "parameter 'KEY': " prefix ("'0' is not in [1, 100]"), so that other tables (command-line
+ *  options, experiments/cli/parseopt.h) refuse values in the same words. 0, or -1 with the
+ *  message on `d`. */
+int params_parse_value(const struct param_spec *s, void *field, const char *value, struct diag *d);
+
 /** Parse "k=v,k=v" (empty or NULL string: nothing) and apply each pair with params_set(). */
 int params_parse(const struct param_spec *spec, void *state, const char *kv, struct diag *d);
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "core/base/err.h"
+#include "core/base/params.h"
 
 #define PROTOCLI_MAX_ITEMS 64
 
@@ -143,15 +144,22 @@ int protocli_learners(struct protocli *pc, const char *list)
 	return each_item(list, add_learner, pc);
 }
 
-int protocli_size(const char *opt, const char *v, size_t *out)
+/* cv.folds, cv.repeats, cv.seed: non-negative integers, refused in the words of
+ * core/base/params (cvrun_run() checks the folds and repeats it can use). */
+static const struct param_spec cv_specs[] = {{"folds", PARAM_SIZE, 0, "10", NULL, "folds"},
+                                             {"repeats", PARAM_SIZE, 0, "10", NULL, "repeats"},
+                                             {"seed", PARAM_SIZE, 0, "1", NULL, "run seed"}};
+
+static int cv_param(const char *kv, const struct param_spec *s, const char *val, size_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long x = strtoull(v, &end, 10);
-	if (errno || end == v || *end || v[0] == '-')
-		return err_report("'%s': bad value '%s'", opt, v);
-	*out = (size_t)x;
-	return 0;
+	struct diag d;
+	int rc;
+	diag_init(&d);
+	rc = params_parse_value(s, out, val, &d);
+	if (rc < 0)
+		err_report("'%s': %s", kv, diag_message(&d));
+	diag_release(&d);
+	return rc;
 }
 
 static int add_learner_param(struct protocli *pc, size_t i, const char *k, const char *v)
@@ -188,12 +196,12 @@ int protocli_param(struct protocli *pc, const char *kv)
 	}
 	if (!strcmp(group, "cv")) {
 		if (!strcmp(key, "folds"))
-			return protocli_size(kv, val, &pc->o.folds);
+			return cv_param(kv, &cv_specs[0], val, &pc->o.folds);
 		if (!strcmp(key, "repeats"))
-			return protocli_size(kv, val, &pc->o.repeats);
+			return cv_param(kv, &cv_specs[1], val, &pc->o.repeats);
 		if (!strcmp(key, "seed")) {
 			size_t s;
-			if (protocli_size(kv, val, &s) < 0)
+			if (cv_param(kv, &cv_specs[2], val, &s) < 0)
 				return -1;
 			pc->o.seed = (unsigned long)s;
 			return 0;
@@ -236,6 +244,17 @@ int protocli_finish(struct protocli *pc)
 	for (size_t i = 0; i < pc->n_learners; i++)
 		pc->learners[i].params = sbuf_cstr(&pc->lparams[i]);
 	return 0;
+}
+
+int protocli_setup(struct protocli *pc, const char *sets, const char *learners,
+                   const char *const *params, size_t n_params)
+{
+	if (protocli_sets(pc, sets) < 0 || protocli_learners(pc, learners) < 0)
+		return -1;
+	for (size_t i = 0; i < n_params; i++)
+		if (protocli_param(pc, params[i]) < 0)
+			return -1;
+	return protocli_finish(pc);
 }
 
 static void print_warnings(const struct diag *d)

@@ -49,15 +49,17 @@ int protocli_param(struct protocli *pc, const char *kv);
  *  0 or -1. */
 int protocli_finish(struct protocli *pc);
 
+/** The whole setup from option values: protocli_sets(sets), protocli_learners(learners),
+ *  protocli_param() of params[0..n_params-1], protocli_finish(). 0 or -1 (reported). */
+int protocli_setup(struct protocli *pc, const char *sets, const char *learners,
+                   const char *const *params, size_t n_params);
+
 /** Free. NULL-safe. */
 void protocli_release(struct protocli *pc);
 
 /** Load an extraction directory and, with `manifest`, select/order rows by it (only rows whose
  *  split is `split` when split != NULL). Warnings go to stderr. *out or -1. */
 int protocli_load(const char *dir, const char *manifest, const char *split, struct featdata **out);
-
-/** Parse a non-negative integer option value; -1 with a message naming `opt` on error. */
-int protocli_size(const char *opt, const char *v, size_t *out);
 
 /** mkdir -p of the directory part of `path`. 0 or -1. */
 int protocli_mkdir_parent(const char *path);

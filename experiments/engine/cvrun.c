@@ -178,7 +178,9 @@ struct engine {
 	const struct cvrun_learner *learners;
 	const struct cvrun_options *o;
 	struct cvrun_result *res;
-	size_t n_items;
+	size_t n_items; /* of the whole grid */
+	size_t n_run;   /* run here: n_items, or those of the shard */
+	size_t shard, n_shards;
 	const int *peer_ok;
 };
 
@@ -263,18 +265,24 @@ end:
 	diag_release(&d);
 }
 
-static void run_item_on(void *arg, size_t item, size_t thread)
+/* The grid item of work-queue item j: the j-th item of the shard. */
+static size_t shard_item(const struct engine *e, size_t j)
+{
+	return e->n_shards > 1 ? e->shard + j * e->n_shards : j;
+}
+
+static void run_item_on(void *arg, size_t j, size_t thread)
 {
 	(void)thread;
-	run_item(arg, item);
+	run_item(arg, shard_item(arg, j));
 }
 
 /* Progress line after each item (serialised by the work queue). */
-static void item_done(void *arg, size_t item, size_t n_done)
+static void item_done(void *arg, size_t j, size_t n_done)
 {
 	struct engine *e = arg;
-	size_t fl = e->res->folds, rp = e->res->repeats;
-	fprintf(stderr, "cv: %zu/%zu  set '%s' repeat %zu fold %zu\n", n_done, e->n_items,
+	size_t fl = e->res->folds, rp = e->res->repeats, item = shard_item(e, j);
+	fprintf(stderr, "cv: %zu/%zu  set '%s' repeat %zu fold %zu\n", n_done, e->n_run,
 	        e->sets[item / (fl * rp)].name, (item / fl) % rp, item % fl);
 }
 
@@ -370,9 +378,24 @@ int cvrun_run(const struct featdata *fd, const struct featspec *sets, size_t n_s
 	}
 
 	int *peer_ok = peer_flags(learners, n_learners);
-	struct engine e = {fd, sets, learners, o, res, n_sets * o->repeats * o->folds, peer_ok};
-	struct workq_job job = {e.n_items, run_item_on, o->verbose ? item_done : NULL, &e};
-	size_t jobs = o->jobs > e.n_items ? e.n_items : o->jobs;
+	struct engine e = {fd, sets,     learners,    o,      res, n_sets * o->repeats * o->folds,
+	                   0,  o->shard, o->n_shards, peer_ok};
+	if (e.n_shards > 1 && e.shard >= e.n_shards) {
+		free(peer_ok);
+		cvrun_result_release(res);
+		return diag_error(d, "shard %zu of %zu does not exist", e.shard, e.n_shards);
+	}
+	e.n_run = e.n_shards <= 1        ? e.n_items
+	          : e.shard >= e.n_items ? 0
+	                                 : (e.n_items - e.shard + e.n_shards - 1) / e.n_shards;
+	for (size_t k = 0; e.n_shards > 1 && k < e.n_items; k++)
+		if (k % e.n_shards != e.shard)
+			for (size_t l = 0; l < n_learners; l++)
+				cvrun_cell_at(res, k / (o->folds * o->repeats), l,
+				              (k / o->folds) % o->repeats, k % o->folds)
+				    ->skipped = 1;
+	struct workq_job job = {e.n_run, run_item_on, o->verbose ? item_done : NULL, &e};
+	size_t jobs = o->jobs > e.n_run ? e.n_run : o->jobs;
 	struct workq *q = peer_ok ? workq_alloc(jobs) : NULL;
 	if (!q) {
 		free(peer_ok);
@@ -394,7 +417,7 @@ int cvrun_run(const struct featdata *fd, const struct featspec *sets, size_t n_s
 		return diag_error(d, "out of memory");
 	}
 	for (size_t i = 0; i < n_cells; i++)
-		res->n_failed += !res->cell[i].ok;
+		res->n_failed += !res->cell[i].ok && !res->cell[i].skipped;
 	res->wall_seconds = now_seconds() - t0;
 	return 0;
 }

@@ -58,9 +58,14 @@ struct cvrun_options {
 	struct vocab_params vp;            /* text.* */
 	const struct vocab_filter *filter; /* word lists for "+pre" sets; NULL if none needed */
 	int verbose;                       /* progress lines on stderr */
+	/* Sharding (`pyvet cv --cells I/N`): with n_shards > 1 only the work items k with
+	 * k mod n_shards == shard run, k = (set * repeats + repeat) * folds + fold; the cells of
+	 * the other items are marked `skipped`. The folds are those of the whole run. */
+	size_t shard, n_shards;
 };
 
-/** Defaults: 10 folds, 10 repeats, seed 1, stratified, 1 job, vocab_params_default(). */
+/** Defaults: 10 folds, 10 repeats, seed 1, stratified, 1 job, vocab_params_default(), no
+ *  sharding. */
 void cvrun_options_default(struct cvrun_options *o);
 
 /** "stratified"/"grouped" -> enum cvrun_kind, or -1; and the name of a kind. */
@@ -83,6 +88,7 @@ unsigned long cvrun_cell_seed(unsigned long run_seed, size_t repeat, size_t fold
 /* The result of one (set, learner, repeat, fold) cell. */
 struct cvrun_cell {
 	int ok;                   /* 1 if fitted and scored */
+	int skipped;              /* not run: another shard's cell (then !ok, not a failure) */
 	char error[DIAG_MSG_MAX]; /* the failure message when !ok */
 	struct metrics m;         /* valid when ok */
 	size_t n_train, n_test;   /* rows */
@@ -96,7 +102,7 @@ struct cvrun_result {
 	int *fold;           /* [r * n + i]: fold of row i in repeat r */
 	size_t *class_count; /* [(r * folds + f) * 2 + c]: held-out rows of class c (0 benign) */
 	double wall_seconds;
-	int n_failed; /* cells with !ok */
+	int n_failed; /* cells with !ok that were run (not skipped) */
 	/* Per worker thread: items (set, repeat, fold) run and time spent in them (not
 	 * deterministic; sidecars and benchmarks only). */
 	struct workq_stats *thread_stats;

@@ -2,7 +2,8 @@
 # make check-layers: every #include "..." of the project must point down the layer order (or stay
 # inside its own folder). The order, lowest first:
 #   core/base < core/pkg < core/analysis < core/ml < featuresets | learners
-#   < experiments/engine < experiments/cli < experiments/reproduce < experiments (cmd_*.c) < pyvet.c
+#   < experiments/engine < experiments/cli < experiments/run < experiments/reproduce
+#   < experiments (cmd_*.c) < pyvet.c
 # featuresets/ and learners/ share a rank and may not include each other. Tests, fuzz targets and
 # benchmarks (tests/, scripts/) may include anything. Includes must be root-relative
 # ("core/base/err.h"), except the X-macro lists read by their own registry. Headers under gen/ are
@@ -21,9 +22,10 @@ rank() {
 	learners/*) echo 4 ;;
 	experiments/engine/*) echo 5 ;;
 	experiments/cli/*) echo 6 ;;
-	experiments/reproduce/*) echo 7 ;;
-	experiments/*) echo 8 ;;
-	pyvet.c) echo 9 ;;
+	experiments/run/*) echo 7 ;;
+	experiments/reproduce/*) echo 8 ;;
+	experiments/*) echo 9 ;;
+	pyvet.c) echo 10 ;;
 	*) echo -1 ;;
 	esac
 }
