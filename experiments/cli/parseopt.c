@@ -338,8 +338,13 @@ static void add_option_help(struct sbuf *out, const struct cli_option *o)
 
 int cli_usage(const struct cli_command *c, struct sbuf *out)
 {
-	for (size_t i = 0; c->synopsis && c->synopsis[i]; i++)
-		sbuf_addf(out, "%s pyvet %s\n", i ? "      " : "usage:", c->synopsis[i]);
+	for (size_t i = 0; c->synopsis && c->synopsis[i]; i++) {
+		const char *line = c->synopsis[i];
+		if (i && line[0] == ' ') /* a continuation of the line above */
+			sbuf_addf(out, "%13s%s\n", "", line);
+		else
+			sbuf_addf(out, "%s pyvet %s\n", i ? "      " : "usage:", line);
+	}
 	if (c->about)
 		sbuf_addf(out, "\n%s", c->about);
 	sbuf_addstr(out, "\noptions:\n");
