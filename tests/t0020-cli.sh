@@ -76,8 +76,13 @@ expect_rc 2 'pyvet: meta: no package given' $PYVET meta
 expect_rc 2 "pyvet: ls: '--bogus': unknown option" $PYVET ls --bogus x
 expect_rc 2 "needs a value" $PYVET ls x --password
 expect_rc 3 "pyvet: '$TMP/nope.tar.gz': No such file or directory" $PYVET ls "$TMP/nope.tar.gz"
-expect_rc 2 "are required" $PYVET check-corpus --manifest x
-expect_rc 2 "not a positive number" $PYVET check-corpus --manifest x --corpus y --jobs 0
+expect_rc 2 "pyvet: check-corpus: --corpus is required" $PYVET check-corpus --manifest x
+expect_rc 2 "pyvet: check-corpus: --manifest and --corpus are required" $PYVET check-corpus
+expect_rc 2 "pyvet: check-corpus: 'x': unexpected argument" $PYVET check-corpus x
+expect_rc 2 "pyvet: cv: '--jobs': '257' is not in \[0, 256\]" $PYVET cv --features x --jobs 257
+expect_rc 2 "pyvet: ls: more than 1 package given" $PYVET ls a b
+expect_rc 2 "'--jobs': '0x' is not a non-negative integer" $PYVET check-corpus --manifest x --corpus y --jobs 0x
+expect_rc 2 "'--every': '0' is not in \[1, " $PYVET check-corpus --manifest x --corpus y --every 0
 expect_rc 2 "pyvet: '$TMP/none.csv'" $PYVET check-corpus --manifest "$TMP/none.csv" --corpus "$FX"
 
 # check-corpus on a small manifest over the fixtures, with one failure

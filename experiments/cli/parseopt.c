@@ -264,9 +264,9 @@ int cli_parse(const struct cli_command *c, void *opts, int argc, char **argv, st
 		diag_release(&d);
 	}
 	if (rc == CLI_RUN)
-		rc = check_required(c, seen);
-	if (rc == CLI_RUN)
 		rc = check_args(c, &pos);
+	if (rc == CLI_RUN)
+		rc = check_required(c, seen);
 	free(seen);
 	if (args)
 		*args = pos;

@@ -1,28 +1,19 @@
-/* pkgarg: the `PKG [--password P]...` command line shared by `pyvet ls` and `pyvet meta`, and the
- * opening of PKG in memory.
+/* pkgarg: the opening of the one package (`PKG [--password P]...`) of `pyvet ls` and `pyvet meta`
+ * in memory, with the reader's warnings on stderr.
  *
- * Memory management: on success the caller owns a->pkg (package_free()); a->input is borrowed
- * from argv. */
+ * Memory management: on success the caller owns *pkg (package_free()). */
 #ifndef PYVET_PKGARG_H
 #define PYVET_PKGARG_H
 
-#include <stdio.h>
-
 #include "core/pkg/package.h"
+#include "experiments/cli/parseopt.h"
 
 #define PKGARG_MAX_PASSWORDS 16
 
-struct pkgarg {
-	const char *input;   /* the PKG argument */
-	struct package *pkg; /* the package read from it, or NULL */
-};
-
-/** Parse argv (argv[0] is the subcommand) as `PKG [--password P]...` (at most
- *  PKGARG_MAX_PASSWORDS passwords; none = the reader's default) and open PKG with
- *  package_open(). `--help`/`-h` calls usage(stdout). `cmd` names the subcommand in messages
- *  ("pyvet: CMD: ..." on stderr). Returns 0 with a->pkg set; otherwise a->pkg is NULL and the
- *  return value is the exit status (experiments/commands.h): usage(stdout)'s after --help, 2
- *  for a usage error, 3 when the package cannot be read (the reason printed, escaped). */
-int pkgarg_open(struct pkgarg *a, const char *cmd, int argc, char **argv, int (*usage)(FILE *));
+/** Open `input` with package_open(), trying passwords->v[0..n-1] for a ZipCrypto zip (none:
+ *  the reader's default; at most PKGARG_MAX_PASSWORDS). Returns 0 with *pkg set; otherwise
+ *  *pkg is NULL and the return value is the exit status (experiments/cli/exitstatus.h): 3 when
+ *  the package cannot be read (the reason printed, escaped), 2 for too many passwords. */
+int pkgarg_open(const char *input, const struct cli_list *passwords, struct package **pkg);
 
 #endif
