@@ -92,7 +92,7 @@ static void rule_tests(const struct manifest *m)
 	o.n_test_malicious = 3;
 	o.test_benign_share = 0.3;
 	o.seed = 7;
-	if (!CHECK(split_run(m, &o, &r, &d) == 0, "split runs: %s", diag_message(&d)))
+	if (!CHECK(split_assign_corpus(m, &o, &r, &d) == 0, "split runs: %s", diag_message(&d)))
 		return;
 	CHECK(assigned(m, &r, "a10", SPLIT_TEST) && assigned(m, &r, "a09", SPLIT_TEST) &&
 	          assigned(m, &r, "a07", SPLIT_TEST),
@@ -113,12 +113,12 @@ static void rule_tests(const struct manifest *m)
 		if (r.assign[i] == SPLIT_TRAIN && m->rows[i].y == 1 &&
 		    strcmp(m->rows[i].first_seen, r.cutoff) >= 0)
 			CHECK(0, "train malware '%s' not older than the cutoff", m->rows[i].id);
-	CHECK(split_run(m, &o, &r2, &d) == 0 &&
+	CHECK(split_assign_corpus(m, &o, &r2, &d) == 0 &&
 	          !memcmp(r.assign, r2.assign, m->n * sizeof(*r.assign)),
 	      "same seed, same split");
 	o.seed = 8;
 	int differs = 0;
-	if (split_run(m, &o, &r3, &d) == 0)
+	if (split_assign_corpus(m, &o, &r3, &d) == 0)
 		for (size_t i = 0; i < m->n; i++)
 			differs |= r.assign[i] != r3.assign[i];
 	CHECK(differs, "another seed gives another sample");
@@ -126,28 +126,28 @@ static void rule_tests(const struct manifest *m)
 	split_result_release(&r3);
 
 	o.include_probes = 1;
-	CHECK(split_run(m, &o, &r2, &d) == 0 && assigned(m, &r2, "p01", SPLIT_TEST),
+	CHECK(split_assign_corpus(m, &o, &r2, &d) == 0 && assigned(m, &r2, "p01", SPLIT_TEST),
 	      "--probes 1 keeps the probe (latest, so test)");
 	split_result_release(&r2);
 
 	o.include_probes = 0;
 	o.n_train_malicious = 100;
 	o.n_test_malicious = 100;
-	CHECK(split_run(m, &o, &r2, &d) == 0 && r2.scaled && r2.n_test_malicious_req == 5 &&
-	          r2.n_train_malicious_req == 5,
+	CHECK(split_assign_corpus(m, &o, &r2, &d) == 0 && r2.scaled &&
+	          r2.n_test_malicious_req == 5 && r2.n_train_malicious_req == 5,
 	      "too few malware: 10 eligible scaled to 5 + 5");
 	split_result_release(&r2);
 
 	o.n_train_malicious = 0;
 	o.n_test_malicious = 0;
 	o.test_malicious_share = 0.2;
-	CHECK(split_run(m, &o, &r2, &d) == 0 && count(m, &r2, SPLIT_TEST, 1) == 2 &&
+	CHECK(split_assign_corpus(m, &o, &r2, &d) == 0 && count(m, &r2, SPLIT_TEST, 1) == 2 &&
 	          count(m, &r2, SPLIT_TRAIN, 1) == 7,
 	      "full rule: latest 20 %% of 10 malware test, every older one train");
 	split_result_release(&r2);
 
 	o.test_benign_share = 1.5;
-	CHECK(split_run(m, &o, &r2, &d) < 0, "share outside [0, 1] rejected");
+	CHECK(split_assign_corpus(m, &o, &r2, &d) < 0, "share outside [0, 1] rejected");
 	split_result_release(&r);
 	diag_release(&d);
 }
@@ -206,7 +206,7 @@ static void debian_tests(const struct manifest *corpus)
 	          o.test_benign_share == full.test_benign_share,
 	      "realistic splits the corpus as full");
 	o.test_benign_share = 0.3;
-	if (!CHECK(split_run_debian(corpus, deb, &o, &r, &d) == 0, "Debian split runs: %s",
+	if (!CHECK(split_assign_debian(corpus, deb, &o, &r, &d) == 0, "Debian split runs: %s",
 	           diag_message(&d))) {
 		manifest_free(deb);
 		return;
@@ -222,13 +222,13 @@ static void debian_tests(const struct manifest *corpus)
 	CHECK(r.assign[find(deb, "d04")] == r.assign[find(deb, "d06")] &&
 	          r.assign[find(deb, "d09")] == r.assign[find(deb, "d10")],
 	      "binaries of one source, and one project, stay together");
-	CHECK(split_run_debian(corpus, deb, &o, &r2, &d) == 0 &&
+	CHECK(split_assign_debian(corpus, deb, &o, &r2, &d) == 0 &&
 	          !memcmp(r.assign, r2.assign, deb->n * sizeof(*r.assign)),
 	      "same seed, same Debian split");
 	split_result_release(&r2);
 	int differs = 0, whole = 1;
 	for (o.seed = 2; o.seed < 40; o.seed++) {
-		if (split_run_debian(corpus, deb, &o, &r2, &d) < 0) {
+		if (split_assign_debian(corpus, deb, &o, &r2, &d) < 0) {
 			whole = 0;
 			break;
 		}
@@ -239,12 +239,12 @@ static void debian_tests(const struct manifest *corpus)
 	CHECK(differs, "another seed gives another Debian sample");
 	CHECK(whole, "seeds 2-39: never a straddling source or project, at least 3 test rows");
 	o.test_benign_share = 0;
-	CHECK(split_run_debian(corpus, deb, &o, &r2, &d) == 0 &&
+	CHECK(split_assign_debian(corpus, deb, &o, &r2, &d) == 0 &&
 	          count(deb, &r2, SPLIT_TEST, 0) == 0,
 	      "share 0: no Debian test row");
 	split_result_release(&r2);
 	o.test_benign_share = 1;
-	CHECK(split_run_debian(corpus, deb, &o, &r2, &d) == 0 &&
+	CHECK(split_assign_debian(corpus, deb, &o, &r2, &d) == 0 &&
 	          count(deb, &r2, SPLIT_TEST, 0) == 10,
 	      "share 1: every eligible Debian row is test");
 	split_result_release(&r2);
@@ -254,7 +254,7 @@ static void debian_tests(const struct manifest *corpus)
 		o.test_benign_share = 0.3;
 		o.not_python = np;
 		o.n_not_python = 3;
-		CHECK(split_run_debian(corpus, deb, &o, &r2, &d) == 0 &&
+		CHECK(split_assign_debian(corpus, deb, &o, &r2, &d) == 0 &&
 		          assigned(deb, &r2, "d04", SPLIT_EX_NOT_PYTHON) &&
 		          assigned(deb, &r2, "d05", SPLIT_EX_NOT_PYTHON) &&
 		          assigned(deb, &r2, "d01", SPLIT_EX_OVERLAP) &&
@@ -271,21 +271,21 @@ static void debian_tests(const struct manifest *corpus)
 	manifest_free(deb);
 
 	deb = manifest_of("id,label,name,path,cluster,overlap\nz1,benign,zz,p.deb,zz,corpus\n");
-	CHECK(deb && split_run_debian(corpus, deb, &o, &r2, &d) == 0 &&
+	CHECK(deb && split_assign_debian(corpus, deb, &o, &r2, &d) == 0 &&
 	          r2.assign[0] == SPLIT_EX_OVERLAP,
 	      "every Debian row overlapping: nothing to split, no crash");
 	split_result_release(&r2);
 	manifest_free(deb);
-	CHECK(split_run(deb = manifest_of("id,label,name,path,first_seen\n"
-	                                  "m1,malicious,m,p,2020-01-01\n"),
-	                &o, &r2, &d) == 0 &&
+	CHECK(split_assign_corpus(deb = manifest_of("id,label,name,path,first_seen\n"
+	                                            "m1,malicious,m,p,2020-01-01\n"),
+	                          &o, &r2, &d) == 0 &&
 	          r2.assign[0] == SPLIT_TRAIN,
 	      "a corpus without benign rows splits");
 	split_result_release(&r2);
 	manifest_free(deb);
 
 	deb = manifest_of("id,label,name,path,cluster\nz1,malicious,zz,p.deb,zz\n");
-	CHECK(deb && split_run_debian(corpus, deb, &o, &r2, &d) < 0 &&
+	CHECK(deb && split_assign_debian(corpus, deb, &o, &r2, &d) < 0 &&
 	          strstr(diag_message(&d), "not benign"),
 	      "a malicious row in the Debian manifest is an error (%s)", diag_message(&d));
 	split_result_release(&r2);

@@ -97,6 +97,25 @@ static int set_value(const struct cli_option *o, void *field, const char *value,
 	}
 }
 
+/* The size of the field of a numeric or enum option. */
+static size_t kind_size(enum cli_kind k)
+{
+	switch (k) {
+	case CLI_KIND_INT:
+		return sizeof(long);
+	case CLI_KIND_SIZE:
+		return sizeof(size_t);
+	case CLI_KIND_ULONG:
+		return sizeof(unsigned long);
+	case CLI_KIND_DOUBLE:
+		return sizeof(double);
+	case CLI_KIND_SHARD:
+		return sizeof(struct cli_shard);
+	default:
+		return sizeof(int);
+	}
+}
+
 void cli_defaults(const struct cli_command *c, void *opts)
 {
 	for (const struct cli_option *o = c->options; o && o->name; o++) {
@@ -114,6 +133,11 @@ void cli_defaults(const struct cli_command *c, void *opts)
 			break;
 		default:
 			diag_init(&d);
+			if (!o->def && (o->flags & CLI_REQUIRED)) {
+				memset(field, 0,
+				       kind_size(o->kind)); /* never used: it must be given */
+				break;
+			}
 			if (!o->def)
 				BUG("%s: option '--%s' needs a default", c->name, o->name);
 			if (set_value(o, field, o->def, &d) < 0)
@@ -284,6 +308,11 @@ static void add_wrapped(struct sbuf *out, const char *text, size_t col, size_t i
 	const char *p = text;
 	while (*p) {
 		size_t word = strcspn(p, " \n");
+		if (*p == '[' || *p == '(') { /* a range "[lo, hi]" is one word */
+			size_t close = strcspn(p, "])\n");
+			if (p[close] == ']' || p[close] == ')')
+				word = close + 1 + strcspn(p + close + 1, " \n");
+		}
 		if (col > indent && col + 1 + word > CLI_HELP_WIDTH) {
 			sbuf_addf(out, "\n%*s", (int)indent, "");
 			col = indent;
@@ -329,7 +358,7 @@ static void add_option_help(struct sbuf *out, const struct cli_option *o)
 		sbuf_addf(&text, " (default %s; in %s)", o->def, o->choices);
 	else if (o->def)
 		sbuf_addf(&text, " (default %s)", o->def);
-	else if (o->choices && o->kind != CLI_KIND_LIST)
+	else if (o->choices && o->kind != CLI_KIND_LIST && o->kind != CLI_KIND_ENUM)
 		sbuf_addf(&text, " (in %s)", o->choices);
 	add_wrapped(out, sbuf_cstr(&text), CLI_HELP_COLUMN, CLI_HELP_COLUMN);
 	sbuf_addch(out, '\n');
@@ -480,11 +509,11 @@ int cli_format_argv(const struct cli_command *c, const void *opts, const char *c
 				struct cli_shard sh;
 			} scratch;
 			memset(&scratch, 0, sizeof(scratch));
-			if (set_value(o, &scratch, o->def, NULL) < 0)
+			if (o->def && set_value(o, &scratch, o->def, NULL) < 0)
 				BUG("option '--%s': bad default", o->name);
 			value_text(o, field, now, sizeof(now));
 			value_text(o, &scratch, def, sizeof(def));
-			if (strcmp(now, def)) {
+			if (!o->def || strcmp(now, def)) {
 				push(&b, flag);
 				push(&b, now);
 			}

@@ -89,7 +89,8 @@ struct cli_option {
 	enum cli_kind kind;  /* what the value is and where it goes */
 	size_t offset;       /* offsetof() of the field in the command's options struct */
 	const char *argh;    /* the value's name in the usage: "DIR", "N" (not for flags) */
-	const char *def;     /* default as text (NULL: none -- 0, NULL, an empty list) */
+	const char *def;     /* default as text (NULL: none -- NULL, an empty list; a number or
+	                      * enum needs one unless it is CLI_REQUIRED) */
 	const char *choices; /* range "[lo, hi]" of a number or a list's count; ENUM "a|b" */
 	const char *help;    /* what it does (wrapped by --help; "\n" breaks a line) */
 	unsigned flags;      /* enum cli_flags */

@@ -134,8 +134,8 @@ static int group_keys(const struct manifest_row *r, char *k1, char *k2, size_t n
 	return (a < 0 || b < 0) ? -1 : 0;
 }
 
-int split_run(const struct manifest *m, const struct split_options *o, struct split_result *r,
-              struct diag *d)
+int split_assign_corpus(const struct manifest *m, const struct split_options *o,
+                        struct split_result *r, struct diag *d)
 {
 	int ret = -1;
 	struct key *mal = NULL, *ben = NULL, *cand = NULL;
@@ -278,7 +278,7 @@ end:
 	return ret;
 }
 
-/* A group key and the Debian row it belongs to (components of split_run_debian()). */
+/* A group key and the Debian row it belongs to (components of split_assign_debian()). */
 struct key_row {
 	char *key;
 	size_t row;
@@ -316,8 +316,8 @@ static int all_group_keys(const struct manifest *m, char ***out, size_t *n)
 	return 0;
 }
 
-int split_run_debian(const struct manifest *corpus, const struct manifest *deb,
-                     const struct split_options *o, struct split_result *r, struct diag *d)
+int split_assign_debian(const struct manifest *corpus, const struct manifest *deb,
+                        const struct split_options *o, struct split_result *r, struct diag *d)
 {
 	int ret = -1;
 	char **ckeys = NULL;

@@ -20,11 +20,11 @@
  *   scaled down in proportion (recorded in the counts).
  *
  * The `realistic` dataset adds the Debian slice (datasets/debian/manifest.csv) to the corpus:
- * the corpus rows are split by split_run() exactly as `full` (same options), the Debian rows by
- * split_run_debian() below, so the corpus side of `realistic` is the `full` dataset.
+ * the corpus rows are split by split_assign_corpus() exactly as `full` (same options), the Debian
+ * rows by split_assign_debian() below, so the corpus side of `realistic` is the `full` dataset.
  *
- * Memory management: split_run() fills a caller-owned array of assignments; split_result_release()
- * frees what it allocated. */
+ * Memory management: split_assign_corpus() fills a caller-owned array of assignments;
+ * split_result_release() frees what it allocated. */
 #ifndef PYVET_SPLIT_H
 #define PYVET_SPLIT_H
 
@@ -77,11 +77,11 @@ struct split_result {
 };
 
 /** Assign every row of `m`. 0, or -1 with the reason on `d` (out of memory, bad options). */
-int split_run(const struct manifest *m, const struct split_options *o, struct split_result *r,
-              struct diag *d);
+int split_assign_corpus(const struct manifest *m, const struct split_options *o,
+                        struct split_result *r, struct diag *d);
 
 /** Assign every row of the Debian slice manifest `deb` for the `realistic` dataset, beside the
- *  corpus manifest `corpus` (split separately by split_run()):
+ *  corpus manifest `corpus` (split separately by split_assign_corpus()):
  *  - a row whose id is in o->not_python is excluded as SPLIT_EX_NOT_PYTHON (metapackages,
  *    documentation, headers: the reader refuses them, so they can get no verdict);
  *  - a row is excluded as SPLIT_EX_OVERLAP when its `overlap` column is "corpus" or when it
@@ -93,8 +93,8 @@ int split_run(const struct manifest *m, const struct split_options *o, struct sp
  *    round(test_benign_share x eligible rows) rows are test; the rest is train. No component
  *    straddles, so nothing is excluded as straddling.
  *  Every row must be benign. 0, or -1 with the reason on `d`. */
-int split_run_debian(const struct manifest *corpus, const struct manifest *deb,
-                     const struct split_options *o, struct split_result *r, struct diag *d);
+int split_assign_debian(const struct manifest *corpus, const struct manifest *deb,
+                        const struct split_options *o, struct split_result *r, struct diag *d);
 
 /** Free. NULL-safe on a zeroed result. */
 void split_result_release(struct split_result *r);
