@@ -28,6 +28,8 @@ COMMAND(extract, "extract",
 COMMAND(cv, "cv", "repeated k-fold cross-validation of learners x feature sets on an extraction")
 COMMAND(train, "train", "fit a learner on an extraction and write a model file")
 COMMAND(predict, "predict", "score an extraction with a model file written by 'pyvet train'")
+COMMAND(merge, "merge",
+        "join the part files of 'extract --shard I/N' or 'cv --cells I/N' into one run's files")
 COMMAND(descriptive, "descriptive",
         "share of each binary feature per label vs the paper, and their correlations")
 COMMAND(

@@ -2,6 +2,7 @@
 #include "core/base/results.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,71 @@ struct sidecar *sidecar_new(int argc, char *const *argv)
 fail:
 	sidecar_free(s);
 	return NULL;
+}
+
+#define SIDECAR_READ_MAX (64u << 20)
+
+struct cJSON *sidecar_read(const char *json_path, struct diag *d)
+{
+	FILE *f = fopen(json_path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	cJSON *j;
+	if (!f) {
+		diag_error(d, "'%s': %s", json_path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		size_t k;
+		if (len + 65536 + 1 > cap) {
+			char *nb;
+			cap = cap ? 2 * cap : 65536 + 1;
+			if (cap > SIDECAR_READ_MAX + 65536 + 1 || !(nb = realloc(buf, cap))) {
+				fclose(f);
+				free(buf);
+				diag_error(d, "'%s': too large or out of memory", json_path);
+				return NULL;
+			}
+			buf = nb;
+		}
+		k = fread(buf + len, 1, 65536, f);
+		len += k;
+		if (k < 65536)
+			break;
+	}
+	if (ferror(f) || len > SIDECAR_READ_MAX) {
+		fclose(f);
+		free(buf);
+		diag_error(d, "'%s': cannot read it (or larger than 64 MiB)", json_path);
+		return NULL;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	j = cJSON_Parse(buf);
+	free(buf);
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		diag_error(d, "'%s': not a JSON object", json_path);
+		return NULL;
+	}
+	return j;
+}
+
+struct sidecar *sidecar_adopt(struct cJSON *root)
+{
+	struct sidecar *s = calloc(1, sizeof(*s));
+	if (!s) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &s->start);
+	s->root = root;
+	return s;
+}
+
+struct cJSON *sidecar_root(struct sidecar *s)
+{
+	return s->root;
 }
 
 void sidecar_free(struct sidecar *s)

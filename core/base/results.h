@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "core/base/err.h"
+
 struct cJSON;
 struct sidecar;
 
@@ -48,6 +50,19 @@ int sidecar_write(struct sidecar *s, const char *results_path);
 /** The JSON path for a results path ("a/b.csv" -> "a/b.json"; without an extension in the last
  *  component ".json" is appended) into buf. Returns buf, holding "" if the path does not fit. */
 const char *sidecar_path_for(const char *results_path, char *buf, size_t n);
+
+/** Read the sidecar JSON file `json_path` (at most 64 MiB) back as a cJSON object the caller
+ *  owns (cJSON_Delete()). NULL with the reason on `d`. */
+struct cJSON *sidecar_read(const char *json_path, struct diag *d);
+
+/** A sidecar made of a JSON object read back (the merge of part files, experiments/run/merge.h
+ *  starts from a part's): takes ownership of `root`, keeps its keys and their order; its
+ *  wall_seconds is the time since this call when written. NULL on out of memory (root is
+ *  freed). */
+struct sidecar *sidecar_adopt(struct cJSON *root);
+
+/** The JSON object of `s`, borrowed, to change keys in place. */
+struct cJSON *sidecar_root(struct sidecar *s);
 
 /** Free. NULL-safe. */
 void sidecar_free(struct sidecar *s);

@@ -448,10 +448,10 @@ void cv_summary_path(const char *out, char *buf, size_t n)
 }
 
 /* The "shard" object of a part's sidecar: what `pyvet merge` checks and orders by. */
-static cJSON *shard_json(const struct cv_opts *o, const struct protocli *pc)
+static cJSON *shard_json(const struct cv_opts *o, const struct protocli *pc, const char *kind)
 {
 	cJSON *j = cJSON_CreateObject(), *sets, *ls;
-	cJSON_AddStringToObject(j, "kind", "cv");
+	cJSON_AddStringToObject(j, "kind", kind);
 	cJSON_AddNumberToObject(j, "index", (double)o->cells.index);
 	cJSON_AddNumberToObject(j, "count", (double)o->cells.count);
 	sets = cJSON_AddArrayToObject(j, "sets");
@@ -513,8 +513,16 @@ static int run_grid(const struct cv_opts *o, const struct protocli *pc, const st
 	if (sc) {
 		fill_sidecar(sc, pc, fd, o->features, o->manifest, o->split, &res);
 		if (part)
-			sidecar_set_json(sc, "shard", shard_json(o, pc));
+			sidecar_set_json(sc, "shard", shard_json(o, pc, "cv"));
 		if (sidecar_write(sc, o->out) < 0 || (!part && sidecar_write(sc, spath) < 0))
+			goto end;
+	}
+	if (part && o->oof_out) { /* a part file too: its sidecar says which */
+		struct sidecar *osc = cli_sidecar_new(&cv_command, o, o->argc, o->argv, NULL, 0);
+		int bad = !osc || sidecar_set_json(osc, "shard", shard_json(o, pc, "cv-oof")) < 0 ||
+		          sidecar_write(osc, o->oof_out) < 0;
+		sidecar_free(osc);
+		if (bad)
 			goto end;
 	}
 	if (!o->quiet && !part) {
