@@ -5,7 +5,7 @@
 
 DEBIAN_PACKAGES = build-essential pkg-config libgsl-dev libopenblas-dev libcsv-dev libsvm-dev \
 	liblinear-dev libcjson-dev libarchive-dev libpsl-dev libunistring-dev nettle-dev libtre-dev bandit \
-	gnuplot-nox python3-sklearn python3-jsonschema python3-pip zip unzip xz-utils bzip2 binutils git clang \
+	gnuplot-nox python3-sklearn python3-jsonschema python3-pip zip unzip xz-utils bzip2 binutils git clang parallel \
 	libclang-rt-14-dev
 
 CC ?= cc
