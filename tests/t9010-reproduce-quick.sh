@@ -60,5 +60,13 @@ check "progress visible on stderr" grep -q 'reproduce: cv_stratified_T+MCF+pre' 
 # Resume: a second run skips every finished step.
 $PYVET reproduce --quick --corpus "$CORPUS" --out "$R" --jobs 2 --no-report >/dev/null 2>"$TMP/err2"
 check "rerun skips the CV cells" grep -q 'cv_stratified_T+MCF+pre: done earlier, skipped' "$TMP/err2"
+# A failing step records the message of the command it ran (in process, not an exit status):
+# the baseline again without bandit on PATH.
+rm -f "$R/.steps/fig3_baseline.ok"
+P=$(cd "$(dirname "$PYVET")" && pwd)/$(basename "$PYVET")
+(PATH=/nonexistent "$P" reproduce --quick --corpus "$CORPUS" --out "$R" --jobs 2 >/dev/null 2>"$TMP/err3")
+check "a failing step exits 4" test $? -eq 4
+check "the status file holds the step's own error message" \
+	grep -q '^fig3_baseline,error,[0-9.]*,.*baseline: .*use --no-bandit to skip it' "$R/reproduce_status.csv"
 check "bad option rejected" test "$($PYVET reproduce --bogus 2>/dev/null; echo $?)" -eq 2
 finish

@@ -8,6 +8,7 @@
 #include "core/base/err.h"
 #include "core/base/params.h"
 #include "core/base/results.h"
+#include "experiments/cli/exitstatus.h"
 
 #define CLI_HELP_COLUMN 28 /* where option help starts */
 #define CLI_HELP_WIDTH 96  /* usage lines are wrapped before this column */
@@ -156,7 +157,7 @@ int cli_error(const struct cli_command *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	err_report("%s: %s (see 'pyvet %s --help')", c->name, msg, c->name);
-	return 2; /* EXIT_USAGE of experiments/commands.h (a layer above) */
+	return EXIT_USAGE;
 }
 
 static const struct cli_option *find_long(const struct cli_command *c, const char *name, size_t len)
@@ -204,7 +205,7 @@ static int print_help(const struct cli_command *c)
 	if (rc == 0 && (fputs(sbuf_cstr(&sb), stdout) < 0 || fflush(stdout) != 0))
 		rc = -1;
 	sbuf_release(&sb);
-	return rc < 0 ? 4 : 0; /* EXIT_INTERNAL or EXIT_OK */
+	return rc < 0 ? EXIT_INTERNAL : EXIT_OK;
 }
 
 void cli_args_release(struct cli_args *args)

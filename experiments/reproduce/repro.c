@@ -1,9 +1,8 @@
-/* Shared helpers of `pyvet reproduce`: step markers, status log, in-process subcommand calls and
- * readers of out-of-fold and test score files (see repro.h). */
+/* Shared helpers of `pyvet reproduce`: step markers, status log and readers of out-of-fold and test
+ * score files (see repro.h). */
 #include "experiments/reproduce/repro.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,8 +13,6 @@
 #include "core/base/sbuf.h"
 #include "core/pkg/manifest.h"
 #include "learners/learner.h"
-
-#define REPRO_MAX_ARGS 64
 
 double repro_now(void)
 {
@@ -117,20 +114,6 @@ int repro_debian_check(struct repro *r)
 	sbuf_release(&msg);
 	diag_release(&d);
 	return r->debian_dir != NULL;
-}
-
-int repro_call(int (*fn)(int, char **), const char *name, ...)
-{
-	char *argv[REPRO_MAX_ARGS + 1];
-	int argc = 0;
-	va_list ap;
-	argv[argc++] = (char *)name;
-	va_start(ap, name);
-	for (const char *a; (a = va_arg(ap, const char *)) && argc < REPRO_MAX_ARGS;)
-		argv[argc++] = (char *)a;
-	va_end(ap);
-	argv[argc] = NULL;
-	return fn(argc, argv);
 }
 
 double repro_threshold(const char *name)

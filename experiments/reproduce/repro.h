@@ -1,6 +1,6 @@
 /* repro: shared state and helpers of `pyvet reproduce` and its experiment drivers (issue #5):
- * step bookkeeping with resume, in-process calls of other subcommands, and readers for the
- * out-of-fold and test score files that `pyvet cv` writes.
+ * step bookkeeping with resume, and readers for the out-of-fold and test score files that `pyvet
+ * cv` writes.
  *
  * Resume: a step whose marker RESULTS/.steps/<step>.ok exists is skipped (delete the marker or
  * use --force to redo it). Every step's outcome (ok, skipped, or its error) is appended to
@@ -64,10 +64,6 @@ void repro_skip(struct repro *r, const char *step, const char *msg);
  *  "debian_slice" is recorded as skipped with a line saying how to fetch the slice. 1 or 0. */
 int repro_debian_check(struct repro *r);
 
-/** Run `fn(argc, argv)` (a subcommand's entry point) with the NULL-terminated argument list
- *  that follows `name` (argv[0]); returns its exit status. */
-int repro_call(int (*fn)(int, char **), const char *name, ...);
-
 /** Monotonic seconds. */
 double repro_now(void);
 
@@ -108,18 +104,13 @@ int repro_importance(struct repro *r, struct diag *d);       /* fig2_importance 
  *  step "peers" as skipped with the reason. 1 or 0. */
 int repro_peers_check(struct repro *r, const char *peers_dir, const char *env_file);
 
-/* The peer steps (repro_peers.c), each a `pyvet baseline --peer bandit,packj,guarddog` run:
- * peers_test on every package of the dataset's test split, with pyvet's test scores and
- * operating points, into RESULTS/peers/; peers_debian on the Debian slice's test packages of the
- * `realistic` dataset, scored by a model trained on the dataset's training split, into
- * RESULTS/peers_debian/ (needs the slice). The subcommands come in `c` (this layer is below
- * experiments/cmd_*.c). */
-struct repro_cmds {
-	int (*extract)(int, char **);  /* cmd_extract */
-	int (*cv)(int, char **);       /* cmd_cv */
-	int (*baseline)(int, char **); /* cmd_baseline */
-};
-int repro_peers(struct repro *r, const struct repro_cmds *c, struct diag *d);
-int repro_peers_debian(struct repro *r, const struct repro_cmds *c, struct diag *d);
+/* The peer steps (repro_peers.c), each a baseline_run() with --peer bandit,packj,guarddog (in
+ * process, experiments/run/baseline.h): peers_test on every package of the dataset's test split,
+ * with pyvet's test scores and operating points, into RESULTS/peers/; peers_debian on the Debian
+ * slice's test packages of the `realistic` dataset, scored by a model trained on the dataset's
+ * training split (extract_run(), cv_run() --test), into RESULTS/peers_debian/ (needs the slice).
+ * 0, or -1 with the reason on `d`. */
+int repro_peers(struct repro *r, struct diag *d);
+int repro_peers_debian(struct repro *r, struct diag *d);
 
 #endif

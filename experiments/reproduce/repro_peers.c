@@ -1,6 +1,7 @@
 /* The peer tools in `pyvet reproduce` (issue 13): packj and GuardDog beside bandit and pyvet on
  * the dataset's test split, and on the Debian slice's test packages. Both steps are
- * `pyvet baseline --peer bandit,packj,guarddog` runs on every package of a split; they run only
+ * `pyvet baseline --peer bandit,packj,guarddog` runs on every package of a split (baseline_run()
+ * in process); they run only
  * when ../shared/peers is there and `make peers` wrote build/peers/env, else the step "peers" is
  * recorded as skipped with the reason. */
 #include <stdio.h>
@@ -11,6 +12,9 @@
 #include "core/pkg/manifest.h"
 #include "experiments/engine/peer.h"
 #include "experiments/reproduce/repro.h"
+#include "experiments/run/baseline.h"
+#include "experiments/run/cv.h"
+#include "experiments/run/extract.h"
 
 int repro_peers_check(struct repro *r, const char *peers_dir, const char *env_file)
 {
@@ -34,26 +38,40 @@ int repro_peers_check(struct repro *r, const char *peers_dir, const char *env_fi
 	return r->peers_on;
 }
 
-int repro_peers(struct repro *r, const struct repro_cmds *c, struct diag *d)
+/* The options of a peer baseline run on every package of the test split of `manifest`. */
+static void peer_baseline(const struct repro *r, const char *manifest, const char *scores,
+                          const char *ops, const char *dataset, const char *out,
+                          struct baseline_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	cli_defaults(&baseline_command, o);
+	o->manifest = manifest;
+	o->corpus = r->corpus;
+	o->split = "test";
+	o->n_benign = r->quick ? "5" : "all";
+	o->n_malicious = r->quick ? "5" : "all";
+	o->peer = r->no_bandit ? "packj,guarddog" : "bandit,packj,guarddog";
+	o->predictions = scores;
+	o->operating_points = ops;
+	o->dataset = dataset;
+	o->seed = r->seed;
+	o->jobs = r->jobs;
+	o->out = out;
+}
+
+int repro_peers(struct repro *r, struct diag *d)
 {
 	char out[REPRO_PATH_MAX], scores[REPRO_PATH_MAX], ops[REPRO_PATH_MAX], dir[REPRO_PATH_MAX];
-	char seed[32], jobs[32], name[64];
-	snprintf(seed, sizeof(seed), "%lu", r->seed);
-	snprintf(jobs, sizeof(jobs), "%zu", r->jobs);
+	char name[64];
+	struct baseline_opts bo;
 	snprintf(name, sizeof(name), "%s-test", r->dataset ? r->dataset : "paper");
 	repro_path(r, "peers", dir, sizeof(dir));
 	mkdir(dir, 0777);
 	repro_path(r, "peers/fig3_alerts.csv", out, sizeof(out));
 	repro_path(r, "cells/test_scores.csv", scores, sizeof(scores));
 	repro_path(r, "operating_points.csv", ops, sizeof(ops));
-	int x = c->baseline == NULL
-	            ? -1
-	            : repro_call(c->baseline, "baseline", "--manifest", r->manifest, "--corpus",
-	                         r->corpus, "--split", "test", "--n-benign", r->quick ? "5" : "all",
-	                         "--n-malicious", r->quick ? "5" : "all", "--peer",
-	                         r->no_bandit ? "packj,guarddog" : "bandit,packj,guarddog",
-	                         "--predictions", scores, "--operating-points", ops, "--dataset",
-	                         name, "--seed", seed, "--jobs", jobs, "--out", out, (char *)NULL);
+	peer_baseline(r, r->manifest, scores, ops, name, out, &bo);
+	int x = baseline_run(&bo);
 	/* 3 = some packages could not be read by pyvet: listed in the tables, not a failure. */
 	if (x != 0 && x != 3)
 		return diag_error(d, "pyvet baseline --peer exited with status %d", x);
@@ -111,16 +129,17 @@ end:
 	return ret;
 }
 
-int repro_peers_debian(struct repro *r, const struct repro_cmds *c, struct diag *d)
+int repro_peers_debian(struct repro *r, struct diag *d)
 {
 	char m[REPRO_PATH_MAX], feat[REPRO_PATH_MAX], cells[REPRO_PATH_MAX], scores[REPRO_PATH_MAX];
 	char ops[REPRO_PATH_MAX], out[REPRO_PATH_MAX], dir[REPRO_PATH_MAX];
-	char seed[32], jobs[32];
+	struct extract_opts eo;
+	struct cv_opts co;
+	struct baseline_opts bo;
 	size_t n_test = 0;
+	int x;
 	if (!r->debian_dir || !r->realistic_manifest[0])
 		return diag_error(d, "no Debian slice");
-	snprintf(seed, sizeof(seed), "%lu", r->seed);
-	snprintf(jobs, sizeof(jobs), "%zu", r->jobs);
 	repro_path(r, "datasets/peers_debian.csv", m, sizeof(m));
 	if (debian_manifest(r->manifest, r->realistic_manifest, m, &n_test, d) < 0)
 		return -1;
@@ -129,29 +148,44 @@ int repro_peers_debian(struct repro *r, const struct repro_cmds *c, struct diag 
 	/* pyvet's scores: the dataset's final model (same training rows, features and seed as the
 	 * train_test step) applied to the Debian test packages. */
 	repro_path(r, "features/peers_debian", feat, sizeof(feat));
-	int x = repro_call(c->extract, "extract", "--manifest", m, "--corpus", r->corpus,
-	                   "--debian-dir", r->debian_dir, "--out", feat, "--jobs", jobs, "--reuse",
-	                   "--quiet", (char *)NULL);
+	memset(&eo, 0, sizeof(eo));
+	cli_defaults(&extract_command, &eo);
+	eo.manifest = m;
+	eo.corpus = r->corpus;
+	eo.debian_dir = r->debian_dir;
+	eo.out = feat;
+	eo.jobs = r->jobs;
+	eo.reuse = 1;
+	eo.quiet = 1;
+	x = extract_run(&eo);
 	if (x != 0 && x != 3)
 		return diag_error(d, "extract exited with status %d", x);
 	repro_path(r, "cells/peers_debian.csv", cells, sizeof(cells));
 	repro_path(r, "cells/peers_debian_scores.csv", scores, sizeof(scores));
-	x = repro_call(c->cv, "cv", "--features", feat, "--manifest", m, "--split", "train",
-	               "--test", "test", "--set", r->final_set, "--learner", "stack", "--seed",
-	               seed, "--jobs", jobs, "--out", cells, "--scores", scores, "--quiet",
-	               (char *)NULL);
+	memset(&co, 0, sizeof(co));
+	cli_defaults(&cv_command, &co);
+	co.features = feat;
+	co.manifest = m;
+	co.split = "train";
+	co.test_split = "test";
+	co.sets = r->final_set;
+	co.learners = "stack";
+	co.seed = r->seed;
+	co.jobs = r->jobs;
+	co.out = cells;
+	co.scores_out = scores;
+	co.quiet = 1;
+	x = cv_run(&co);
 	if (x != 0)
 		return diag_error(d, "cv --test exited with status %d", x);
 	repro_path(r, "peers_debian", dir, sizeof(dir));
 	mkdir(dir, 0777);
 	repro_path(r, "peers_debian/fig3_alerts.csv", out, sizeof(out));
 	repro_path(r, "operating_points.csv", ops, sizeof(ops));
-	x = repro_call(c->baseline, "baseline", "--manifest", m, "--corpus", r->corpus,
-	               "--debian-dir", r->debian_dir, "--split", "test", "--n-benign",
-	               r->quick ? "5" : "all", "--n-malicious", "all", "--peer",
-	               r->no_bandit ? "packj,guarddog" : "bandit,packj,guarddog", "--predictions",
-	               scores, "--operating-points", ops, "--dataset", "debian-test", "--seed",
-	               seed, "--jobs", jobs, "--out", out, (char *)NULL);
+	peer_baseline(r, m, scores, ops, "debian-test", out, &bo);
+	bo.debian_dir = r->debian_dir;
+	bo.n_malicious = "all";
+	x = baseline_run(&bo);
 	if (x != 0 && x != 3)
 		return diag_error(d, "pyvet baseline --peer exited with status %d", x);
 	return 0;
