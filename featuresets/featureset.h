@@ -1,7 +1,7 @@
 /* The feature-set contract: one feature family = one file and one line of featuresets/list.h. A set
  * declares everything a driver needs -- its columns or document, its parameters, the data files it
  * reads, the analysis options it sets and the evidence it writes -- so that no driver
- * (extractrow.c, cmd_extract.c, cmd_scan.c) ever names a set.
+ * (extractrow.c, experiments/run/extract.c, experiments/run/scan.c) ever names a set.
  *
  * Adding a feature set
  * --------------------

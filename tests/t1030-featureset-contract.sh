@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The feature-set contract (issue 9.2): no driver names a feature set. The extraction drivers
-# (experiments/engine/extractrow.[ch], experiments/cmd_extract.c, experiments/cmd_scan.c) may not
+# (experiments/engine/extractrow.[ch], experiments/run/extract.c, experiments/run/scan.c and their
+# commands experiments/cmd_extract.c, experiments/cmd_scan.c) may not
 # compare a set's name with a literal, use a "SET." prefix, name a set's parameter, keep a
 # per-set index, or list set names; everything a set needs is declared in its featureset_type
 # (featuresets/featureset.h). The set names and parameter names come from featuresets/ itself,
 # so a new set is covered without editing this test.
 . tests/lib.sh
 
-DRIVERS="experiments/engine/extractrow.c experiments/engine/extractrow.h experiments/cmd_extract.c
-experiments/cmd_scan.c"
+DRIVERS="experiments/engine/extractrow.c experiments/engine/extractrow.h experiments/run/extract.c
+experiments/run/scan.c experiments/cmd_extract.c experiments/cmd_scan.c"
 sets=$(sed -n 's/^FEATURESET(\([a-z0-9_]*\)).*/\1/p' featuresets/list.h)
 check "featuresets/list.h registers sets" [ -n "$sets" ]
 # parameter names: the first string of each param_spec row in featuresets/*.c

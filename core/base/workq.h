@@ -14,7 +14,8 @@
  * - whatever is reduced over items (sums, counts, output files) is reduced by the caller after
  *   the job, or in item order through workq_wait_item().
  * The callers document their streams: experiments/engine/cvrun.h (cells), importance.h
- * (column x repeat), cmd_baseline.c (the sample), cmd_extract.c (no randomness).
+ * (column x repeat), experiments/run/baseline.c (the sample), experiments/run/extract.c (no
+ * randomness).
  *
  * Dependencies: run() may call workq_wait_item() for an item with a lower number than its own.
  * Items are handed out in index order, so that item has started on some thread (or finished)
