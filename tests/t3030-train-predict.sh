@@ -3,8 +3,8 @@
 # train -> test path of `pyvet cv --test` (spec D31) bit for bit, for every learner.
 # Bit for bit also for mlp and stack (whose MLP sums run in OpenBLAS): `train`, `predict` and
 # `cv` all pin OpenBLAS to one thread while they fit or score (experiments/engine/cvrun.c,
-# cmd_predict.c), so the summation order does not depend on the thread count; the test runs
-# train and predict with OPENBLAS_NUM_THREADS=2 and cv with 1 to show it. (Another CPU can pick
+# experiments/run/predict.c), so the summation order does not depend on the thread count; the
+# test runs train and predict with OPENBLAS_NUM_THREADS=2 and cv with 1 to show it. (Another CPU can pick
 # another BLAS kernel: that is the cross-machine question of docs/decisions.md, not this one.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-features.sh"

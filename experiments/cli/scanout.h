@@ -1,5 +1,5 @@
 /* scanout: the per-package report of `pyvet scan` and its three writers -- text, JSON Lines and
- * SARIF 2.1.0 (spec sections 8.5 and 8.6). experiments/cmd_scan.c fills the reports.
+ * SARIF 2.1.0 (spec sections 8.5 and 8.6). experiments/run/scan.c fills the reports.
  *
  * JSON (schema_version 1): one compact object per package and line (JSON Lines), fields in this
  * order: schema_version, package {name, version, input, sha256, format, root}, status ("ok" |
