@@ -109,6 +109,15 @@ fi
 merge_fails "cv parts of two cuts" "a part of" "$TMP/cp0/cv.csv" "$TMP/cp1/cv.csv" "$TMP/c1/cv.csv"
 cvrun --cells 1/3 --out "$TMP/cq1/cv.csv" --seed 6
 merge_fails "cv parts of two seeds" "different runs" "$TMP/cp0/cv.csv" "$TMP/cq1/cv.csv" "$TMP/cp2/cv.csv"
+cvrun --cells 1/3 --out "$TMP/cq1/cv.csv" --param dt.max_depth=3
+merge_fails "cv parts with other learner parameters" "differ in \"parameters\"" "$TMP/cp0/cv.csv" "$TMP/cq1/cv.csv" "$TMP/cp2/cv.csv"
+# parts may run with other thread counts and see the extraction at another path (another mount)
+cp -r "$F" "$TMP/feat-elsewhere"
+"$PYVET" cv --features "$TMP/feat-elsewhere" --set T+MCF+pre,MCF --learner dt,nb,stack --folds 4 --repeats 2 \
+	--seed 5 --quiet --jobs 2 --cells 1/3 --out "$TMP/cj1/cv.csv"
+"$PYVET" merge --out "$TMP/cjm/cv.csv" "$TMP/cp0/cv.csv" "$TMP/cj1/cv.csv" "$TMP/cp2/cv.csv" 2>"$TMP/err"
+check "cv parts with other --jobs and --features paths merge (exit 0)" test $? -eq 0
+check "... into the bytes of one run" cmp -s "$TMP/c1/cv.csv" "$TMP/cjm/cv.csv"
 cp -r "$TMP/cp1" "$TMP/cx1" && sed -i '2d' "$TMP/cx1/cv.csv"
 "$PYVET" merge --out "$TMP/cx/cv.csv" "$TMP/cp0/cv.csv" "$TMP/cx1/cv.csv" "$TMP/cp2/cv.csv" >/dev/null 2>&1
 check "a part missing a row does not merge into one run's bytes" sh -c "! cmp -s '$TMP/c1/cv.csv' '$TMP/cx/cv.csv'"

@@ -134,9 +134,8 @@ void cli_defaults(const struct cli_command *c, void *opts)
 			break;
 		default:
 			diag_init(&d);
-			if (!o->def && (o->flags & CLI_REQUIRED)) {
-				memset(field, 0,
-				       kind_size(o->kind)); /* never used: it must be given */
+			if (!o->def && (o->flags & CLI_REQUIRED)) { /* it must be given */
+				memset(field, 0, kind_size(o->kind));
 				break;
 			}
 			if (!o->def)

@@ -19,8 +19,11 @@
  * grid order, summed counts and cell seconds, no "shard"; it differs from a single run's only in
  * timings and provenance: started_utc, wall_seconds, counts.extract_seconds and
  * packages_per_second (sums over the parts), cell_seconds (sums), "threads" (every part's
- * threads, in shard order), extract's "command" (the merge's, each part's in "merged_from"),
- * and "merged_from" itself (path, index, command, host, started_utc of each part).
+ * threads, in shard order), the thread count (counts.jobs, parameters.cv.jobs: the first
+ * part's; parts may use others), paths (the first part's: machines may mount the inputs
+ * elsewhere; the content is checked by hashes and cache keys), extract's "command" (the
+ * merge's, each part's in "merged_from"), and "merged_from" itself (path, index, command,
+ * host, started_utc of each part).
  *
  * Memory management: struct merge_opts borrows every string and the part list. */
 #ifndef PYVET_RUN_MERGE_H

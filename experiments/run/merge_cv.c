@@ -250,11 +250,35 @@ static cJSON *merged_cells(const struct part *p, const struct grid *g)
 	return cells;
 }
 
+/* The parts' "parameters" are equal but for cv.jobs (threads do not change results). 0, or -1
+ * (reported). */
+static int same_parameters(const struct part *p, size_t n)
+{
+	cJSON *first = NULL;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		cJSON *j =
+		    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p[i].sc, "parameters"), 1);
+		cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "cv"),
+		                                        "jobs");
+		if (i && (first || j) && !cJSON_Compare(first, j, 1))
+			rc = err_report("merge: '%s' and '%s' differ in \"parameters\": parts of "
+			                "different runs",
+			                p[0].path, p[i].path);
+		if (i)
+			cJSON_Delete(j);
+		else
+			first = j;
+	}
+	cJSON_Delete(first);
+	return rc;
+}
+
 int merge_cv(const struct merge_opts *o, struct part *p, size_t n)
 {
-	static const char *const same[] = {"seed",    "features",          "manifest",   "split",
-	                                   "command", "vocab_scope",       "parameters", "hashes",
-	                                   "data",    "fold_class_counts", NULL};
+	/* the same data and protocol; paths may differ between machines, threads too */
+	static const char *const same[] = {"seed",   "split", "command",           "vocab_scope",
+	                                   "hashes", "data",  "fold_class_counts", NULL};
 	struct grid g;
 	struct entry *e = NULL;
 	struct csvio_out co;
@@ -264,7 +288,7 @@ int merge_cv(const struct merge_opts *o, struct part *p, size_t n)
 	int status = EXIT_USAGE;
 	cJSON *j, *secs;
 	diag_init(&d);
-	if (grid_of(&p[0], &g) < 0 || mergepart_same(p, n, same) < 0)
+	if (grid_of(&p[0], &g) < 0 || mergepart_same(p, n, same) < 0 || same_parameters(p, n) < 0)
 		goto end;
 	for (size_t i = 0; i < n; i++)
 		if (mergepart_read(&p[i]) < 0)
