@@ -56,6 +56,13 @@ const char *analysis_file_text(const struct analysis *a, const struct pkgview_fi
 	return f->text;
 }
 
+const struct pysum_file *analysis_file_stats(const struct analysis *a, const struct pkgview_file *f)
+{
+	if (!analysis_file_text(a, f, NULL) || !a->file_stats)
+		return NULL;
+	return &a->file_stats[f - a->view->files];
+}
+
 /* ---- per-file scan ---- */
 
 struct str_ctx {
@@ -116,37 +123,108 @@ static int append_hits(struct file_api_hit **dst, size_t *n, size_t *cap,
 	return 0;
 }
 
+/* One lexer pass over the file's text feeds every consumer: the API scanners of both modes
+ * (when a table is loaded), the string literals and the structure summary. Returns 0, -1 for a
+ * lexer limit (its reason on `d`; what was found so far is kept), -2 out of memory. */
+static int lex_file(struct analysis *a, const struct pkgview_file *f, struct pysum_file *stats,
+                    struct caps *cp, struct api_hits *packj, struct api_hits *aliases,
+                    struct diag *d)
+{
+	const struct analysis_ctx *ctx = a->ctx;
+	struct apiscan *sp = NULL, *sa = NULL;
+	struct pysum_builder pb;
+	struct str_ctx sc = {a, f, f->text, cp->strings,
+	                     ctx->max_strings ? ctx->max_strings : DEFAULT_MAX_STRINGS};
+	size_t before = a->n_strings_dropped;
+	struct pylex lx;
+	struct pytok tok;
+	int rc = 0, r = 0, begun = 0;
+
+	if (ctx->apis && (!(sp = apiscan_new(ctx->apis, APISCAN_PACKJ, packj)) ||
+	                  !(sa = apiscan_new(ctx->apis, APISCAN_ALIASES, aliases)))) {
+		rc = -2;
+		goto out;
+	}
+	begun = 1;
+	if (pysum_file_begin(&pb, &a->sum, f, f->text, f->len, sa, stats) < 0) {
+		rc = -2;
+		goto out;
+	}
+	if (pylex_init(&lx, f->text, f->len, &ctx->lex_limits, d) < 0) {
+		pylex_release(&lx);
+		rc = -1;
+		goto out;
+	}
+	while ((r = pylex_next(&lx, &tok)) > 0) {
+		size_t n0 = a->n_strings;
+		if ((sp && apiscan_feed(sp, &tok) < 0) || (sa && apiscan_feed(sa, &tok) < 0) ||
+		    pysum_feed(&pb, &tok) < 0) {
+			rc = -2;
+			break;
+		}
+		if (tok.type == PYTOK_STRING) {
+			if (on_string(&tok.str, &sc) < 0) {
+				rc = -2;
+				break;
+			}
+			if (a->n_strings > n0) {
+				struct file_string *fs = &a->strings[n0];
+				pysum_position(&pb, &fs->stmt, &fs->call, &fs->arg, &fs->kwarg);
+			}
+		}
+	}
+	if (r < 0 && !rc)
+		rc = -1;
+	pylex_release(&lx);
+out:
+	cp->strings = sc.strings_cap;
+	if (sp)
+		apiscan_finish(sp);
+	if (sa)
+		apiscan_finish(sa);
+	if (begun)
+		pysum_file_end(&pb);
+	apiscan_free(sp);
+	apiscan_free(sa);
+	if (a->n_strings_dropped && !before)
+		diag_warn(&a->diag, "'%s': more than %zu string literals, the rest ignored", f->path,
+		          sc.max_strings);
+	return rc;
+}
+
 static int scan_file(struct analysis *a, const struct pkgview_file *f, struct caps *cp,
                      struct diag *d)
 {
 	const struct analysis_ctx *ctx = a->ctx;
-	const struct pkgview_file *t = f; /* the text: f->text, f->len */
+	size_t fi = (size_t)(f - a->view->files);
+	struct api_hits packj = {0}, aliases = {0};
 	struct diag fd;
-	int lex_failed = 0;
+	int rc;
 
-	a->scanned[f - a->view->files] = 1;
+	a->scanned[fi] = 1;
 	a->n_py_files++;
 
 	diag_init(&fd);
-	if (ctx->apis) {
-		struct api_hits h = {0};
-		if (apiscan_source(ctx->apis, t->text, t->len, APISCAN_PACKJ, &ctx->lex_limits, &h,
-		                   &fd) < 0) {
-			diag_warn(&a->diag, "'%s': %s", f->path, diag_message(&fd));
-			lex_failed = 1;
-		}
-		if (append_hits(&a->hits, &a->n_hits, &cp->hits, f, &h) < 0)
-			goto oom;
-		if (apiscan_source(ctx->apis, t->text, t->len, APISCAN_ALIASES, &ctx->lex_limits,
-		                   &h, &fd) < 0)
-			lex_failed = 1;
-		if (append_hits(&a->alias_hits, &a->n_alias_hits, &cp->alias_hits, f, &h) < 0)
-			goto oom;
+	rc = lex_file(a, f, &a->file_stats[fi], cp, &packj, &aliases, &fd);
+	if (rc == -1) {
+		diag_warn(&a->diag, "'%s': %s", f->path, diag_message(&fd));
+		a->n_py_skipped++;
+	}
+	if (rc == -2) {
+		diag_release(&fd);
+		api_hits_release(&packj);
+		api_hits_release(&aliases);
+		return diag_error(d, "out of memory");
+	}
+	if (append_hits(&a->hits, &a->n_hits, &cp->hits, f, &packj) < 0 ||
+	    append_hits(&a->alias_hits, &a->n_alias_hits, &cp->alias_hits, f, &aliases) < 0) {
+		api_hits_release(&aliases);
+		goto oom;
 	}
 	{
 		struct url_finds uf = {0};
 		size_t max = ctx->max_urls_per_file ? ctx->max_urls_per_file : DEFAULT_MAX_URLS;
-		if (urls_scan(ctx->domains, &ctx->url_rules, t->text, t->len, max, &uf, &fd) < 0) {
+		if (urls_scan(ctx->domains, &ctx->url_rules, f->text, f->len, max, &uf, &fd) < 0) {
 			url_finds_release(&uf);
 			goto oom;
 		}
@@ -167,24 +245,6 @@ static int scan_file(struct analysis *a, const struct pkgview_file *f, struct ca
 		}
 		free(uf.v);
 	}
-	{
-		struct str_ctx sc = {a, f, t->text, cp->strings,
-		                     ctx->max_strings ? ctx->max_strings : DEFAULT_MAX_STRINGS};
-		size_t before = a->n_strings_dropped;
-		int rc = pylex_each_string(t->text, t->len, &ctx->lex_limits, on_string, &sc, &fd);
-		cp->strings = sc.strings_cap;
-		if (rc == -2)
-			goto oom;
-		if (rc < 0 && !lex_failed) {
-			diag_warn(&a->diag, "'%s': %s", f->path, diag_message(&fd));
-			lex_failed = 1;
-		}
-		if (a->n_strings_dropped && !before)
-			diag_warn(&a->diag, "'%s': more than %zu string literals, the rest ignored",
-			          f->path, sc.max_strings);
-	}
-	if (lex_failed)
-		a->n_py_skipped++;
 	diag_release(&fd);
 	return 0;
 oom:
@@ -480,7 +540,9 @@ int analysis_run(const struct package *pkg, const struct analysis_ctx *ctx, stru
 	}
 
 	if (pkgview_build(pkg, &a->view, d) < 0 ||
-	    !(a->scanned = calloc(a->view->n_files ? a->view->n_files : 1, 1))) {
+	    !(a->scanned = calloc(a->view->n_files ? a->view->n_files : 1, 1)) ||
+	    !(a->file_stats =
+	          calloc(a->view->n_files ? a->view->n_files : 1, sizeof(*a->file_stats)))) {
 		analysis_free(a);
 		return diag_error(d, "out of memory");
 	}
@@ -550,6 +612,8 @@ void analysis_free(struct analysis *a)
 	free(a->urls);
 	free(a->strings);
 	free(a->scanned);
+	free(a->file_stats);
+	pysum_release(&a->sum);
 	pkgview_free(a->view);
 	sbuf_release(&a->document);
 	free(a->doc_lines);

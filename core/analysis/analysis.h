@@ -3,8 +3,11 @@
  * analysis_run() builds the package's canonical view (core/pkg/view.h, issue 10.3), parses the
  * view's metadata file (with universal newlines; the packaging fields Metadata-Version and
  * Dynamic are dropped), scans every Python file of the view once (packj-equivalent API hits in
- * both modes, URLs/IPs, string literals), assembles the text document (spec D9) and keeps where
- * each document line came from. Feature sets only read the result, and only through the view:
+ * both modes, URLs/IPs, string literals, the structure summary of core/analysis/pysummary.h),
+ * assembles the text document (spec D9) and keeps where each document line came from. Each
+ * Python file is lexed exactly once: one pylex pass feeds the API scanners of both modes, the
+ * string-literal list and the structure summary, so no feature set re-reads or re-lexes a file.
+ * Feature sets only read the result, and only through the view:
  * every file pointer below is a view file, and `pkg` (the container) is for the `artifacts` set
  * alone (tests/t1030-featureset-contract.sh).
  *
@@ -32,6 +35,7 @@
 #include "core/pkg/pkginfo.h"
 #include "core/pkg/view.h"
 #include "core/analysis/pylex.h"
+#include "core/analysis/pysummary.h"
 #include "core/base/sbuf.h"
 #include "core/analysis/urls.h"
 
@@ -75,6 +79,10 @@ struct file_string {
 	size_t raw_off, raw_len;   /* into the analysed text */
 	size_t body_off, body_len; /* into the analysed text */
 	unsigned flags;            /* enum pystr_flags */
+	size_t stmt;               /* its statement in a->sum (PYSUM_NONE if not recorded) */
+	size_t call;  /* the innermost call whose arguments hold it (a->sum.calls), or PYSUM_NONE */
+	size_t arg;   /* ... the index of that argument, or PYSUM_NONE */
+	size_t kwarg; /* ... its keyword (pysum_str()), or PYSUM_NONE */
 };
 
 /* Origin of one line of the document. */
@@ -110,6 +118,10 @@ struct analysis {
 	size_t n_py_files;        /* .py view files analysed */
 	size_t n_py_skipped;      /* .py view files not analysed (lexer limit, not loaded) */
 	unsigned char *scanned;   /* per view file: 1 if it was analysed */
+	struct pysum_file *file_stats; /* per view file: lines, identifiers, module scope (valid
+	                                * where `scanned`; analysis_file_stats()) */
+	struct pysum sum; /* scopes, statements, calls, bindings and references of every analysed
+	                   * Python file (core/analysis/pysummary.h) */
 	size_t n_strings_dropped; /* literals over ctx->max_strings */
 
 	const struct deadline *deadline; /* the package's time budget (&pkg->deadline) */
@@ -132,6 +144,10 @@ int analysis_run(const struct package *pkg, const struct analysis_ctx *ctx, stru
 /** The analysed text of .py view file `f` (f->text: LF line ends) and its length, or NULL if `f`
  *  was not analysed. Borrowed from the view. */
 const char *analysis_file_text(const struct analysis *a, const struct pkgview_file *f, size_t *len);
+
+/** The line and identifier statistics and the module scope of analysed Python view file `f`, or
+ *  NULL if `f` was not analysed. Borrowed from `a`. */
+const struct pysum_file *analysis_file_stats(const struct analysis *a, const struct pkgview_file *f);
 
 /** 1 if line `line` of view file `f` is a line of the document, else 0. O(log n). */
 int analysis_doc_has_line(const struct analysis *a, const struct pkgview_file *f, size_t line);

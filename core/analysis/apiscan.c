@@ -133,7 +133,7 @@ struct import_fsm {
 	int paren;
 };
 
-struct scanner {
+struct apiscan {
 	const struct api_table *t;
 	enum apiscan_mode mode;
 	struct api_hits *out;
@@ -187,7 +187,7 @@ static int seg_append(char *buf, size_t *len, const char *s, size_t n, int dot)
 
 /* ---- imports ---- */
 
-static void im_commit_from(struct scanner *sc)
+static void im_commit_from(struct apiscan *sc)
 {
 	struct import_fsm *im = &sc->im;
 
@@ -204,7 +204,7 @@ static void im_commit_from(struct scanner *sc)
 	im->namelen = im->aslen = 0;
 }
 
-static void im_commit_import(struct scanner *sc)
+static void im_commit_import(struct apiscan *sc)
 {
 	struct import_fsm *im = &sc->im;
 
@@ -226,7 +226,7 @@ static void im_commit_import(struct scanner *sc)
 	im->modlen = im->aslen = 0;
 }
 
-static void im_start(struct scanner *sc, int state)
+static void im_start(struct apiscan *sc, int state)
 {
 	struct import_fsm *im = &sc->im;
 
@@ -240,7 +240,7 @@ static void im_start(struct scanner *sc, int state)
 
 /* Feed one token to the import recogniser. `from m import a as b, c` and `import m.n as x`
  * anywhere (nested in functions too), parenthesised name lists included. */
-static void im_feed(struct scanner *sc, const struct pytok *t)
+static void im_feed(struct apiscan *sc, const struct pytok *t)
 {
 	struct import_fsm *im = &sc->im;
 	int round;
@@ -370,7 +370,7 @@ static void im_feed(struct scanner *sc, const struct pytok *t)
 
 /* The bare-name rule of packj: alias2name, then name2module. Writes the full name into buf
  * (NAME_MAX_LEN); returns its length, or 0 if it does not fit. */
-static size_t resolve_bare(const struct scanner *sc, const char *name, size_t n, char *buf)
+static size_t resolve_bare(const struct apiscan *sc, const char *name, size_t n, char *buf)
 {
 	const char *alias, *mod;
 	size_t len = 0;
@@ -387,20 +387,22 @@ static size_t resolve_bare(const struct scanner *sc, const char *name, size_t n,
 	return len;
 }
 
-/* Full name of a call on the pure chain in sc->text, into buf; 0 if it cannot match. */
-static size_t call_name(const struct scanner *sc, char *buf)
+/* Full name of a call on the dotted name s[0..tlen) of nseg names, into buf; 0 if it cannot
+ * match. */
+static size_t call_name(const struct apiscan *sc, const char *s, size_t tlen, size_t nseg,
+                        char *buf)
 {
-	const char *s = sc->text, *last = sc->text + sc->tlen, *dot;
+	const char *last = s + tlen, *dot;
 	size_t len = 0, first;
 
-	if (sc->ch.nseg == 1)
-		return resolve_bare(sc, s, sc->tlen, buf);
+	if (nseg == 1)
+		return resolve_bare(sc, s, tlen, buf);
 	if (sc->mode != APISCAN_ALIASES) {
-		memcpy(buf, s, sc->tlen);
-		return sc->tlen;
+		memcpy(buf, s, tlen);
+		return tlen;
 	}
 	/* aliases mode: resolve the first name of the base */
-	dot = memchr(s, '.', sc->tlen);
+	dot = memchr(s, '.', tlen);
 	first = (size_t)(dot - s);
 	{
 		const char *mod;
@@ -418,7 +420,7 @@ static size_t call_name(const struct scanner *sc, char *buf)
 	return len;
 }
 
-static int add_hit(struct scanner *sc, const char *name, size_t n, const char *category,
+static int add_hit(struct apiscan *sc, const char *name, size_t n, const char *category,
                    size_t end_line)
 {
 	struct api_hits *h = sc->out;
@@ -448,7 +450,7 @@ static int add_hit(struct scanner *sc, const char *name, size_t n, const char *c
 	return 0;
 }
 
-static int push_level(struct scanner *sc, unsigned char kind, const struct pytok *t)
+static int push_level(struct apiscan *sc, unsigned char kind, const struct pytok *t)
 {
 	struct level *l;
 
@@ -469,7 +471,7 @@ static int push_level(struct scanner *sc, unsigned char kind, const struct pytok
 	return 0;
 }
 
-static void chain_start(struct scanner *sc, const struct pytok *t, int pure)
+static void chain_start(struct apiscan *sc, const struct pytok *t, int pure)
 {
 	sc->ch.active = 1;
 	sc->ch.pure = (unsigned char)pure;
@@ -486,13 +488,13 @@ static void chain_start(struct scanner *sc, const struct pytok *t, int pure)
 	}
 }
 
-static void chain_break(struct scanner *sc)
+static void chain_break(struct apiscan *sc)
 {
 	memset(&sc->ch, 0, sizeof(sc->ch));
 }
 
 /* Pop the top level at its closing bracket (or at the end of a field or of the file). */
-static void pop_level(struct scanner *sc, size_t close_line)
+static void pop_level(struct apiscan *sc, size_t close_line)
 {
 	struct level *l = &sc->lv[--sc->nlv];
 
@@ -531,7 +533,7 @@ static void pop_level(struct scanner *sc, size_t close_line)
 	}
 }
 
-static int on_open_paren(struct scanner *sc, const struct pytok *t)
+static int on_open_paren(struct apiscan *sc, const struct pytok *t)
 {
 	char buf[NAME_MAX_LEN];
 	size_t n;
@@ -545,7 +547,7 @@ static int on_open_paren(struct scanner *sc, const struct pytok *t)
 	}
 	if (push_level(sc, LV_CALL, t) < 0)
 		return -1;
-	if (sc->ch.pure && (n = call_name(sc, buf)) > 0 &&
+	if (sc->ch.pure && (n = call_name(sc, sc->text, sc->tlen, sc->ch.nseg, buf)) > 0 &&
 	    (cat = api_table_category_n(sc->t, buf, n))) {
 		if (add_hit(sc, buf, n, cat, t->line) < 0)
 			return -1;
@@ -555,7 +557,7 @@ static int on_open_paren(struct scanner *sc, const struct pytok *t)
 	return 0;
 }
 
-static int feed(struct scanner *sc, const struct pytok *t)
+static int feed(struct apiscan *sc, const struct pytok *t)
 {
 	int def_pending = sc->def_pending;
 
@@ -658,38 +660,95 @@ static int feed(struct scanner *sc, const struct pytok *t)
 	return 0;
 }
 
+struct apiscan *apiscan_new(const struct api_table *t, enum apiscan_mode mode, struct api_hits *out)
+{
+	struct apiscan *sc = calloc(1, sizeof(*sc));
+
+	if (!sc)
+		return NULL;
+	sc->t = t;
+	sc->mode = mode;
+	sc->out = out;
+	return sc;
+}
+
+int apiscan_feed(struct apiscan *sc, const struct pytok *tok)
+{
+	if (feed(sc, tok) < 0 || sc->oom)
+		return -1;
+	sc->tok++;
+	return 0;
+}
+
+void apiscan_finish(struct apiscan *sc)
+{
+	/* calls left open at the end of the file end on its last line */
+	while (sc->nlv)
+		pop_level(sc, sc->last_line);
+}
+
+size_t apiscan_resolve(const struct apiscan *sc, const char *name, size_t n, char *buf, size_t cap)
+{
+	char out[NAME_MAX_LEN];
+	size_t len, nseg = 1;
+
+	if (!n || n >= NAME_MAX_LEN || cap == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		nseg += name[i] == '.';
+	len = call_name(sc, name, n, nseg, out);
+	if (!len || len >= cap)
+		return 0;
+	memcpy(buf, out, len);
+	buf[len] = '\0';
+	return len;
+}
+
+int apiscan_is_bound(const struct apiscan *sc, const char *name, size_t n)
+{
+	const char *target;
+
+	return bindings_get(&sc->modalias, name, n, &target) ||
+	       bindings_get(&sc->name2module, name, n, &target) ||
+	       bindings_get(&sc->alias2name, name, n, &target);
+}
+
+void apiscan_free(struct apiscan *sc)
+{
+	if (!sc)
+		return;
+	free(sc->lv);
+	bindings_release(&sc->name2module);
+	bindings_release(&sc->alias2name);
+	bindings_release(&sc->modalias);
+	free(sc);
+}
+
 int apiscan_source(const struct api_table *t, const char *src, size_t len, enum apiscan_mode mode,
                    const struct pylex_limits *lim, struct api_hits *out, struct diag *d)
 {
-	struct scanner sc;
+	struct apiscan *sc;
 	struct pylex lx;
 	struct pytok tok;
 	int ret = 0, r;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.t = t;
-	sc.mode = mode;
-	sc.out = out;
+	if (!(sc = apiscan_new(t, mode, out)))
+		return diag_error(d, "out of memory scanning for api calls");
 	if (pylex_init(&lx, src, len, lim, d) < 0) {
 		pylex_release(&lx);
+		apiscan_free(sc);
 		return -1;
 	}
 	while ((r = pylex_next(&lx, &tok)) > 0) {
-		if (feed(&sc, &tok) < 0 || sc.oom) {
+		if (apiscan_feed(sc, &tok) < 0) {
 			ret = diag_error(d, "out of memory scanning for api calls");
 			break;
 		}
-		sc.tok++;
 	}
 	if (r < 0)
 		ret = -1;
-	/* calls left open at the end of the file end on its last line */
-	while (sc.nlv)
-		pop_level(&sc, sc.last_line);
+	apiscan_finish(sc);
 	pylex_release(&lx);
-	free(sc.lv);
-	bindings_release(&sc.name2module);
-	bindings_release(&sc.alias2name);
-	bindings_release(&sc.modalias);
+	apiscan_free(sc);
 	return ret;
 }

@@ -10,8 +10,14 @@
  *
  * The table of names and categories is core/analysis/apitable.h.
  *
+ * Two ways to run it: apiscan_source() lexes a file itself; the incremental scanner
+ * (apiscan_new(), apiscan_feed() for every token of one pylex pass, apiscan_finish()) lets one
+ * lexer pass feed several consumers (core/analysis/analysis.c feeds both modes and the
+ * structure summary of core/analysis/pysummary.h from a single pass). Both give the same hits.
+ *
  * Memory management: struct api_hits is caller-owned (api_hits_release()); each hit owns its
- * full_name; categories are static strings of api_categories[]. */
+ * full_name; categories are static strings of api_categories[]. A struct apiscan is owned by the
+ * caller (apiscan_free()) and borrows the table and `out`. */
 #ifndef PYVET_APISCAN_H
 #define PYVET_APISCAN_H
 
@@ -43,5 +49,31 @@ void api_hits_release(struct api_hits *h);
  *  0, or -1 with a reason on `d` (a lexer limit exceeded; hits found so far are kept). */
 int apiscan_source(const struct api_table *t, const char *src, size_t len, enum apiscan_mode mode,
                    const struct pylex_limits *lim, struct api_hits *out, struct diag *d);
+
+/* An incremental scanner over one file's tokens. */
+struct apiscan;
+
+/** A scanner appending hits of `mode` to `out` (borrowed, as is `t`). NULL on out of memory. */
+struct apiscan *apiscan_new(const struct api_table *t, enum apiscan_mode mode,
+                            struct api_hits *out);
+
+/** Feed the next token of the file (every token pylex_next() returns, in order). 0, or -1 on
+ *  out of memory (the scanner must then only be freed). */
+int apiscan_feed(struct apiscan *sc, const struct pytok *t);
+
+/** The file has ended (or the lexer stopped): calls still open end on the last line seen. */
+void apiscan_finish(struct apiscan *sc);
+
+/** The full name the scanner would give a call on the dotted name name[0..n) now, with the
+ *  imports seen so far (the scanner's mode: packj rules, or aliases resolved), into buf (cap
+ *  bytes, NUL-terminated). Its length, or 0 if it is empty or does not fit. */
+size_t apiscan_resolve(const struct apiscan *sc, const char *name, size_t n, char *buf, size_t cap);
+
+/** 1 if name[0..n) (one identifier) is bound by an import seen so far (`import m as X`,
+ *  `import m`, `from m import f [as g]`; the import forms the scanner's mode records), else 0. */
+int apiscan_is_bound(const struct apiscan *sc, const char *name, size_t n);
+
+/** Free. NULL-safe. */
+void apiscan_free(struct apiscan *sc);
 
 #endif
