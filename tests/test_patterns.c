@@ -2,6 +2,7 @@
  * (spec D14), agreement with glibc's regexec on ordinary lines, and the linear bound on
  * pathological lines (issue 8.3), asserted on the characters the matcher read. */
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,74 @@ static void test_shipped(void)
 	pattern_table_free(t);
 }
 
+/* The literal prefilter: which patterns get a literal set, and that it never rules out a
+ * pattern that matches (random lines over the patterns' own pieces). */
+static void test_prefilter(void)
+{
+	static const char *const tab =
+	    "word\tfoo\n"                                   /* 0: "foo" */
+	    "alt\t(?i)(^|[^a-z])(curl|wget)[[:space:]]+x\n" /* 1: "curl", "wget" */
+	    "opt\tpowershell(\\.exe)?\\b\n"                 /* 2: "powershell" */
+	    "class\t[a-z]+ing\n"                            /* 3: "ing" */
+	    "none\ta.b\n"                                   /* 4: no literal of 2 bytes */
+	    "star\t(ab)*c\n"                                /* 5: none ("ab" may be absent) */
+	    "plus\t(xy)+z\n"                                /* 6: "xy" */
+	    "esc\t\\.ssh([/\\\\]|$)\n"                      /* 7: ".ssh" */
+	    "brace\ta{2,3}bc\n"                             /* 8: "bc" (after a{2,3}) */
+	    "grp\t(?i)discord(app)?\\.com/api\n";           /* 9: "discord.com/api" ... */
+	static const char *const frag[] = {
+	    "foo",  "FOO", "curl", "WGet", " ",  "\t",      "x",   "powershell", ".exe",
+	    ".EXE", "ing", "abc",  "a",    "b",  "c",       "ab",  "xy",         "z",
+	    "\\",   "/",   ".ssh", "aa",   "bc", "discord", "app", ".com/api",   "-"};
+	char msg[512] = "", line[256];
+	struct pattern_table *t = parse(tab, msg, sizeof(msg));
+	unsigned long long seed = 7;
+	size_t lines = 0, ok = 0, ruled_out = 0, n_frag = sizeof(frag) / sizeof(frag[0]);
+	struct pattern_work w = {0, 0, 0};
+	if (!CHECK(t, "prefilter table parses (%s)", msg))
+		return;
+	CHECK(pattern_candidates(t, "zzzz qqq vvv", 12, &w) == ((1u << 4) | (1u << 5)),
+	      "a line with no literal leaves only the patterns without a set: %#llx",
+	      (unsigned long long)pattern_candidates(t, "zzzz qqq vvv", 12, NULL));
+	CHECK(w.scanned == 12, "one pass: %zu bytes scanned", w.scanned);
+	CHECK(pattern_candidates(t, "a CURL x", 8, NULL) & (1u << 1), "curl, any case");
+	CHECK(pattern_candidates(t, "run Powershell.exe", 18, NULL) & (1u << 2),
+	      "powershell with the optional suffix");
+	CHECK(!(pattern_candidates(t, "powershel", 9, NULL) & (1u << 2)), "a prefix is not enough");
+	CHECK(pattern_candidates(t, "~/.ssh/id", 9, NULL) & (1u << 7), "an escaped dot");
+	CHECK(pattern_candidates(t, "see DISCORDAPP.COM/API/x", 24, NULL) & (1u << 9),
+	      "an optional group inside a literal");
+	CHECK(pattern_match_any(t, "zzzz", 4, NULL) == 0, "no candidate, no match");
+	for (int i = 0; i < 20000; i++) {
+		size_t k = 0, nf;
+		uint64_t cand;
+		int good = 1;
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		nf = 1 + (size_t)(seed >> 61);
+		for (size_t j = 0; j < nf; j++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			k += (size_t)snprintf(line + k, sizeof(line) - k, "%s",
+			                      frag[(seed >> 33) % n_frag]);
+		}
+		cand = pattern_candidates(t, line, k, NULL);
+		for (size_t p = 0; p < pattern_table_size(t); p++) {
+			size_t so, eo;
+			if (pattern_match(t, p, line, k, &so, &eo, NULL) == 1 && !(cand >> p & 1)) {
+				good = 0;
+				printf("# pattern %s matches '%s' but is ruled out\n",
+				       pattern_table_id(t, p), line);
+			}
+			ruled_out += !(cand >> p & 1);
+		}
+		ok += (size_t)good;
+		lines++;
+	}
+	INT_IS(ok, lines, "the prefilter never rules out a matching pattern (%zu random lines)",
+	       lines);
+	CHECK(ruled_out > lines, "and it rules out %zu pattern runs", ruled_out);
+	pattern_table_free(t);
+}
+
 /* A line of `unit` repeated to n bytes. Caller frees. */
 static char *repeat(const char *unit, size_t n)
 {
@@ -202,7 +271,7 @@ static void test_pathological(void)
 		for (size_t z = 0; z < 2; z++) {
 			size_t n = sizes[z], so, eo;
 			char *line = repeat(units[u], n);
-			struct pattern_work w = {0, 0};
+			struct pattern_work w = {0, 0, 0};
 			int err = 0;
 			if (!line) {
 				CHECK(0, "malloc");
@@ -211,8 +280,9 @@ static void test_pathological(void)
 			for (size_t p = 0; p < pattern_table_size(t); p++)
 				err |= pattern_match(t, p, line, n, &so, &eo, &w) < 0;
 			err |= pattern_match_any(t, line, n, &w) < 0;
-			CHECK(!err && w.calls == pattern_table_size(t) + 1 &&
-			          w.chars <= w.calls * (n + 1),
+			CHECK(!err && w.calls >= pattern_table_size(t) &&
+			          w.calls <= pattern_table_size(t) + 1 &&
+			          w.chars <= w.calls * (n + 1) && w.scanned <= n,
 			      "%zu KB of '%s': %zu calls read %zu characters (bound %zu)", n >> 10,
 			      units[u], w.calls, w.chars, w.calls * (n + 1));
 			free(line);
@@ -222,7 +292,7 @@ static void test_pathological(void)
 		/* a match after a long prefix: found, and still one pass */
 		size_t n = 64 << 10, so = 0, eo = 0;
 		char *line = repeat("class a(", n);
-		struct pattern_work w = {0, 0};
+		struct pattern_work w = {0, 0, 0};
 		if (line) {
 			int m;
 			memcpy(line + n - 8, "install)", 8);
@@ -241,6 +311,7 @@ int main(void)
 {
 	test_format();
 	test_shipped();
+	test_prefilter();
 	test_pathological();
 	return harness_done();
 }

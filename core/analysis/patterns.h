@@ -17,6 +17,13 @@
  * The matcher reads the line through a character source that counts what it reads, so tests
  * and the fuzz target assert the bound on the work done, not on the clock.
  *
+ * A literal prefilter runs before TRE (TRE itself has none): at load time each pattern is read
+ * into a set of literal strings one of which every match must contain (`(curl|wget)[[:space:]]`
+ * needs "curl" or "wget"; a pattern where none can be proved has no set), and
+ * pattern_candidates() finds, in one pass over the line, the patterns whose set occurs (ASCII
+ * case-insensitively, so it never drops a match). pattern_match_any() uses it to skip TRE on
+ * lines no pattern can match.
+ *
  * Memory management: pattern_table_load()/pattern_table_parse() return a table owned by the
  * caller (pattern_table_free()); ids are borrowed from it. Matching is read-only and
  * thread-safe. */
@@ -24,6 +31,7 @@
 #define PYVET_PATTERNS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/base/err.h"
 
@@ -35,8 +43,9 @@ struct pattern_table;
 
 /* Work done by pattern_match() calls, added up (zero it before use). */
 struct pattern_work {
-	size_t calls; /* matcher calls */
-	size_t chars; /* characters the matcher read, the end-of-line marker included */
+	size_t calls;   /* matcher calls */
+	size_t chars;   /* characters the matcher read, the end-of-line marker included */
+	size_t scanned; /* bytes the literal prefilter read (pattern_candidates()) */
 };
 
 /** Load the table file at `path`. 0 and *out, or -1 with the reason on `d`. */
@@ -55,9 +64,16 @@ size_t pattern_table_size(const struct pattern_table *t);
 /** The id of pattern i. Borrowed. */
 const char *pattern_table_id(const struct pattern_table *t, size_t i);
 
-/** 1 if some pattern matches s[0..n), 0 if none, -1 out of memory: one pass over the line with
- *  the alternation of all patterns, so a caller can skip the per-pattern searches of the lines
- *  (most of them) that match nothing. */
+/** The patterns that may match s[0..n): bit i set for pattern i when its literal set occurs in
+ *  the line, or when it has none; a pattern whose bit is clear does not match. One pass over the
+ *  line (no TRE), so a caller can skip pattern_match() for the others. */
+uint64_t pattern_candidates(const struct pattern_table *t, const char *s, size_t n,
+                            struct pattern_work *work);
+
+/** 1 if some pattern matches s[0..n), 0 if none, -1 out of memory: the literal prefilter, then
+ *  (unless it rules every pattern out) one pass over the line with the alternation of all
+ *  patterns, so a caller can skip the per-pattern searches of the lines (most of them) that
+ *  match nothing. */
 int pattern_match_any(const struct pattern_table *t, const char *s, size_t n,
                       struct pattern_work *work);
 
