@@ -155,37 +155,56 @@ int csvio_parse(const char *buf, size_t len, struct csv_table **out, struct diag
 	return 0;
 }
 
-int csvio_read(const char *path, size_t max_bytes, struct csv_table **out, struct diag *d)
+/* Read the file at `path` (at most max_bytes, 0 = 1 GiB) into sb. 0 or -1 with the reason. */
+static int read_bounded(const char *path, size_t max_bytes, struct sbuf *sb, struct diag *d)
 {
 	FILE *f;
-	struct sbuf sb = SBUF_INIT;
 	char chunk[65536];
 	size_t k;
-	int rc;
 	if (!max_bytes)
 		max_bytes = (size_t)1 << 30;
-	*out = NULL;
 	f = fopen(path, "rb");
 	if (!f)
 		return diag_error(d, "cannot open '%s': %s", path, strerror(errno));
 	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (sb.len + k > max_bytes) {
+		if (sb->len + k > max_bytes) {
 			fclose(f);
-			sbuf_release(&sb);
 			return diag_error(d, "'%s' is larger than %zu bytes", path, max_bytes);
 		}
-		if (sbuf_add(&sb, chunk, k) < 0) {
+		if (sbuf_add(sb, chunk, k) < 0) {
 			fclose(f);
-			sbuf_release(&sb);
 			return diag_error(d, "out of memory reading '%s'", path);
 		}
 	}
 	if (ferror(f)) {
 		fclose(f);
-		sbuf_release(&sb);
 		return diag_error(d, "cannot read '%s'", path);
 	}
 	fclose(f);
+	return 0;
+}
+
+/* Read and parse; with `comments`, leading lines starting with '#' are blanked first (blank
+ * lines are skipped by the parser, so line numbers stay those of the file). */
+static int read_table(const char *path, size_t max_bytes, int comments, struct csv_table **out,
+                      struct diag *d)
+{
+	struct sbuf sb = SBUF_INIT;
+	int rc;
+	*out = NULL;
+	if (read_bounded(path, max_bytes, &sb, d) < 0) {
+		sbuf_release(&sb);
+		return -1;
+	}
+	if (comments) {
+		char *p = sb.buf, *end = sb.buf + sb.len;
+		while (p < end && *p == '#') {
+			char *nl = memchr(p, '\n', (size_t)(end - p));
+			char *stop = nl ? nl : end;
+			memset(p, ' ', (size_t)(stop - p));
+			p = nl ? nl + 1 : end;
+		}
+	}
 	rc = csvio_parse(sbuf_cstr(&sb), sb.len, out, d);
 	sbuf_release(&sb);
 	if (rc < 0) {
@@ -194,6 +213,16 @@ int csvio_read(const char *path, size_t max_bytes, struct csv_table **out, struc
 		return diag_error(d, "'%s': %s", path, msg);
 	}
 	return 0;
+}
+
+int csvio_read(const char *path, size_t max_bytes, struct csv_table **out, struct diag *d)
+{
+	return read_table(path, max_bytes, 0, out, d);
+}
+
+int csvio_read_commented(const char *path, size_t max_bytes, struct csv_table **out, struct diag *d)
+{
+	return read_table(path, max_bytes, 1, out, d);
 }
 
 long csvio_column(const struct csv_table *t, const char *name)

@@ -27,6 +27,12 @@ struct csv_table {
  *  `max_bytes` bounds the file size (0 = 1 GiB). 0 and *out, or -1 with the reason on `d`. */
 int csvio_read(const char *path, size_t max_bytes, struct csv_table **out, struct diag *d);
 
+/** csvio_read() for a data table that starts with comment lines (provenance): leading lines
+ *  whose first byte is '#' are ignored; line numbers in messages and `line` stay those of the
+ *  file. */
+int csvio_read_commented(const char *path, size_t max_bytes, struct csv_table **out,
+                         struct diag *d);
+
 /** The same from a buffer. */
 int csvio_parse(const char *buf, size_t len, struct csv_table **out, struct diag *d);
 

@@ -81,8 +81,8 @@ int package_want_member(const char *path, size_t declared_size)
 	/* Licence files are loaded whatever their spelling ("apache-2.0.LICENSE", "COPYING.txt",
 	 * "LICENSES/MIT.txt" named by License-File headers): spec D18 reads them. */
 	static const char *const anywhere[] = {"LICEN", "COPYING", NULL};
-	static const char *const text[] = {".txt", ".cfg", ".toml", ".json",
-	                                   ".md",  ".rst", ".in",   NULL};
+	static const char *const text[] = {".txt", ".cfg", ".toml", ".json", ".md",
+	                                   ".rst", ".in",  ".pth",  NULL};
 	if (ends_with_ci(b, ".py") || ends_with_ci(b, ".egg-info"))
 		return 1;
 	if (!strcmp(b, "copyright")) /* Debian's licence file (usr/share/doc/<package>/) */

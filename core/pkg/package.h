@@ -29,8 +29,8 @@
  *
  * Which members are loaded: by default every member that analysis may read (*.py, PKG-INFO and
  * METADATA files, an installed *.egg-info file, setup.cfg, pyproject.toml, LICENSE*, LICENCE*,
- * COPYING*, README*, entry_points.txt, and *.txt, *.cfg, *.toml, *.json, *.md, *.rst, *.in and
- * Debian `copyright` files under a size cap); all other members are listed with their declared
+ * COPYING*, README*, entry_points.txt, and *.txt, *.cfg, *.toml, *.json, *.md, *.rst, *.in, *.pth
+ * and Debian `copyright` files under a size cap); all other members are listed with their declared
  * size but not loaded.
  *
  * Limits and time: struct pkgfs_limits (pkgfs.h) plus a per-package time budget, set through
@@ -131,8 +131,8 @@ int package_open_memory(struct package **out, const void *buf, size_t len, const
 /** Whether the default reader loads a member with this normalised path and declared size
  *  (0 = unknown): *.py, PKG-INFO, METADATA, *.egg-info, setup.cfg, pyproject.toml,
  *  entry_points.txt, LICENSE*, LICENCE*, COPYING*, README* always (up to max_member_bytes);
- *  *.txt, *.cfg, *.toml, *.json, *.md, *.rst, *.in and files named `copyright` when declared at
- *  most 1 MiB. Everything else is listed only. */
+ *  *.txt, *.cfg, *.toml, *.json, *.md, *.rst, *.in, *.pth and files named `copyright` when declared
+ * at most 1 MiB. Everything else is listed only. */
 int package_want_member(const char *path, size_t declared_size);
 
 /** The file at normalised path `path`, or NULL. */
