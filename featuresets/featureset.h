@@ -27,6 +27,10 @@
  *    tokenizer into the run's analysis_ctx / tokenize_options (see text.c);
  *  - evidence: items appended to `ev` by extract() go to evidence.jsonl under the set's name
  *    (and to `pyvet scan`); evidence_json() instead writes them as keys of its own (code.c).
+ *  - columns from data: a set whose columns depend on its data files (yara: one per rule)
+ *    leaves n_features 0 in its type and sets columns(); featureset_alloc() then gives the
+ *    instance its own copy of the type with n_features and feature_names from columns(), so
+ *    drivers always read the columns of an instance (fs->type), never of the registry type.
  * Columns are named "NAME.feature" everywhere (vocabulary columns "text:<token>"), so ablations
  * select columns by prefix. Bump `version` when a definition changes (it is in the cache key).
  *
@@ -95,6 +99,10 @@ struct featureset_type {
 	const char *const *feature_names; /* without the "NAME." prefix, stable order */
 	int (*extract)(const void *state, const struct analysis *a, double *out,
 	               struct evidence_list *ev, struct diag *d);
+	/* Columns that come from the data (see "columns from data" above): called once after
+	 * load(); the names (owned by the state, valid until release()) and their number in *n
+	 * (at least 1). NULL: n_features and feature_names. */
+	const char *const *(*columns)(const void *state, size_t *n);
 
 	/* Document sets: n_features == 0 and document() appends the package's document, which the
 	 * driver tokenizes with the run's tokenize_options. */
@@ -117,14 +125,16 @@ struct featureset_file {
 };
 
 struct featureset {
-	const struct featureset_type *type;
+	const struct featureset_type *type; /* the registered type, or own_type */
+	struct featureset_type *own_type;   /* a copy with the instance's columns (columns()) */
 	void *state;
 	struct featureset_file data[FEATURESET_MAX_DATA]; /* type->data order */
 	size_t n_data;
 };
 
 /** An instance: defaults, then "k=v,..." applied (range-checked), check() run, the data files
- *  located, hashed and handed to load(). NULL with a message in err_buf on error. */
+ *  located, hashed and handed to load(), and for a set with columns() its columns read. NULL
+ *  with a message in err_buf on error. */
 struct featureset *featureset_alloc(const struct featureset_type *t, const char *param_string,
                                     char *err_buf, size_t err_n);
 /** Free. NULL-safe. */

@@ -95,6 +95,22 @@ struct featureset *featureset_alloc(const struct featureset_type *t, const char 
 	}
 	if (load_data(fs, &d) < 0)
 		goto fail;
+	if (t->columns) {
+		size_t n = 0;
+		const char *const *names = t->columns(fs->state, &n);
+		if (!names || !n) {
+			diag_error(&d, "no columns (no rules or names in the data files)");
+			goto fail;
+		}
+		if (!(fs->own_type = malloc(sizeof(*fs->own_type)))) {
+			diag_error(&d, "out of memory");
+			goto fail;
+		}
+		*fs->own_type = *t;
+		fs->own_type->n_features = n;
+		fs->own_type->feature_names = names;
+		fs->type = fs->own_type;
+	}
 	diag_release(&d);
 	return fs;
 fail:
@@ -112,5 +128,6 @@ void featureset_free(struct featureset *fs)
 	if (fs->type->release)
 		fs->type->release(fs->state);
 	free(fs->state);
+	free(fs->own_type);
 	free(fs);
 }

@@ -11,8 +11,21 @@
 #include "featuresets/featureset.h"
 #include "tests/harness.h"
 
-/* Every registered set: a unique name, either columns with names and extract() or a document,
- * data files naming string parameters, and a valid parameter table. */
+/* Distinct, non-empty column names. */
+static int distinct_columns(const char *const *names, size_t n)
+{
+	int ok = names != NULL;
+	for (size_t k = 0; ok && k < n; k++) {
+		ok &= names[k] && names[k][0];
+		for (size_t m = 0; ok && m < k; m++)
+			ok &= strcmp(names[m], names[k]) != 0;
+	}
+	return ok;
+}
+
+/* Every registered set: a unique name, either columns with names and extract(), columns from
+ * its data (columns() and extract(); the instance gets them), or a document, data files naming
+ * string parameters, and a valid parameter table. */
 static void test_registered(void)
 {
 	size_t n_doc = 0;
@@ -26,13 +39,12 @@ static void test_registered(void)
 		CHECK(ok && t->name[0] && !strchr(t->name, '.') && !strchr(t->name, ','),
 		      "%s: a unique name without '.' or ','", t->name);
 		if (t->n_features) {
-			ok = t->feature_names && t->extract && !t->document;
-			for (size_t k = 0; ok && k < t->n_features; k++) {
-				ok &= t->feature_names[k] && t->feature_names[k][0];
-				for (size_t m = 0; ok && m < k; m++)
-					ok &= strcmp(t->feature_names[m], t->feature_names[k]) != 0;
-			}
+			ok = t->extract && !t->document && !t->columns &&
+			     distinct_columns(t->feature_names, t->n_features);
 			CHECK(ok, "%s: %zu distinct columns and extract()", t->name, t->n_features);
+		} else if (t->columns) {
+			CHECK(t->extract && !t->document && !t->feature_names,
+			      "%s: columns from its data and extract()", t->name);
 		} else {
 			CHECK(t->document && !t->extract, "%s: a document set", t->name);
 			n_doc++;
@@ -61,6 +73,13 @@ static void test_registered(void)
 				      !strcmp(hex, fs->data[k].sha256);
 			}
 			CHECK(ok, "%s: %zu data files located and hashed", t->name, n);
+			if (t->columns)
+				CHECK(fs->type != t && fs->type->n_features > 0 &&
+				          distinct_columns(fs->type->feature_names,
+				                           fs->type->n_features) &&
+				          !strcmp(fs->type->name, t->name),
+				      "%s: the instance has %zu distinct columns from its data",
+				      t->name, fs->type->n_features);
 			featureset_free(fs);
 		}
 	}

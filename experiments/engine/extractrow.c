@@ -136,9 +136,9 @@ int extractrow_setup(struct extractrow *x, const char *cmd, const char *sets, co
 			goto done;
 		}
 		x->sets[k] = fs;
-		x->n_cols += t->n_features;
+		x->n_cols += fs->type->n_features; /* the instance's columns (featureset.h) */
 		x->needs |= t->needs;
-		if (!t->n_features && t->document) {
+		if (!fs->type->n_features && t->document) {
 			if (x->doc_idx >= 0) {
 				err_report("%s: feature sets '%s' and '%s' both make the document; "
 				           "select one",
