@@ -4,12 +4,12 @@
 # (`make reproduce DEBIAN=1` also fetches the Debian slice and runs the Debian steps).
 
 DEBIAN_PACKAGES = build-essential pkg-config libgsl-dev libopenblas-dev libcsv-dev libsvm-dev \
-	liblinear-dev libcjson-dev libarchive-dev libpsl-dev libunistring-dev nettle-dev libtre-dev bandit \
+	liblinear-dev libcjson-dev libarchive-dev libpsl-dev libunistring-dev nettle-dev libtre-dev libyara-dev bandit \
 	gnuplot-nox python3-sklearn python3-jsonschema python3-pip zip unzip xz-utils bzip2 binutils git clang parallel \
 	libclang-rt-14-dev
 
 CC ?= cc
-PKGS = gsl libcjson libarchive libpsl openblas nettle
+PKGS = gsl libcjson libarchive libpsl openblas nettle yara
 STD = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wwrite-strings -Wformat=2 -Wvla -fno-common
