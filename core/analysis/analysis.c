@@ -187,8 +187,8 @@ out:
 	apiscan_free(sp);
 	apiscan_free(sa);
 	if (a->n_strings_dropped && !before)
-		diag_warn(&a->diag, "'%s': more than %zu string literals, the rest ignored", f->path,
-		          sc.max_strings);
+		diag_warn(&a->diag, "'%s': more than %zu string literals, the rest ignored",
+		          f->path, sc.max_strings);
 	return rc;
 }
 

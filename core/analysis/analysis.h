@@ -115,9 +115,9 @@ struct analysis {
 	size_t n_doc_head; /* doc_lines[0..n_doc_head) are the root setup.py
 	                    * (part a); the rest is sorted by file, then line */
 
-	size_t n_py_files;        /* .py view files analysed */
-	size_t n_py_skipped;      /* .py view files not analysed (lexer limit, not loaded) */
-	unsigned char *scanned;   /* per view file: 1 if it was analysed */
+	size_t n_py_files;             /* .py view files analysed */
+	size_t n_py_skipped;           /* .py view files not analysed (lexer limit, not loaded) */
+	unsigned char *scanned;        /* per view file: 1 if it was analysed */
 	struct pysum_file *file_stats; /* per view file: lines, identifiers, module scope (valid
 	                                * where `scanned`; analysis_file_stats()) */
 	struct pysum sum; /* scopes, statements, calls, bindings and references of every analysed
@@ -147,7 +147,8 @@ const char *analysis_file_text(const struct analysis *a, const struct pkgview_fi
 
 /** The line and identifier statistics and the module scope of analysed Python view file `f`, or
  *  NULL if `f` was not analysed. Borrowed from `a`. */
-const struct pysum_file *analysis_file_stats(const struct analysis *a, const struct pkgview_file *f);
+const struct pysum_file *analysis_file_stats(const struct analysis *a,
+                                             const struct pkgview_file *f);
 
 /** 1 if line `line` of view file `f` is a line of the document, else 0. O(log n). */
 int analysis_doc_has_line(const struct analysis *a, const struct pkgview_file *f, size_t line);
