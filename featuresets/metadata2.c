@@ -14,7 +14,9 @@
  *   n_requires           Requires-Dist (and Requires) fields
  *   name_typo            the normalised name is within Damerau-Levenshtein distance 2 of a
  *                        well-known name (distance 1 when the shorter of the two has fewer than
- *                        short_len characters; none below min_len) -- never the package's own
+ *                        short_len characters; none below min_len) -- never the package's own,
+ *                        and not when one name is the other plus two or more characters at
+ *                        one end ("requests" / "txrequests": another project, not a typo)
  *   name_variant         it equals a well-known name other than its own after dropping
  *                        separators, dropping digits, or dropping a python-/py- prefix or a
  *                        -python/-py suffix
@@ -306,6 +308,12 @@ static void m2_release(void *vstate)
 	memset(s->form_alt, 0, sizeof(s->form_alt));
 }
 
+/* 1 if short[0..ns) is a prefix or a suffix of long[0..nl). */
+static int is_affix(const char *shorter, size_t ns, const char *longer, size_t nl)
+{
+	return !memcmp(longer, shorter, ns) || !memcmp(longer + nl - ns, shorter, ns);
+}
+
 /* The closest known name other than `self` within the allowed distance: its index and distance,
  * or (size_t)-1. */
 static size_t closest(const struct m2_state *s, const char *self, size_t *dist)
@@ -335,6 +343,10 @@ static size_t closest(const struct m2_state *s, const char *self, size_t *dist)
 		k = strset_get(&s->known, i);
 		if (!strcmp(k, self))
 			continue; /* the package itself */
+		if (li >= ls + 2 ? is_affix(self, ls, k, li)
+		                 : ls >= li + 2 && is_affix(k, li, self, ls))
+			continue; /* "requests" in "txrequests": another project's name, not a typo
+			           */
 		dd = osa(self, ls, k, li, max);
 		if (dd >= 1 && dd <= max && dd < bd) {
 			bd = dd;

@@ -198,7 +198,7 @@ static int strings(struct pkg *p, double *out, struct diag *d)
 	out[F_ENTROPY_MAX] = emax;
 	out[F_ENTROPY_SHARE] = n_long ? (double)n_high / (double)n_long : 0;
 	out[F_ESCAPES] = bytes ? (double)esc / (double)bytes : 0;
-	if (emax_at) {
+	if (emax_at && emax >= p->s->entropy_high) {
 		char why[64];
 		snprintf(why, sizeof(why), "entropy %.2f bits/byte", emax);
 		add_ev(p, F_ENTROPY_MAX, emax_at->file->path, emax_at->line, body_of(a, emax_at),
@@ -248,7 +248,7 @@ static void files(struct pkg *p, double *out)
 	}
 	out[F_LONGEST_LINE] = log1p((double)longest);
 	out[F_SHORT] = names ? (double)shorts / (double)names : 0;
-	if (at) {
+	if (at && longest >= (size_t)p->s->long_line) {
 		char why[64];
 		snprintf(why, sizeof(why), "longest line: %zu bytes", longest);
 		add_ev(p, F_LONGEST_LINE, at->path, 0, NULL, 0, why);
