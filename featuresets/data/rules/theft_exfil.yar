@@ -60,18 +60,15 @@ rule discord_token_theft
 rule crypto_wallet_paths
 {
     strings:
-        $w1 = "Exodus\\exodus.wallet" nocase
-        $w2 = "Exodus/exodus.wallet" nocase
-        $w3 = "Electrum\\wallets" nocase
-        $w4 = "Electrum/wallets" nocase
-        $w5 = "nkbihfbeogaeaoehlefnkodbefgpgknn"
-        $w6 = "wallet.dat" nocase
-        $w7 = "Atomic\\Local Storage" nocase
-        $w8 = "Coinomi\\Coinomi" nocase
-        $w9 = "Ethereum\\keystore" nocase
-        $w10 = "Ethereum/keystore" nocase
-        $w11 = "Guarda\\Local Storage" nocase
-        $w12 = "com.liberty.jaxx" nocase
+        $w1 = /Exodus(\\{1,2}|\/)exodus\.wallet/ nocase
+        $w2 = /Electrum(\\{1,2}|\/)wallets/ nocase
+        $w3 = "nkbihfbeogaeaoehlefnkodbefgpgknn"
+        $w4 = "wallet.dat" nocase
+        $w5 = /Atomic(\\{1,2}|\/)Local Storage/ nocase
+        $w6 = /Coinomi(\\{1,2}|\/)Coinomi/ nocase
+        $w7 = /Ethereum(\\{1,2}|\/)keystore/ nocase
+        $w8 = /Guarda(\\{1,2}|\/)Local Storage/ nocase
+        $w9 = "com.liberty.jaxx" nocase
     condition:
         2 of them
 }
