@@ -139,8 +139,10 @@ cols = [c for c in next(csv.reader(open(d + "/features.csv"))) if "." in c]
 SETUP = {"code.has_install_cmd", "code.has_url", "code.has_long_str", "file.min_cfg",
          "residual.has_setup_py", "residual.has_setup_cfg", "residual.has_pyproject_toml",
          "residual.n_files", "residual.log_total_bytes"}
+# sets that read every Python file or every loaded file, setup.py included (issue 11): like apis
+READS_SETUP = ("apis.", "apis_alias.", "behavior.", "obfuscation.", "yara.")
 def setup_dep(c):
-    return c in SETUP or c.startswith("apis.") or c.startswith("apis_alias.")
+    return c in SETUP or c.startswith(READS_SETUP)
 def diff(a, b, keep):
     return ["%s: %s=%s %s=%s" % (c, a, rows[a][c], b, rows[b][c])
             for c in cols if keep(c) and rows[a][c] != rows[b][c]]

@@ -96,13 +96,19 @@ double scan_report_fixed(const struct scan_config *c, const struct scan_report *
 	return NAN;
 }
 
-/* "warning" when the evidence supports a feature whose value raises suspicion, else "note". */
+/* "warning" when the evidence supports a feature whose value raises suspicion, else "note".
+ * Evidence whose rule is a column name ("behavior.decode_exec": the sets of issue 11 name their
+ * evidence after the column it explains, and write it only for the values that count) is a
+ * warning when that column is non-zero. */
 static const char *evidence_level(const struct scan_config *c, const struct scan_report *r,
                                   const struct evidence *e)
 {
 	const struct kind *k = kind_of(e->rule);
-	if (!k)
-		return "note";
+	if (!k) {
+		double v = e->rule && strchr(e->rule, '.') ? scan_report_fixed(c, r, e->rule)
+		                                           : (double)NAN;
+		return !isnan(v) && v != 0 ? "warning" : "note";
+	}
 	double v = scan_report_fixed(c, r, k->col);
 	for (size_t i = 0; i < N_SEVEN; i++)
 		if (!strcmp(seven[i].col, k->col))
