@@ -27,6 +27,8 @@ setup(name='evil', version='0.0.1', cmdclass={'install': Post})
 EOF
 printf 'Metadata-Version: 2.1\nName: evil\nVersion: 0.0.1\n' >"$P/PKG-INFO"
 printf 'import subprocess\nsubprocess.Popen(["id"])\n' >"$P/evil/__init__.py"
+# a fullwidth identifier (NFKC turns it into "value")
+printf '\357\275\226\357\275\201\357\275\214\357\275\225\357\275\205 = 1\n' >"$P/evil/_n.py"
 printf 'id,label,name,version,path\nevil1,malicious,evil,0.0.1,evil-0.0.1\n' >"$TMP/m.csv"
 "$PYVET" extract $DOM --featuresets "$SETS" --manifest "$TMP/m.csv" --corpus "$TMP/corpus" \
 	--out "$TMP/x" >"$TMP/out.txt" 2>"$TMP/err.txt"
@@ -40,6 +42,7 @@ check "behavior.cmdclass_sinks = 3 (decode, exec, process)" [ "$(col behavior.cm
 check "behavior.init_module_sinks = 1" [ "$(col behavior.init_module_sinks)" = 1 ]
 check "behavior.exfil_endpoints = 1 (a public ip:port)" [ "$(col behavior.exfil_endpoints)" = 1 ]
 check "metadata2.version_0_0_x = 1" [ "$(col metadata2.version_0_0_x)" = 1 ]
+check "obfuscation.nfkc_changed_identifiers = 1" [ "$(col obfuscation.nfkc_changed_identifiers)" = 1 ]
 check "yara.download_and_execute = 1" [ "$(col yara.download_and_execute)" = 1 ]
 n_rules=$(cat featuresets/data/rules/*.yar | grep -c '^rule ')
 n_yara=$(head -1 "$TMP/x/features.csv" | tr , '\n' | grep -c '^yara\.')
@@ -55,11 +58,18 @@ o = json.loads(open(sys.argv[1]).readline())
 sys.exit(0 if any(e["rule"] == "yara.download_and_execute" and e["line"] == 9
                   for e in o["yara"]) else 1)' "$TMP/x/evidence.jsonl"
 # --no-model: the bundled model needs the popular-domain list it was trained with (t4020)
+check "evidence.jsonl: the fullwidth identifier, evil/_n.py" \
+	python3 -c 'import json,sys
+o = json.loads(open(sys.argv[1]).readline())
+sys.exit(0 if any(e["rule"] == "obfuscation.nfkc_changed_identifiers" and e["file"] == "evil/_n.py"
+                  for e in o["obfuscation"]) else 1)' "$TMP/x/evidence.jsonl"
 "$PYVET" scan --no-model $DOM --param scan.text_evidence_max=200 "$P" >"$TMP/scan.txt" 2>&1
 check "scan shows the behaviour evidence as a warning (its column is non-zero)" \
 	grep -q 'warning setup.py:8  behavior.decode_exec' "$TMP/scan.txt"
 check "scan shows the yara evidence as a warning" \
 	grep -q 'warning setup.py:9  yara.download_and_execute' "$TMP/scan.txt"
+check "scan shows the obfuscation evidence" \
+	grep -q 'warning evil/_n.py  obfuscation.nfkc_changed_identifiers' "$TMP/scan.txt"
 check "scan shows the metadata2 evidence" grep -q 'warning PKG-INFO  metadata2.version_0_0_x' "$TMP/scan.txt"
 
 # ---- yara.rules ----
