@@ -271,13 +271,19 @@ static int on_scan(YR_SCAN_CONTEXT *context, int message, void *message_data, vo
 		size_t sn = 0;
 		yr_rule_strings_foreach(rule, str)
 		{
-			YR_MATCH *m;
-			yr_string_matches_foreach(context, str, m)
-			{
-				line =
-				    line_of(c->f->text, c->f->len, (size_t)(m->base + m->offset));
-				snip = m->data;
-				sn = (size_t)m->data_length;
+			/* libyara 4.2 allocates matches unaligned in its notebook: each one is
+			 * copied out before it is read (yr_string_matches_foreach would read
+			 * through a misaligned YR_MATCH *). */
+			const void *at = context->matches[str->idx].head;
+			while (at) {
+				YR_MATCH m;
+				memcpy(&m, at, sizeof(m));
+				at = m.next;
+				if (m.is_private)
+					continue;
+				line = line_of(c->f->text, c->f->len, (size_t)(m.base + m.offset));
+				snip = m.data;
+				sn = (size_t)m.data_length;
 				break;
 			}
 			if (snip)
