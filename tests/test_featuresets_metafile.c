@@ -103,7 +103,7 @@ static double value(const char *name, const char *params, const char *pkginfo,
 	}
 	for (size_t i = 0; extra && extra[i] && n < 32; i++)
 		pairs[n++] = extra[i];
-	pairs[n] = NULL;
+	pairs[n] = pairs[n + 1] = NULL; /* a name without contents ("listed only") ends in NULL */
 	fixture_init(&fx, pairs);
 	if (run(name, params, &fx, out, &ev) < 0)
 		out[col] = -1;

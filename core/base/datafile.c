@@ -174,7 +174,8 @@ int datafile_dir_sha256(const char *dir, char hex[65])
 			goto end;
 		n++;
 	}
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(names, n, sizeof(*names), cmp_names);
 	digest_init(&ctx);
 	for (size_t i = 0; i < n; i++) {
 		char path[4096], fh[65];
