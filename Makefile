@@ -124,6 +124,11 @@ ifeq ($(DEBIAN),1)
 		echo "make reproduce: the Debian slice fetch reported errors (above); going on"
 endif
 	./pyvet reproduce --corpus $(CORPUS) --out results --debian $(DEBIAN_DIR); st=$$?; \
+		scripts/realworld.sh results/features/realistic results/datasets/realistic/manifest.csv \
+			results/realworld || st=4; \
+		scripts/beyond.sh results/beyond paper results/features/all \
+			results/datasets/paper/manifest.csv realistic results/features/realistic \
+			results/datasets/realistic/manifest.csv || st=4; \
 		sh scripts/report.sh results paper/report.md || st=4; exit $$st
 
 # The bundled default model (models/default.model, committed, with its card
