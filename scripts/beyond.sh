@@ -17,7 +17,7 @@
 #     ablation_strata.csv  dataset,cv,stratum,set,learner,chosen_learner,n_benign,n_malicious,
 #                          repeats,f1_macro_mean,f1_macro_sd,margin_artifacts,margin_residual
 #     beyond_goals.csv     check,dataset,set,learner,cv,subset,target_fpr,status,threshold,k,n,
-#                          value,wilson_lo,wilson_hi,goal,met
+#                          value,wilson_lo,wilson_hi,goal,met,met_ci
 #   env: PYVET (./pyvet), SEED (1), JOBS (2), LEARNERS (dt,rf,svm,mlp,nb,stack),
 #        NEW_SETS (behavior,obfuscation,metadata2,yara), FOLDS and REPEATS (for every dataset),
 #        <NAME>_FOLDS and <NAME>_REPEATS (upper-case NAME, e.g. PAPER_REPEATS; defaults: paper
@@ -40,7 +40,8 @@
 # --learner stack --fpr F` (F = 0.01, 0.001; out-of-fold calibration with the dataset's folds)
 # and `pyvet predict`s the test rows: recall on the test malware (the newest), FPR on the Debian
 # and corpus test benign rows, with Wilson 95 % intervals, against issue 11's goals (margin over
-# residual >= +0.05 per stratum; at F = 0.001 recall >= 0.90 and Debian FPR <= 0.005).
+# residual >= +0.05 per stratum; at F = 0.001 recall >= 0.90 and Debian FPR <= 0.005): `met`
+# on the point estimate, `met_ci` on the Wilson bound on the far side (recall: lower, FPR: upper).
 # A dataset without its extraction or manifest: a SKIP line, and the rest goes on (exit 0).
 set -eu
 usage="usage: $0 OUTDIR NAME EXTRACTION MANIFEST [NAME EXTRACTION MANIFEST ...]"

@@ -19,7 +19,7 @@ Inputs (under RESULTS):
                                n_malicious,repeats,f1_macro_mean,f1_macro_sd,margin_artifacts,
                                margin_residual
   beyond/beyond_goals.csv      check,dataset,set,learner,cv,subset,target_fpr,status,threshold,
-                               k,n,value,wilson_lo,wilson_hi,goal,met
+                               k,n,value,wilson_lo,wilson_hi,goal,met,met_ci
 """
 import argparse
 import csv
@@ -260,7 +260,7 @@ def goals_part(goals):
                f" macro-F1 in cluster-grouped CV (never on a test split): **`{s}`**, trained on the"
                " `realistic` training rows with `pyvet train --learner stack --fpr F` and scored"
                " on its test split (the newest malware; the Debian test part).\n")
-    rows, missed = [], []
+    rows, missed, unsure = [], [], []
     for r in goals:
         if r["check"] == "margin_residual":
             what = f"margin over residual, {r['cv']} CV, {r['subset']}"
@@ -273,17 +273,23 @@ def goals_part(goals):
             val = rate(r) if r["status"] == "ok" else r["status"]
             g = fnum(r["goal"])
             goal = "" if g is None else (f">= {pct(g)} %" if r["check"] == "recall_test" else f"<= {pct(g)} %")
-        rows.append([what, val, goal, r["met"]])
+        rows.append([what, val, goal, r["met"], r.get("met_ci", "")])
         if r["met"] == "no":
             missed.append(what)
-    out.append(table(["check", "value", "goal", "met"], rows))
+        elif r.get("met_ci") == "no":
+            unsure.append(what)
+    out.append(table(["check", "value", "goal", "met", "met by the 95 % interval"], rows))
     if missed:
         out.append("**Goals missed:** " + "; ".join(missed) + ". A margin below +5 pp means the"
                    " combination is not clearly better than a learner that sees only the"
                    " packaging left in the canonical view; a recall or FPR outside its goal means"
                    " the detector is not yet usable at that operating point.\n")
-    else:
-        out.append("Every goal with a target is met.\n")
+    if unsure:
+        out.append("**Met on the point estimate only:** " + "; ".join(unsure) + ": the 95 %"
+                   " interval (in the table) still reaches past the goal, so the test rows are too"
+                   " few to confirm it.\n")
+    if not missed and not unsure:
+        out.append("Every goal with a target is met, with its whole 95 % interval.\n")
     return out
 
 
