@@ -153,9 +153,20 @@ t_rw=$(awk -F, '$1=="realistic" && $2=="MCF" && $3=="rf" && $4=="oof_fpr_0.1" {p
 check "the OOF threshold at FPR 0.1 equals pyvet train --fpr 0.1's ($t_rw vs $t_train)" \
 	test -n "$t_rw" -a "$t_rw" = "$t_train"
 
+# the CV kinds per dataset: grouped only by default on a dataset other than paper; a bad kind is
+# a usage error
+BK=$TMP/bk
+FOLDS=2 REPEATS=1 NEW_SETS=behavior LEARNERS=dt,nb PYVET=$PYVET \
+	scripts/beyond.sh "$BK" realistic "$F" "$M" >"$TMP/bk.out" 2>&1
+check "beyond.sh: realistic runs grouped CV only by default" \
+	sh -c "test -e '$BK/realistic/cv_grouped.csv' && test ! -e '$BK/realistic/cv_stratified.csv'"
+FOLDS=2 REPEATS=1 REALISTIC_CV=bogus LEARNERS=dt PYVET=$PYVET \
+	scripts/beyond.sh "$TMP/bk2" realistic "$F" "$M" >"$TMP/bk2.out" 2>&1
+check "beyond.sh: an unknown CV kind is refused (exit 2)" test $? -eq 2
+
 # -------------------------------------------------------------------------- beyond.sh
 BY=$TMP/by
-FOLDS=2 REPEATS=1 NEW_SETS=novel,behavior LEARNERS=dt,rf,svm,nb,stack PYVET=$PYVET \
+FOLDS=2 REPEATS=1 REALISTIC_CV="stratified grouped" NEW_SETS=novel,behavior LEARNERS=dt,rf,svm,nb,stack PYVET=$PYVET \
 	scripts/beyond.sh "$BY" paper "$TMP/none" "$M" realistic "$F" "$M" >"$TMP/by.out" 2>&1
 rc=$?
 check "beyond.sh: exit 0" test $rc -eq 0
