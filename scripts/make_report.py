@@ -48,6 +48,7 @@ Expected input files (the experiment drivers write exactly these columns):
   results/datasets/                the run's dataset manifests (counts of the Data section)
   results/roc_<learner>.csv        fpr,tpr        results/pr_<learner>.csv  recall,precision
   Each X.csv may have a sidecar X.json (wall_seconds, seed, git commit, cells).
+  results/peers/, results/peers_debian/  the section on the peer tools (scripts/report_peers.py)
   results/realworld/, results/beyond/  the sections "Real-world false positives" and "Beyond the
                                    paper" (scripts/report_beyond.py lists their files)
 """
@@ -59,6 +60,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report_beyond  # noqa: E402  (the issue 10/11 sections, scripts/report_beyond.py)
+import report_peers  # noqa: E402  (the issue 13 section, scripts/report_peers.py)
 
 LEARNERS = ["rf", "svm", "dt", "mlp", "nb", "stack"]
 LEARNER_NAMES = {"rf": "Random Forest", "svm": "SVM (linear)", "dt": "Decision Tree",
@@ -759,6 +761,8 @@ class Report:
         self.correlation_section(corr)
         self.figures_section()
         self.discussion(t4, leak, t5)
+        for line in report_peers.section(self.res):
+            self.w(line)
         for line in report_beyond.sections(self.res):
             self.w(line)
         if self.missing:

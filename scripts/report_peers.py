@@ -124,6 +124,11 @@ class Section:
         ds = rows[0]["dataset"]
         self.w(f"**{ds}** ({what}); 95 % Wilson intervals in brackets; packages a tool gave no"
                " result for are left out of its row and counted as errors:\n")
+        if sc.get("git_commit"):
+            # the peer runs take most of an hour each: they may come from another commit than
+            # the rest of the results (pyvet's rows then score that commit's model)
+            self.w(f"Run at pyvet commit `{sc['git_commit'][:12]}`, started"
+                   f" {sc.get('started_utc', '?')}, {sc.get('wall_seconds') or 0:.0f} s wall.\n")
         t = []
         for r in rows:
             nm, nb = int(r["n_malicious"]), int(r["n_benign"])
