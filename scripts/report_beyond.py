@@ -190,13 +190,17 @@ def beyond(res):
     o = sc.get("options", {})
     present = {s for r in abl for s in r["set"].split("+")}
     missing = [s for s in NEW_SETS if s not in present]
-    proto = "; ".join(f"{ds}: {o.get(ds + '/folds', '?')} folds x {o.get(ds + '/repeats', '?')}"
+    kinds = {"stratified": "stratified", "grouped": "cluster-grouped",
+             "stratified grouped": "stratified and cluster-grouped"}
+    proto = "; ".join(f"{ds}: {kinds.get(o.get(ds + '/cv', ''), o.get(ds + '/cv', '?'))},"
+                      f" {o.get(ds + '/folds', '?')} folds x {o.get(ds + '/repeats', '?')}"
                       " repeats" for ds in dict.fromkeys(r["dataset"] for r in abl))
     out.append("Each new feature set alone, added to the paper's T+MCF+pre, and all together,"
                " against the paper's T+MCF+pre and the two packaging-only learners: `artifacts`"
                " (the raw container) and `residual` (what packaging the canonical view still"
-               " shows). Stratified and cluster-grouped CV on the training rows (" + proto +
-               "; reduced from 10 x 10 to keep `make reproduce` within hours on 2 cores)."
+               " shows). CV on the training rows (" + proto +
+               "; reduced from 10 x 10, and on `realistic` to grouped folds only, to keep"
+               " `make reproduce` within an hour on 2 cores)."
                " Margins are in percentage points of macro-F1 over the same learner on the"
                " baseline; *best* compares the best learner of each set with the best of the"
                " baseline.\n")
