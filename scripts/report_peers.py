@@ -32,6 +32,8 @@ import os
 import sys
 
 NOT_PRODUCED = "*not produced*"
+# a peer step that did not run because the tools are not set up is not a missing result
+NOT_RUN = "*not run* (the peer tools were not set up: `make peers`, which needs `../shared/peers`)"
 SETS = [("peers", "the dataset's test split (corpus)"),
         ("peers_debian", "the Debian slice's test packages (benign only)")]
 TOOL_NAMES = {"bandit": "bandit", "packj_equiv": "packj-equivalent (pyvet's scan)",
@@ -118,7 +120,7 @@ class Section:
     def verdicts(self, folder, what):
         rows = read_csv(self.path(folder, "peers_verdicts.csv"))
         if not rows:
-            self.w(f"`{folder}/peers_verdicts.csv` ({what}): {NOT_PRODUCED}.\n")
+            self.w(f"`{folder}/peers_verdicts.csv` ({what}): {NOT_RUN}.\n")
             return None
         sc = read_sidecar(self.path(folder, "peers_verdicts.csv")) or {}
         ds = rows[0]["dataset"]
@@ -315,8 +317,7 @@ class Section:
         summ = read_csv(self.path("fig3_summary.csv"))
         rows = [r for r in summ or [] if r["tool"] in ("packj", "packj_equiv")]
         if not any(r["tool"] == "packj" for r in rows):
-            self.w(f"Fig. 3 with the real packj (`fig3_summary.csv`, tool packj): {NOT_PRODUCED}"
-                   " (the peer tools were not set up for the Fig. 3 step).\n")
+            self.w(f"Fig. 3 with the real packj (`fig3_summary.csv`, tool packj): {NOT_RUN}.\n")
             return
         self.w("Fig. 3's sample with the real packj beside the packj-equivalent counts"
                " (`fig3_summary.csv`; flagged: the tool's verdict rule):\n")
