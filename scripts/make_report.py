@@ -54,13 +54,13 @@ Expected input files (the experiment drivers write exactly these columns):
 """
 import argparse
 import csv
-import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report_beyond  # noqa: E402  (the issue 10/11 sections, scripts/report_beyond.py)
 import report_peers  # noqa: E402  (the issue 13 section, scripts/report_peers.py)
+from report_io import fnum, read_csv, read_sidecar  # noqa: E402  (scripts/report_io.py)
 
 LEARNERS = ["rf", "svm", "dt", "mlp", "nb", "stack"]
 LEARNER_NAMES = {"rf": "Random Forest", "svm": "SVM (linear)", "dt": "Decision Tree",
@@ -78,30 +78,7 @@ T3_COLS = [("macro_precision", "p_macro", "P"), ("macro_recall", "r_macro", "R")
 NOT_PRODUCED = "*not produced*"
 
 
-def fnum(s):
-    try:
-        v = float(s)
-    except (TypeError, ValueError):
-        return None
-    return None if v != v else v
 
-
-def read_csv(path):
-    if not os.path.exists(path):
-        return None
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def read_sidecar(path):
-    base = os.path.splitext(path)[0] + ".json"
-    if not os.path.exists(base):
-        return None
-    try:
-        with open(base) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
 
 
 class Targets:

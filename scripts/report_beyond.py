@@ -22,10 +22,10 @@ Inputs (under RESULTS):
                                k,n,value,wilson_lo,wilson_hi,goal,met,met_ci
 """
 import argparse
-import csv
-import json
 import os
 import sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report_io import fnum, read_csv, read_json  # noqa: E402  (scripts/report_io.py)
 
 NEW_SETS = ("behavior", "obfuscation", "metadata2", "yara")
 POINTS = (("default", "default"), ("oof_fpr_0.1", "OOF 10 %"), ("oof_fpr_0.01", "OOF 1 %"),
@@ -34,27 +34,7 @@ TRAININGS = (("corpus", "(a) corpus"), ("realistic", "(b) realistic"))
 STRATA = ("installed-vs-wheel", "popular-vs-sdist", "realsdist-vs-sdist", "overall")
 
 
-def fnum(s):
-    try:
-        v = float(s)
-    except (TypeError, ValueError):
-        return None
-    return None if v != v else v
 
-
-def read_csv(path):
-    if not os.path.exists(path):
-        return None
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def read_json(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return {}
 
 
 def table(header, rows):

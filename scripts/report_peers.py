@@ -26,10 +26,10 @@ Inputs (under RESULTS):
     peers_counts.csv     id,label,tool,name,count
 """
 import argparse
-import csv
-import json
 import os
 import sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report_io import fnum, read_csv, read_sidecar  # noqa: E402  (scripts/report_io.py)
 
 NOT_PRODUCED = "*not produced*"
 # a peer step that did not run because the tools are not set up is not a missing result
@@ -45,28 +45,7 @@ RULE_NAMES = {"any_high": "any HIGH issue", "process_or_obfuscation":
               "label_high_risk": "risk label high_risk"}
 
 
-def fnum(s):
-    try:
-        v = float(s)
-    except (TypeError, ValueError):
-        return None
-    return None if v != v else v
 
-
-def read_csv(path):
-    if not os.path.exists(path):
-        return None
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def read_sidecar(path):
-    p = os.path.splitext(path)[0] + ".json"
-    try:
-        with open(p) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
 
 
 def pct(v, digits=1):
