@@ -199,28 +199,13 @@ end:
 
 int license_table_load(struct license_table **out, const char *path, struct diag *d)
 {
-	FILE *f = fopen(path, "rb");
 	struct sbuf b = SBUF_INIT;
-	char chunk[8192];
-	size_t k;
 	int ret;
 	*out = NULL;
-	if (!f)
-		return diag_error(d, "cannot open licence table '%s'", path);
-	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (b.len + k > TABLE_MAX || sbuf_add(&b, chunk, k) < 0) {
-			fclose(f);
-			sbuf_release(&b);
-			return diag_error(d, "licence table '%s' is too large", path);
-		}
-	}
-	if (ferror(f)) {
-		fclose(f);
-		sbuf_release(&b);
-		return diag_error(d, "cannot read licence table '%s'", path);
-	}
-	fclose(f);
-	ret = license_table_parse(out, b.buf ? b.buf : "", b.len, path, d);
+	if (sbuf_read_file(&b, path, TABLE_MAX, "licence table", d) < 0)
+		ret = -1;
+	else
+		ret = license_table_parse(out, sbuf_cstr(&b), b.len, path, d);
 	sbuf_release(&b);
 	return ret;
 }

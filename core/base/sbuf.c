@@ -119,3 +119,22 @@ char *sbuf_detach(struct sbuf *sb, size_t *len)
 	sbuf_init(sb);
 	return p;
 }
+
+int sbuf_read_file(struct sbuf *sb, const char *path, size_t max, const char *what, struct diag *d)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[8192];
+	size_t k;
+	int too_large = 0;
+	if (!f)
+		return diag_error(d, "cannot read %s '%s'", what, path);
+	while (!too_large && (k = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		too_large = k > max - (sb->len < max ? sb->len : max) || sbuf_add(sb, chunk, k) < 0;
+	int bad = ferror(f);
+	fclose(f);
+	if (too_large)
+		return diag_error(d, "%s '%s' is too large", what, path);
+	if (bad)
+		return diag_error(d, "cannot read %s '%s'", what, path);
+	return 0;
+}

@@ -47,5 +47,9 @@ const char *sbuf_cstr(const struct sbuf *sb);
 /** Hand the storage to the caller (never NULL on success: an empty buffer yields a malloc'd "");
  *  the buffer is reset to empty. `len` may be NULL. Returns NULL on out of memory. */
 char *sbuf_detach(struct sbuf *sb, size_t *len);
+/** Append the whole file at `path`, refusing more than `max` bytes. `what` names the file in
+ *  the message ("pattern table": "cannot read pattern table 'PATH'", "pattern table 'PATH' is
+ *  too large"). 0, or -1 with the reason on `d` (the buffer then holds what was read). */
+int sbuf_read_file(struct sbuf *sb, const char *path, size_t max, const char *what, struct diag *d);
 
 #endif
