@@ -189,24 +189,6 @@ static struct learner *make_learner(const struct learner_type *t, const char *pa
 	return l;
 }
 
-/* Fit `l` on `ds` with stream `stream` of `seed`. */
-static int fit_stream(struct learner *l, const struct dataset *ds, unsigned long seed,
-                      unsigned long stream, struct diag *d)
-{
-	gsl_rng *r = rng_alloc(rng_derive(seed, stream));
-	struct diag ld;
-	int ret;
-	if (!r)
-		return diag_error(d, "stack: out of memory");
-	diag_init(&ld);
-	ret = learner_fit(l, ds, r, &ld);
-	rng_free(r);
-	if (ret < 0)
-		diag_error(d, "stack: %s", diag_message(&ld));
-	diag_release(&ld);
-	return ret;
-}
-
 /* learner_score() with the component's message prefixed by "stack: ". */
 static int score_into(const struct learner *l, const struct dataset *x, double *out, struct diag *d)
 {
@@ -235,6 +217,13 @@ static int fit_seed(struct learner *l, const struct dataset *ds, unsigned long s
 		diag_error(d, "stack: %s", diag_message(&ld));
 	diag_release(&ld);
 	return ret;
+}
+
+/* Fit `l` on `ds` with stream `stream` of `seed`. */
+static int fit_stream(struct learner *l, const struct dataset *ds, unsigned long seed,
+                      unsigned long stream, struct diag *d)
+{
+	return fit_seed(l, ds, rng_derive(seed, stream), d);
 }
 
 static struct learner *make_meta(const struct stack_state *s, struct diag *d)
